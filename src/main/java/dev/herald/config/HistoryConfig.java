@@ -1,0 +1,19 @@
+package dev.herald.config;
+
+/**
+ * Per-channel history, the source of every resume.
+ *
+ * @param size       messages kept per channel; default {@value #DEFAULT_SIZE}
+ * @param ttlSeconds a channel's history expires this long after its last message, s; default
+ *                   {@value #DEFAULT_TTL_SECONDS}; 0 never expires
+ */
+public record HistoryConfig(int size, long ttlSeconds) {
+
+  public static final int DEFAULT_SIZE = 1000;
+  public static final long DEFAULT_TTL_SECONDS = 86_400;
+
+  static HistoryConfig read(ConfigReader r) {
+    return new HistoryConfig(r.integer("size", DEFAULT_SIZE, 1, 1_000_000),
+        r.longValue("ttlSeconds", DEFAULT_TTL_SECONDS, 0, Long.MAX_VALUE));
+  }
+}

@@ -1,0 +1,44 @@
+package dev.herald.engine;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ingest queue with job semantics: entries are claimed by one consumer, acknowledged only after they were
+ * published, taken over when their consumer dies, and moved to the dead-letter stream with a reason when they
+ * cannot be processed. Implementations: {@code RedisStreamQueue} (a Redis stream and consumer group) and
+ * {@code MemoryQueue} (in process, one node).
+ */
+public interface Queue {
+
+  /** Appends an entry with the given fields; the result is its id (stream entry id or sequence number). */
+  Future<String> add(Map<String, String> fields);
+
+  /**
+   * Claims up to {@code max} new entries for this consumer, waiting up to {@code blockMs} when none is there.
+   * An empty list means none arrived in time.
+   */
+  Future<List<QueueEntry>> next(int max, long blockMs);
+
+  /** Takes over up to {@code max} entries pending on any consumer for longer than {@code idleMs}. */
+  Future<List<QueueEntry>> claimStale(long idleMs, int max);
+
+  /** Acknowledges a processed entry; it will never be delivered again. */
+  Future<Void> ack(String entryId);
+
+  /** Moves an entry to the dead-letter stream with its fields and the reason, and acknowledges it, atomically. */
+  Future<Void> deadLetter(QueueEntry entry, String reason, int attempts);
+
+  /** Dead letters, oldest first, at most {@code max}. */
+  Future<List<DeadLetter>> deadLetters(int max);
+
+  /** Re-adds a dead letter's original fields to the queue and removes it from the dead letters. */
+  Future<String> replay(String deadLetterId);
+
+  /** Entries claimed but not yet acknowledged, across all consumers. */
+  Future<Long> pendingCount();
+
+  /** Releases what this queue holds (connections, timers). Pending entries stay pending for others to claim. */
+  Future<Void> close();
+}

@@ -1,0 +1,173 @@
+package dev.herald.engine.memory;
+
+import dev.herald.engine.Commit;
+import dev.herald.engine.Epochs;
+import dev.herald.engine.History;
+import dev.herald.engine.Replay;
+import dev.herald.message.Channel;
+import dev.herald.message.MessageId;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * History in bounded in-process rings, one per channel. Each ring is its own lock, so the commit (dedupe check,
+ * offset, append, marker) is one synchronized step. A ring idle past the TTL is dropped and starts a new epoch,
+ * exactly as an expired Redis history would.
+ */
+public final class MemoryHistory implements History {
+
+  private final int size;
+  private final long ttlMillis;
+  private final long dedupeWindowMillis;
+  private final LongSupplier clock;
+  private final Map<Channel, Ring> rings = new ConcurrentHashMap<>();
+
+  /**
+   * @param size               messages kept per channel
+   * @param ttlMillis          a channel idle this long loses its history; 0 never
+   * @param dedupeWindowMillis how long a dedupe key is remembered
+   * @param clock              epoch milliseconds (tests pass their own)
+   */
+  public MemoryHistory(int size, long ttlMillis, long dedupeWindowMillis, LongSupplier clock) {
+    this.size = size;
+    this.ttlMillis = ttlMillis;
+    this.dedupeWindowMillis = dedupeWindowMillis;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<Commit> commit(Channel channel, String dedupeKey, Buffer body) {
+    long now = clock.getAsLong();
+    Ring ring = rings.computeIfAbsent(channel, c -> new Ring());
+    synchronized (ring) {
+      ring.expireIfIdle(now);
+      if (dedupeKey != null) {
+        ring.forgetMarkersBefore(now);
+        Marker seen = ring.markers.get(dedupeKey);
+        if (seen != null) {
+          return Future.succeededFuture(new Commit(seen.id, true));
+        }
+      }
+      MessageId id = new MessageId(ring.epoch, ++ring.offset);
+      ring.entries.addLast(new Replay.Entry(id, body));
+      if (ring.entries.size() > size) {
+        ring.entries.removeFirst();
+      }
+      ring.lastWrite = now;
+      if (dedupeKey != null) {
+        ring.markers.put(dedupeKey, new Marker(id, now + dedupeWindowMillis));
+      }
+      return Future.succeededFuture(new Commit(id, false));
+    }
+  }
+
+  @Override
+  public Future<Replay> since(Channel channel, MessageId since, int limit) {
+    Ring ring = rings.get(channel);
+    if (ring == null) {
+      return Future.succeededFuture(new Replay(null, since == null, List.of(), false));
+    }
+    synchronized (ring) {
+      ring.expireIfIdle(clock.getAsLong());
+      MessageId position = ring.offset == 0 ? null : new MessageId(ring.epoch, ring.offset);
+      if (since == null) {
+        return Future.succeededFuture(new Replay(position, true, List.of(), false));
+      }
+      long first = ring.entries.isEmpty() ? ring.offset + 1 : ring.entries.peekFirst().id().offset();
+      boolean sameEpoch = since.epoch().equals(ring.epoch);
+      if (sameEpoch && since.offset() > ring.offset) {
+        return Future.succeededFuture(new Replay(position, false, List.of(), false));
+      }
+      boolean recovered = sameEpoch && since.offset() >= first - 1;
+      long after = recovered ? since.offset() : 0;
+      List<Replay.Entry> out = new ArrayList<>();
+      boolean more = false;
+      for (Replay.Entry e : ring.entries) {
+        if (e.id().offset() <= after) {
+          continue;
+        }
+        if (out.size() == limit) {
+          more = true;
+          break;
+        }
+        out.add(e);
+      }
+      return Future.succeededFuture(new Replay(position, recovered, out, more));
+    }
+  }
+
+  @Override
+  public Future<Boolean> remove(Channel channel, MessageId id) {
+    Ring ring = rings.get(channel);
+    if (ring == null) {
+      return Future.succeededFuture(false);
+    }
+    synchronized (ring) {
+      return Future.succeededFuture(ring.entries.removeIf(e -> e.id().equals(id)));
+    }
+  }
+
+  @Override
+  public Future<Long> size(Channel channel) {
+    Ring ring = rings.get(channel);
+    if (ring == null) {
+      return Future.succeededFuture(0L);
+    }
+    synchronized (ring) {
+      ring.expireIfIdle(clock.getAsLong());
+      return Future.succeededFuture((long) ring.entries.size());
+    }
+  }
+
+  /** Drops the rings idle past the TTL, so channels nobody writes to any more do not hold memory. */
+  public void sweep() {
+    long now = clock.getAsLong();
+    rings.entrySet().removeIf(e -> {
+      synchronized (e.getValue()) {
+        return ttlMillis > 0 && now - e.getValue().lastWrite > ttlMillis;
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    rings.clear();
+    return Future.succeededFuture();
+  }
+
+  private record Marker(MessageId id, long expiresAt) {
+  }
+
+  /** One channel's history; guarded by its own monitor. */
+  private final class Ring {
+    private String epoch = Epochs.next();
+    private long offset;
+    private long lastWrite = clock.getAsLong();
+    private final ArrayDeque<Replay.Entry> entries = new ArrayDeque<>();
+    private final LinkedHashMap<String, Marker> markers = new LinkedHashMap<>();
+
+    void expireIfIdle(long now) {
+      if (ttlMillis > 0 && offset > 0 && now - lastWrite > ttlMillis) {
+        epoch = Epochs.next();
+        offset = 0;
+        entries.clear();
+        markers.clear();
+      }
+    }
+
+    void forgetMarkersBefore(long now) {
+      Iterator<Marker> it = markers.values().iterator();
+      while (it.hasNext() && it.next().expiresAt <= now) {
+        it.remove();
+      }
+    }
+  }
+}
