@@ -37,7 +37,8 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
 
   /** A copy with another HTTP port (tests bind port 0). */
   public HeraldConfig withHttpPort(int port) {
-    return new HeraldConfig(node, new HttpConfig(http.host(), port, http.allowedOrigins(), http.trustedProxies()),
+    return new HeraldConfig(node, new HttpConfig(http.host(), port, http.allowedOrigins(), http.trustedProxies(),
+        http.instances()),
         engine, redis, ingest, history, publish, limits, transport, demo, log, effective);
   }
 }

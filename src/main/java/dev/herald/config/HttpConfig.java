@@ -9,8 +9,10 @@ import java.util.List;
  * @param port           TCP port; default {@value #DEFAULT_PORT}; 0 picks a free port (tests)
  * @param allowedOrigins origins allowed at every handshake and CORS preflight; default {@code ["*"]} (any)
  * @param trustedProxies peer addresses whose {@code X-Forwarded-For} is believed; default none
+ * @param instances      event loops serving HTTP and client connections; default 0, which means one per core
  */
-public record HttpConfig(String host, int port, List<String> allowedOrigins, List<String> trustedProxies) {
+public record HttpConfig(String host, int port, List<String> allowedOrigins, List<String> trustedProxies,
+                         int instances) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_PORT = 8080;
@@ -18,7 +20,13 @@ public record HttpConfig(String host, int port, List<String> allowedOrigins, Lis
 
   static HttpConfig read(ConfigReader r) {
     return new HttpConfig(r.string("host", DEFAULT_HOST), r.integer("port", DEFAULT_PORT, 0, 65535),
-        r.strings("allowedOrigins", DEFAULT_ALLOWED_ORIGINS), r.strings("trustedProxies", List.of()));
+        r.strings("allowedOrigins", DEFAULT_ALLOWED_ORIGINS), r.strings("trustedProxies", List.of()),
+        r.integer("instances", 0, 0, 1024));
+  }
+
+  /** The number of HTTP event loops to run. */
+  public int effectiveInstances() {
+    return instances > 0 ? instances : Runtime.getRuntime().availableProcessors();
   }
 
   /** True when {@code origin} (null for non-browser clients) may connect. */

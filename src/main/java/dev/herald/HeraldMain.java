@@ -1,0 +1,83 @@
+package dev.herald;
+
+import dev.herald.cluster.ClusterBootstrap;
+import dev.herald.config.ConfigException;
+import dev.herald.config.ConfigLoader;
+import dev.herald.config.HeraldConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Entry point of the fat jar: loads and validates the configuration, starts Vert.x (clustered with {@code -cluster})
+ * with the native transport and metrics, starts a {@link HeraldNode}, and stops it gracefully on SIGTERM.
+ */
+public final class HeraldMain {
+
+  private static final Logger LOG = Logger.getLogger(HeraldMain.class.getName());
+  private static final Path DEFAULT_CONF = Path.of("conf", "herald.json");
+  private static final long SHUTDOWN_TIMEOUT_S = 60;
+
+  private HeraldMain() {
+  }
+
+  public static void main(String[] argv) {
+    LaunchArgs args;
+    HeraldConfig config;
+    try {
+      args = LaunchArgs.parse(argv);
+      Path conf = args.conf() != null ? args.conf() : Files.isRegularFile(DEFAULT_CONF) ? DEFAULT_CONF : null;
+      config = ConfigLoader.load(conf);
+    } catch (IllegalArgumentException | ConfigException e) {
+      System.err.println("herald: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    LogSetup.configure(config.log(), config.node().id().isEmpty() ? "herald" : config.node().id());
+    Vertx vertx;
+    HeraldNode node;
+    try {
+      vertx = startVertx(args).await(2, TimeUnit.MINUTES);
+      node = HeraldNode.start(vertx, config).await(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      LOG.severe("herald failed to start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    LogSetup.configure(config.log(), node.nodeId());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping: draining clients and in-flight entries");
+      node.stop().eventually(vertx::close).onComplete(r -> stopped.countDown());
+      try {
+        stopped.await(SHUTDOWN_TIMEOUT_S, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "herald-shutdown"));
+  }
+
+  static Future<Vertx> startVertx(LaunchArgs args) {
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    if (!args.cluster()) {
+      return Future.succeededFuture(Vertx.builder().with(options).build());
+    }
+    try {
+      ClusterBootstrap.eventBus(options, args.clusterHost(), args.clusterPublicHost(), args.clusterPublicPort());
+      var manager = ClusterBootstrap.manager(ClusterBootstrap.hazelcastConfig(args.clusterConfig()),
+          args.clusterHost(), args.clusterPort());
+      return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.herald;
+
+import dev.herald.api.PublishApi;
+import dev.herald.api.Responses;
+import dev.herald.config.HeraldConfig;
+import dev.herald.fanout.ClientSession;
+import dev.herald.fanout.CloseReason;
+import dev.herald.fanout.Hub;
+import dev.herald.ingest.EntryParser;
+import dev.herald.transport.SessionFactory;
+import dev.herald.transport.websocket.WebSocketTransport;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One HTTP event loop: the public routes (transports, producer API, health) and this loop's {@link Hub}.
+ * Deployed once per configured instance; all instances share the listening port.
+ */
+final class HttpVerticle extends VerticleBase {
+
+  private final NodeServices services;
+  private final int port;
+  private Hub hub;
+  private HttpServer server;
+
+  HttpVerticle(NodeServices services, int port) {
+    this.services = services;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    HeraldConfig config = services.config();
+    hub = new Hub(vertx, context, services.router(), config.transport(), System::currentTimeMillis);
+    SessionFactory sessions = new SessionFactory(hub, services.history(), services.policy(), config.http(),
+        config.limits(), config.transport(), services.nodeId());
+    Router router = Router.router(vertx);
+    WebSocketTransport ws = new WebSocketTransport(sessions);
+    router.get("/ws").handler(ws::handle);
+
+    PublishApi api = new PublishApi(services.queue(), new EntryParser(config.limits().maxFrameBytes()));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes());
+    router.post("/api/*").handler(body);
+    router.post("/api/posts").handler(api::posts);
+    router.post("/api/publish").handler(api::publish);
+    router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up")));
+    router.route().failureHandler(ctx -> {
+      int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      String error = status == 413 ? "request body larger than " + config.limits().maxFrameBytes() + " bytes"
+          : status == 500 ? "internal error" : "request failed";
+      Responses.error(ctx, status, error, null);
+    });
+
+    int frameCap = Math.max(config.limits().maxFrameBytes() * 2, 65_536);
+    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(port)
+        // Herald answers oversize frames itself, so Vert.x's caps sit above limits.maxFrameBytes.
+        .setMaxWebSocketFrameSize(frameCap).setMaxWebSocketMessageSize(frameCap * 2)
+        // One zlib context per socket costs far more memory than the bandwidth it saves for small frames.
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
+        .setTcpNoDelay(true).setReuseAddress(true).setReusePort(true);
+    server = vertx.createHttpServer(options).requestHandler(router);
+    return server.listen();
+  }
+
+  /** The port this loop's server is bound to. */
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  /** Sends every session of this loop {@code disconnect} with a retry delay spread over the window, then closes. */
+  Future<Void> disconnectAll(CloseReason reason, long windowMs) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(x -> {
+      for (ClientSession s : hub.sessions()) {
+        s.disconnect(reason, windowMs <= 0 ? 0 : ThreadLocalRandom.current().nextLong(windowMs));
+      }
+      done.complete();
+    });
+    return done.future();
+  }
+
+  @Override
+  public Future<?> stop() {
+    hub.stop();
+    return server.close();
+  }
+}

@@ -1,0 +1,166 @@
+package dev.herald.fanout;
+
+import dev.herald.config.TransportConfig;
+import dev.herald.message.Channel;
+import dev.herald.message.ChannelMessage;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The sessions of one event loop and the channels they subscribe to. A message reaches a hub once per event loop
+ * and is then offered to each local subscriber on that same loop, so per-session state needs no locks. One shared
+ * periodic sweep sends heartbeats and finds idle and stalled sessions (no timer per connection).
+ * Only touched on {@link #context()}'s event loop, except {@link #receive}.
+ */
+public final class Hub {
+
+  private final Vertx vertx;
+  private final Context context;
+  private final ChannelRouter router;
+  private final TransportConfig transport;
+  private final LongSupplier clock;
+  private final Map<Channel, Members> channels = new HashMap<>();
+  private final Set<ClientSession> sessions = new LinkedHashSet<>();
+  private long sweepTimer = -1;
+
+  public Hub(Vertx vertx, Context context, ChannelRouter router, TransportConfig transport, LongSupplier clock) {
+    this.vertx = vertx;
+    this.context = context;
+    this.router = router;
+    this.transport = transport;
+    this.clock = clock;
+  }
+
+  public Context context() {
+    return context;
+  }
+
+  public long now() {
+    return clock.getAsLong();
+  }
+
+  /** Called from any thread by the router: hands the message to this hub's event loop. */
+  void receive(ChannelMessage m) {
+    if (Vertx.currentContext() == context) {
+      deliver(m);
+    } else {
+      context.runOnContext(v -> deliver(m));
+    }
+  }
+
+  private void deliver(ChannelMessage m) {
+    Members members = channels.get(m.channel());
+    if (members == null) {
+      return;
+    }
+    for (ClientSession s : members.snapshot()) {
+      s.onLive(m);
+    }
+  }
+
+  /** Adds a session's subscription; completes when the channel's messages are routed to this node. */
+  Future<Void> subscribe(Channel channel, ClientSession session) {
+    Members members = channels.get(channel);
+    if (members == null) {
+      members = new Members(router.join(channel, this));
+      channels.put(channel, members);
+    }
+    members.add(session);
+    return members.ready;
+  }
+
+  void unsubscribe(Channel channel, ClientSession session) {
+    Members members = channels.get(channel);
+    if (members != null && members.remove(session)) {
+      channels.remove(channel);
+      router.leave(channel, this);
+    }
+  }
+
+  void opened(ClientSession session) {
+    sessions.add(session);
+    if (sweepTimer < 0) {
+      long period = Math.max(50, Math.min(1000, transport.heartbeatMs() / 2));
+      sweepTimer = vertx.setPeriodic(period, t -> sweep());
+    }
+  }
+
+  void closed(ClientSession session) {
+    sessions.remove(session);
+  }
+
+  /** Open sessions on this event loop. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  /** Local subscribers of a channel on this event loop. */
+  public int subscriberCount(Channel channel) {
+    Members m = channels.get(channel);
+    return m == null ? 0 : m.size();
+  }
+
+  /** Every open session, for drain and shutdown. */
+  public List<ClientSession> sessions() {
+    return new ArrayList<>(sessions);
+  }
+
+  /** Stops the shared sweep. */
+  public void stop() {
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+      sweepTimer = -1;
+    }
+  }
+
+  private void sweep() {
+    long now = clock.getAsLong();
+    for (ClientSession s : new ArrayList<>(sessions)) {
+      s.sweep(now, transport);
+    }
+  }
+
+  /** The sessions of one channel with a cached array for iteration, rebuilt only after membership changes. */
+  private static final class Members {
+    private final Future<Void> ready;
+    private final Set<ClientSession> set = new LinkedHashSet<>();
+    private ClientSession[] snapshot;
+
+    Members(Future<Void> ready) {
+      this.ready = ready;
+    }
+
+    void add(ClientSession s) {
+      if (set.add(s)) {
+        snapshot = null;
+      }
+    }
+
+    /** True when empty afterwards. */
+    boolean remove(ClientSession s) {
+      if (set.remove(s)) {
+        snapshot = null;
+      }
+      return set.isEmpty();
+    }
+
+    int size() {
+      return set.size();
+    }
+
+    ClientSession[] snapshot() {
+      if (snapshot == null) {
+        snapshot = set.toArray(new ClientSession[0]);
+      }
+      return snapshot;
+    }
+  }
+}

@@ -1,0 +1,177 @@
+package dev.herald.ingest;
+
+import dev.herald.cluster.Addresses;
+import dev.herald.config.IngestConfig;
+import dev.herald.engine.Queue;
+import dev.herald.engine.QueueEntry;
+import dev.herald.format.FormatFailure;
+import dev.herald.message.IngestItem;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Consumes the ingest queue: claims entries in batches, sends each to the formatter, and acknowledges it only after
+ * the formatter answered that it was committed and published. Malformed entries are dead-lettered at once with the
+ * reason; transient failures are retried with capped jittered backoff, then dead-lettered. Entries left pending by
+ * a dead consumer are taken over. Never stops on bad data. Only touched on this verticle's event loop.
+ */
+public final class IngestVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(IngestVerticle.class.getName());
+  private static final long FORMAT_TIMEOUT_MS = 30_000;
+
+  private final Queue queue;
+  private final IngestConfig config;
+  private final EntryParser parser;
+  private final Backoff backoff;
+  private final Set<String> inFlight = new HashSet<>();
+  private final DeliveryOptions formatOptions = new DeliveryOptions().setLocalOnly(true)
+      .setSendTimeout(FORMAT_TIMEOUT_MS);
+  private boolean running;
+  private boolean reading;
+  private int readFailures;
+  private long claimTimer = -1;
+  private long trimTimer = -1;
+  private Promise<Void> drained;
+
+  public IngestVerticle(Queue queue, IngestConfig config, int maxEntryBytes) {
+    this.queue = queue;
+    this.config = config;
+    this.parser = new EntryParser(maxEntryBytes);
+    this.backoff = new Backoff(config.retryBaseMs(), config.retryMaxMs());
+  }
+
+  @Override
+  public Future<?> start() {
+    running = true;
+    claimTimer = vertx.setPeriodic(Math.max(100, config.claimIdleMs() / 2), t -> claimStale());
+    if (config.trimIntervalMs() > 0) {
+      trimTimer = vertx.setPeriodic(config.trimIntervalMs(), t -> queue.trim()
+          .onFailure(e -> LOG.fine("trim failed: " + e.getMessage())));
+    }
+    read();
+    return Future.succeededFuture();
+  }
+
+  /** Stops claiming new entries and completes once every entry in flight was acknowledged or dead-lettered. */
+  @Override
+  public Future<?> stop() {
+    running = false;
+    vertx.cancelTimer(claimTimer);
+    vertx.cancelTimer(trimTimer);
+    drained = Promise.promise();
+    if (inFlight.isEmpty()) {
+      drained.tryComplete();
+    }
+    return drained.future();
+  }
+
+  /** Entries claimed and not yet acknowledged by this node. */
+  public int inFlight() {
+    return inFlight.size();
+  }
+
+  private void read() {
+    if (!running || reading) {
+      return;
+    }
+    if (inFlight.size() >= config.batchSize() * 4L) {
+      return; // resumed by finish() once the formatter caught up
+    }
+    reading = true;
+    queue.next(config.batchSize(), config.blockMs()).onComplete(r -> {
+      reading = false;
+      if (r.failed()) {
+        long delay = backoff.delayMs(++readFailures);
+        if (readFailures == 1) {
+          LOG.warning("ingest queue unavailable, retrying with backoff: " + r.cause().getMessage());
+        }
+        vertx.setTimer(delay, t -> read());
+        return;
+      }
+      if (readFailures > 0) {
+        LOG.info("ingest queue available again after " + readFailures + " failed reads");
+        readFailures = 0;
+      }
+      for (QueueEntry e : r.result()) {
+        start(e);
+      }
+      read();
+    });
+  }
+
+  private void claimStale() {
+    if (!running) {
+      return;
+    }
+    queue.claimStale(config.claimIdleMs(), config.batchSize()).onSuccess(entries -> {
+      int taken = 0;
+      for (QueueEntry e : entries) {
+        if (!inFlight.contains(e.id())) {
+          taken++;
+          start(e);
+        }
+      }
+      if (taken > 0) {
+        LOG.info("took over " + taken + " entries pending on a stale consumer");
+      }
+    }).onFailure(e -> LOG.fine("claim failed: " + e.getMessage()));
+  }
+
+  private void start(QueueEntry entry) {
+    if (inFlight.add(entry.id())) {
+      process(entry, 1);
+    }
+  }
+
+  private void process(QueueEntry entry, int attempt) {
+    ParsedEntry parsed = parser.parse(entry.id(), entry.acceptedAtMillis(), entry.fields());
+    if (parsed instanceof ParsedEntry.Rejected rejected) {
+      deadLetter(entry, rejected.reason(), attempt);
+      return;
+    }
+    IngestItem item = ((ParsedEntry.Accepted) parsed).item();
+    vertx.eventBus().<Integer>request(Addresses.FORMAT, item, formatOptions).onComplete(r -> {
+      if (r.succeeded()) {
+        queue.ack(entry.id()).onComplete(a -> {
+          if (a.failed()) {
+            // Left pending: it will be taken over and published again, which dedupe turns into a no-op.
+            LOG.warning("ack of " + entry.id() + " failed: " + a.cause().getMessage());
+          }
+          finish(entry);
+        });
+      } else if (r.cause() instanceof ReplyException re && re.failureCode() == FormatFailure.REJECTED) {
+        deadLetter(entry, re.getMessage(), attempt);
+      } else if (attempt >= config.maxAttempts()) {
+        deadLetter(entry, "failed " + attempt + " times, last: " + r.cause().getMessage(), attempt);
+      } else {
+        vertx.setTimer(backoff.delayMs(attempt), t -> process(entry, attempt + 1));
+      }
+    });
+  }
+
+  private void deadLetter(QueueEntry entry, String reason, int attempts) {
+    queue.deadLetter(entry, reason, attempts).onComplete(r -> {
+      if (r.failed()) {
+        LOG.warning("dead-lettering " + entry.id() + " failed, it stays pending: " + r.cause().getMessage());
+      } else {
+        LOG.fine("dead-lettered " + entry.id() + ": " + reason);
+      }
+      finish(entry);
+    });
+  }
+
+  private void finish(QueueEntry entry) {
+    inFlight.remove(entry.id());
+    if (drained != null && inFlight.isEmpty()) {
+      drained.tryComplete();
+    }
+    read();
+  }
+}

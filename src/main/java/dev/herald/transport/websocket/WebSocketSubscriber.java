@@ -1,0 +1,80 @@
+package dev.herald.transport.websocket;
+
+import dev.herald.fanout.ClientSession;
+import dev.herald.fanout.CloseReason;
+import dev.herald.fanout.Offer;
+import dev.herald.fanout.Subscriber;
+import dev.herald.message.ChannelMessage;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+
+/**
+ * A raw WebSocket client. Counts the bytes of writes not yet handed to the kernel (Vert.x's
+ * {@code writeQueueFull} alone does not bound the heap) and refuses message frames above the bound, so the
+ * session can switch the client to catch-up. Only touched on the socket's event loop.
+ */
+final class WebSocketSubscriber implements Subscriber, ClientSession.Heartbeats {
+
+  private static final Buffer EMPTY = Buffer.buffer();
+
+  private final ServerWebSocket ws;
+  private final long maxBufferedBytes;
+  private long buffered;
+  private Runnable onDrain;
+
+  WebSocketSubscriber(ServerWebSocket ws, long maxBufferedBytes) {
+    this.ws = ws;
+    this.maxBufferedBytes = maxBufferedBytes;
+  }
+
+  @Override
+  public Offer offer(ChannelMessage message) {
+    if (buffered >= maxBufferedBytes) {
+      return Offer.FULL;
+    }
+    write(message.frame());
+    return Offer.WRITTEN;
+  }
+
+  @Override
+  public void send(Buffer frame) {
+    write(frame);
+  }
+
+  @Override
+  public void whenDrained(Runnable action) {
+    if (buffered <= maxBufferedBytes / 2) {
+      action.run();
+    } else {
+      onDrain = action;
+    }
+  }
+
+  @Override
+  public long bufferedBytes() {
+    return buffered;
+  }
+
+  @Override
+  public void close(CloseReason reason) {
+    ws.close((short) reason.webSocketStatus(), reason.reason());
+  }
+
+  @Override
+  public void heartbeat() {
+    ws.writePing(EMPTY);
+  }
+
+  private void write(Buffer frame) {
+    int size = frame.length();
+    buffered += size;
+    ws.writeFrame(TextFrames.of(frame)).onComplete(r -> {
+      buffered -= size;
+      if (onDrain != null && buffered <= maxBufferedBytes / 2) {
+        Runnable action = onDrain;
+        onDrain = null;
+        action.run();
+      }
+    });
+  }
+}

@@ -1,0 +1,58 @@
+package dev.herald.transport.websocket;
+
+import dev.herald.fanout.ClientSession;
+import dev.herald.fanout.ErrorCode;
+import dev.herald.transport.SessionFactory;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /ws}: the raw WebSocket transport. Channels may be given in the URL ({@code ?channels=a:1,b:2}) and
+ * with subscribe frames; every frame is JSON text. One instance per event loop.
+ */
+public final class WebSocketTransport {
+
+  private final SessionFactory sessions;
+
+  public WebSocketTransport(SessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    if (!sessions.originAllowed(req.getHeader("Origin"))) {
+      ctx.response().setStatusCode(403).end("{\"error\":\"origin not allowed\"}");
+      return;
+    }
+    List<String> channels = SessionFactory.channelsParam(req.getParam("channels"));
+    String token = req.getParam("token");
+    req.toWebSocket().onSuccess(ws -> open(ws, channels, token))
+        .onFailure(e -> ctx.response().setStatusCode(400).end());
+  }
+
+  private void open(ServerWebSocket ws, List<String> channels, String token) {
+    WebSocketSubscriber subscriber = new WebSocketSubscriber(ws, sessions.maxBufferedBytes());
+    ClientSession session = sessions.open(subscriber, token);
+    ws.textMessageHandler(text -> session.onFrame(text, utf8Length(text, sessions.maxFrameBytes())));
+    ws.binaryMessageHandler(b -> session.badFrame(ErrorCode.BAD_FRAME, "binary frames are not supported"));
+    ws.pongHandler(b -> session.touch());
+    ws.closeHandler(v -> session.closed());
+    ws.exceptionHandler(e -> session.closed());
+    session.hello();
+    if (!channels.isEmpty()) {
+      session.subscribe(channels, Map.of(), null);
+    }
+  }
+
+  /** The UTF-8 size, computed exactly only when it could exceed the limit. */
+  private static int utf8Length(String text, int limit) {
+    if ((long) text.length() * 3 <= limit) {
+      return text.length();
+    }
+    return text.getBytes(StandardCharsets.UTF_8).length;
+  }
+}
