@@ -103,8 +103,14 @@ public final class RedisServerProcess implements AutoCloseable {
     process = null;
   }
 
+  /** Stops the server and removes its (empty, since nothing is saved) directory. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws Exception {
     stop();
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 }
