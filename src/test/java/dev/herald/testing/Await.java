@@ -1,24 +1,55 @@
 package dev.herald.testing;
 
 import io.vertx.core.Future;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Blocking waits on futures for test threads, failing the test after a deadline instead of hanging. */
+/**
+ * Waits on a future from the JUnit thread (never an event loop), so a test reads top to bottom. A future that
+ * does not complete within the limit fails the test instead of hanging it.
+ */
 public final class Await {
+
+  private static final long LIMIT_SECONDS = 10;
 
   private Await() {
   }
 
+  /** The future's result within 30 s; a failure is rethrown unchecked. */
   public static <T> T of(Future<T> future) {
     return of(future, 30);
   }
 
+  /** The future's result within {@code seconds}; a failure is rethrown unchecked. */
   public static <T> T of(Future<T> future, int seconds) {
     try {
       return future.await(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new AssertionError("not completed within " + seconds + " s", e);
+    }
+  }
+
+  /** The future's result; its failure is rethrown as is. */
+  public static <T> T result(Future<T> future) throws Throwable {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(LIMIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause();
+    } catch (TimeoutException e) {
+      throw new AssertionError("future not completed within " + LIMIT_SECONDS + " s", e);
+    }
+  }
+
+  /** The future's failure; an assertion error when it succeeded. */
+  public static Throwable failure(Future<?> future) throws Throwable {
+    try {
+      Object value = result(future);
+      throw new AssertionError("expected a failure, got " + value);
+    } catch (AssertionError e) {
+      throw e;
+    } catch (Throwable t) {
+      return t;
     }
   }
 }

@@ -1,0 +1,233 @@
+package dev.herald.engine;
+
+import static dev.herald.testing.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.message.Channel;
+import dev.herald.message.MessageId;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The behaviour every {@link History} shares, run against each engine by a concrete subclass. */
+@ExtendWith(VertxExtension.class)
+public abstract class HistoryContract {
+
+  protected static final Channel CHANNEL = new Channel("news", "a");
+  protected static final Channel OTHER = new Channel("news", "b");
+
+  protected Vertx vertx;
+
+  @BeforeEach
+  void keepVertx(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** A history keeping {@code size} messages per channel, with no TTL and a dedupe window of a minute. */
+  protected abstract History history(int size) throws Throwable;
+
+  private static Buffer body(String text) {
+    return Buffer.buffer(text);
+  }
+
+  private static List<MessageId> commitAll(History h, Channel ch, int n) throws Throwable {
+    List<MessageId> ids = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      ids.add(result(h.commit(ch, null, body("m" + i))).id());
+    }
+    return ids;
+  }
+
+  private static List<Long> offsets(Replay r) {
+    return r.entries().stream().map(e -> e.id().offset()).toList();
+  }
+
+  @Test
+  void commitsGetOffsetsOneTwoThreeInOneEpoch() throws Throwable {
+    History h = history(100);
+
+    List<MessageId> ids = commitAll(h, CHANNEL, 3);
+
+    assertThat(ids).extracting(MessageId::offset).containsExactly(1L, 2L, 3L);
+    assertThat(ids).extracting(MessageId::epoch).containsOnly(ids.get(0).epoch());
+    assertThat(result(h.commit(OTHER, null, body("x"))).id().offset()).as("offsets are per channel").isEqualTo(1);
+  }
+
+  @Test
+  void aRepeatedDedupeKeyAnswersTheSameIdAsDuplicateAndDoesNotAppend() throws Throwable {
+    History h = history(100);
+
+    Commit first = result(h.commit(CHANNEL, "post-7", body("one")));
+    Commit again = result(h.commit(CHANNEL, "post-7", body("two")));
+
+    assertThat(first.duplicate()).isFalse();
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.id()).isEqualTo(first.id());
+    assertThat(result(h.size(CHANNEL))).isEqualTo(1);
+    assertThat(result(h.commit(CHANNEL, "post-8", body("three"))).id().offset()).isEqualTo(2);
+    assertThat(result(h.commit(OTHER, "post-7", body("x"))).duplicate()).as("keys are per channel").isFalse();
+  }
+
+  @Test
+  void theSizeCapEvictsTheOldestAndAResumeFromBeforeItIsNotRecovered() throws Throwable {
+    History h = history(3);
+    List<MessageId> ids = commitAll(h, CHANNEL, 5);
+
+    assertThat(result(h.size(CHANNEL))).isEqualTo(3);
+    Replay fromEvicted = result(h.since(CHANNEL, ids.get(0), 10));
+    assertThat(fromEvicted.recovered()).isFalse();
+    assertThat(offsets(fromEvicted)).containsExactly(3L, 4L, 5L);
+    Replay fromJustBeforeHeld = result(h.since(CHANNEL, ids.get(1), 10));
+    assertThat(fromJustBeforeHeld.recovered()).isTrue();
+    assertThat(offsets(fromJustBeforeHeld)).containsExactly(3L, 4L, 5L);
+  }
+
+  @Test
+  void sinceTheLatestGivesNoEntriesAndIsRecovered() throws Throwable {
+    History h = history(100);
+    List<MessageId> ids = commitAll(h, CHANNEL, 3);
+
+    Replay r = result(h.since(CHANNEL, ids.get(2), 10));
+
+    assertThat(r.recovered()).isTrue();
+    assertThat(r.entries()).isEmpty();
+    assertThat(r.more()).isFalse();
+    assertThat(r.position()).isEqualTo(ids.get(2));
+  }
+
+  @Test
+  void sinceNullGivesOnlyThePosition() throws Throwable {
+    History h = history(100);
+    assertThat(result(h.since(CHANNEL, null, 10))).isEqualTo(new Replay(null, true, List.of(), false));
+    List<MessageId> ids = commitAll(h, CHANNEL, 2);
+
+    Replay r = result(h.since(CHANNEL, null, 10));
+
+    assertThat(r.position()).isEqualTo(ids.get(1));
+    assertThat(r.recovered()).isTrue();
+    assertThat(r.entries()).isEmpty();
+  }
+
+  @Test
+  void sinceOnAChannelWithoutHistoryIsNotRecovered() throws Throwable {
+    History h = history(100);
+
+    Replay r = result(h.since(CHANNEL, new MessageId("abc", 4), 10));
+
+    assertThat(r).isEqualTo(new Replay(null, false, List.of(), false));
+  }
+
+  @Test
+  void sinceAnUnknownEpochIsNotRecoveredAndGivesEverythingHeld() throws Throwable {
+    History h = history(100);
+    commitAll(h, CHANNEL, 3);
+
+    Replay r = result(h.since(CHANNEL, new MessageId("otherepoch", 2), 10));
+
+    assertThat(r.recovered()).isFalse();
+    assertThat(offsets(r)).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void sinceAFutureOffsetIsNotRecoveredAndGivesNothing() throws Throwable {
+    History h = history(100);
+    List<MessageId> ids = commitAll(h, CHANNEL, 3);
+
+    Replay r = result(h.since(CHANNEL, new MessageId(ids.get(0).epoch(), 99), 10));
+
+    assertThat(r.recovered()).isFalse();
+    assertThat(r.entries()).isEmpty();
+    assertThat(r.position()).isEqualTo(ids.get(2));
+  }
+
+  @Test
+  void pagesAreCutAtTheLimitWithMore() throws Throwable {
+    History h = history(100);
+    List<MessageId> ids = commitAll(h, CHANNEL, 5);
+    MessageId start = new MessageId(ids.get(0).epoch(), 0);
+
+    Replay p1 = result(h.since(CHANNEL, start, 2));
+    Replay p2 = result(h.since(CHANNEL, p1.entries().get(1).id(), 2));
+    Replay p3 = result(h.since(CHANNEL, p2.entries().get(1).id(), 2));
+
+    assertThat(offsets(p1)).containsExactly(1L, 2L);
+    assertThat(p1.more()).isTrue();
+    assertThat(p1.recovered()).isTrue();
+    assertThat(offsets(p2)).containsExactly(3L, 4L);
+    assertThat(p2.more()).isTrue();
+    assertThat(offsets(p3)).containsExactly(5L);
+    assertThat(p3.more()).isFalse();
+    assertThat(p3.entries().get(0).body()).isEqualTo(body("m5"));
+  }
+
+  @Test
+  void removeDeletesOneMessage() throws Throwable {
+    History h = history(100);
+    List<MessageId> ids = commitAll(h, CHANNEL, 3);
+
+    assertThat(result(h.remove(CHANNEL, ids.get(1)))).isTrue();
+    assertThat(result(h.remove(CHANNEL, ids.get(1)))).as("already gone").isFalse();
+    assertThat(result(h.remove(CHANNEL, new MessageId("otherepoch", 3)))).as("other epoch").isFalse();
+    assertThat(result(h.remove(OTHER, ids.get(0)))).as("other channel").isFalse();
+
+    assertThat(result(h.size(CHANNEL))).isEqualTo(2);
+    assertThat(offsets(result(h.since(CHANNEL, new MessageId(ids.get(0).epoch(), 0), 10))))
+        .containsExactly(1L, 3L);
+  }
+
+  @Test
+  void bodiesWithArbitraryBytesRoundTrip() throws Throwable {
+    History h = history(100);
+    byte[] bytes = new byte[512];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (i * 7); // every byte value, NULs and invalid UTF-8 included
+    }
+    MessageId id = result(h.commit(CHANNEL, null, Buffer.buffer(bytes))).id();
+
+    Replay r = result(h.since(CHANNEL, new MessageId(id.epoch(), 0), 10));
+
+    assertThat(r.entries().get(0).body().getBytes()).isEqualTo(bytes);
+  }
+
+  @Test
+  void concurrentCommitsGetDistinctGaplessOffsets() throws Throwable {
+    History h = history(1000);
+    int callers = 4;
+    int perCaller = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<CompletableFuture<List<Future<Commit>>>> started = new ArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        int caller = c;
+        started.add(CompletableFuture.supplyAsync(() -> {
+          List<Future<Commit>> commits = new ArrayList<>();
+          for (int i = 0; i < perCaller; i++) {
+            commits.add(h.commit(CHANNEL, null, body(caller + "/" + i)));
+          }
+          return commits;
+        }, pool));
+      }
+      List<Long> offsets = new ArrayList<>();
+      for (CompletableFuture<List<Future<Commit>>> s : started) {
+        for (Future<Commit> f : s.get()) {
+          offsets.add(result(f).id().offset());
+        }
+      }
+      assertThat(offsets).containsExactlyInAnyOrderElementsOf(
+          LongStream.rangeClosed(1, (long) callers * perCaller).boxed().toList());
+      assertThat(result(h.size(CHANNEL))).isEqualTo((long) callers * perCaller);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
