@@ -6,6 +6,8 @@ import dev.herald.engine.History;
 import dev.herald.engine.Queue;
 import dev.herald.engine.memory.MemoryHistory;
 import dev.herald.engine.memory.MemoryQueue;
+import dev.herald.engine.redis.RedisHistory;
+import dev.herald.engine.redis.RedisStreamQueue;
 import dev.herald.fanout.ChannelRouter;
 import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Publisher;
@@ -15,11 +17,14 @@ import dev.herald.ingest.IngestVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -34,14 +39,16 @@ public final class HeraldNode {
 
   private final Vertx vertx;
   private final NodeServices services;
+  private final Supplier<Future<Void>> closeEngine;
   private final List<HttpVerticle> httpLoops = new ArrayList<>();
   private final List<String> deployments = new ArrayList<>();
   private int port;
   private long sweepTimer = -1;
 
-  private HeraldNode(Vertx vertx, NodeServices services) {
+  private HeraldNode(Vertx vertx, NodeServices services, Supplier<Future<Void>> closeEngine) {
     this.vertx = vertx;
     this.services = services;
+    this.closeEngine = closeEngine;
   }
 
   /** Starts a node on {@code vertx} (clustered or not). */
@@ -52,7 +59,7 @@ public final class HeraldNode {
       ChannelRouter router = new ChannelRouter(vertx.eventBus());
       NodeServices services = new NodeServices(config, nodeId, engine.queue, engine.history, router,
           new Publisher(vertx.eventBus(), engine.history), SubscribePolicy.OPEN);
-      HeraldNode node = new HeraldNode(vertx, services);
+      HeraldNode node = new HeraldNode(vertx, services, engine.close);
       return node.deploy().map(node);
     });
   }
@@ -92,6 +99,7 @@ public final class HeraldNode {
       chain = chain.compose(v -> vertx.undeploy(id)).recover(e -> Future.succeededFuture());
     }
     return chain.compose(v -> services.queue().close()).compose(v -> services.history().close())
+        .eventually(closeEngine::get)
         .onComplete(r -> LOG.info("node " + services.nodeId() + " stopped"));
   }
 
@@ -133,16 +141,26 @@ public final class HeraldNode {
     });
   }
 
-  private record Engine(Queue queue, History history) {
+  /** The engine's parts; {@code close} releases what queue and history share (the Redis pool). */
+  private record Engine(Queue queue, History history, Supplier<Future<Void>> close) {
   }
+
+  /** Commands waiting for a pooled Redis connection; bursts of commits must queue, not fail. */
+  private static final int REDIS_MAX_WAITING = 100_000;
 
   private static Future<Engine> engine(Vertx vertx, HeraldConfig config, String nodeId) {
     if (!config.redisEngine()) {
       return Future.succeededFuture(new Engine(new MemoryQueue(vertx, System::currentTimeMillis),
           new MemoryHistory(config.history().size(), config.history().ttlSeconds() * 1000,
-              config.publish().dedupeWindowMs(), System::currentTimeMillis)));
+              config.publish().dedupeWindowMs(), System::currentTimeMillis), Future::succeededFuture));
     }
-    return Future.failedFuture("the redis engine is not wired yet");
+    RedisOptions options = new RedisOptions().setConnectionString(config.redis().url())
+        .setMaxPoolSize(config.redis().poolSize()).setMaxPoolWaiting(REDIS_MAX_WAITING);
+    Redis pool = Redis.createClient(vertx, options);
+    return RedisStreamQueue.create(vertx, pool, options, config.redis(), config.ingest(), nodeId)
+        .map(queue -> new Engine(queue, new RedisHistory(pool, config.redis(), config.history(), config.publish()),
+            pool::close))
+        .onFailure(e -> pool.close());
   }
 
   private static String hostName() {

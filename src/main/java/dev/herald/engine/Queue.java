@@ -39,8 +39,11 @@ public interface Queue {
   /** Entries claimed but not yet acknowledged, across all consumers. */
   Future<Long> pendingCount();
 
-  /** Removes acknowledged entries from the underlying stream; never an entry not yet delivered or acknowledged. */
-  Future<Void> trim();
+  /**
+   * Removes acknowledged entries from the underlying stream, never an entry not yet delivered or acknowledged;
+   * the result is how many were removed.
+   */
+  Future<Long> trim();
 
   /** Releases what this queue holds (connections, timers). Pending entries stay pending for others to claim. */
   Future<Void> close();

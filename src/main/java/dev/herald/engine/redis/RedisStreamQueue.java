@@ -262,6 +262,7 @@ public final class RedisStreamQueue implements Queue {
    *
    * @return the number of entries removed
    */
+  @Override
   public Future<Long> trim() {
     return TRIM.run(pool, List.of(stream), List.of()).map(Response::toLong);
   }
