@@ -73,6 +73,15 @@ public final class HeraldNode {
     return port;
   }
 
+  /**
+   * The most unsent bytes any open connection of this node ever held (read on each event loop); with
+   * {@code transport.maxBufferedBytes} it shows that slow clients cannot grow the heap.
+   */
+  public Future<Long> peakBufferedBytes() {
+    return Future.all(httpLoops.stream().map(HttpVerticle::peakBufferedBytes).toList())
+        .map(all -> all.<Long>list().stream().mapToLong(Long::longValue).max().orElse(0));
+  }
+
   public ChannelRouter router() {
     return services.router();
   }

@@ -86,6 +86,14 @@ final class HttpVerticle extends VerticleBase {
     return done.future();
   }
 
+  /** The highest peak of unsent bytes among this loop's open sessions. */
+  Future<Long> peakBufferedBytes() {
+    Promise<Long> peak = Promise.promise();
+    context.runOnContext(x -> peak.complete(
+        hub.sessions().stream().mapToLong(ClientSession::peakBufferedBytes).max().orElse(0)));
+    return peak.future();
+  }
+
   @Override
   public Future<?> stop() {
     hub.stop();

@@ -181,6 +181,15 @@ public final class ClientSession {
     hub.closed(this);
   }
 
+  /** Unsent bytes of this connection, and the most it ever held. */
+  public long bufferedBytes() {
+    return out.bufferedBytes();
+  }
+
+  public long peakBufferedBytes() {
+    return out.peakBufferedBytes();
+  }
+
   public boolean isClosed() {
     return closed;
   }

@@ -24,6 +24,11 @@ public interface Subscriber {
   /** Unsent bytes held for this connection. */
   long bufferedBytes();
 
+  /** The most unsent bytes this connection ever held; shows that the outbound bound holds. */
+  default long peakBufferedBytes() {
+    return bufferedBytes();
+  }
+
   /** Closes the connection after the {@code disconnect} frame already sent, with the transport's status. */
   void close(CloseReason reason);
 }

@@ -20,6 +20,7 @@ final class WebSocketSubscriber implements Subscriber, ClientSession.Heartbeats 
   private final ServerWebSocket ws;
   private final long maxBufferedBytes;
   private long buffered;
+  private long peak;
   private Runnable onDrain;
 
   WebSocketSubscriber(ServerWebSocket ws, long maxBufferedBytes) {
@@ -56,6 +57,11 @@ final class WebSocketSubscriber implements Subscriber, ClientSession.Heartbeats 
   }
 
   @Override
+  public long peakBufferedBytes() {
+    return peak;
+  }
+
+  @Override
   public void close(CloseReason reason) {
     ws.close((short) reason.webSocketStatus(), reason.reason());
   }
@@ -68,6 +74,7 @@ final class WebSocketSubscriber implements Subscriber, ClientSession.Heartbeats 
   private void write(Buffer frame) {
     int size = frame.length();
     buffered += size;
+    peak = Math.max(peak, buffered);
     ws.writeFrame(TextFrames.of(frame)).onComplete(r -> {
       buffered -= size;
       if (onDrain != null && buffered <= maxBufferedBytes / 2) {
