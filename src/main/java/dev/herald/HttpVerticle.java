@@ -25,6 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class HttpVerticle extends VerticleBase {
 
+  private static final int WS_CLOSING_TIMEOUT_S = 2;
+
   private final NodeServices services;
   private final int port;
   private Hub hub;
@@ -64,6 +66,8 @@ final class HttpVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(frameCap).setMaxWebSocketMessageSize(frameCap * 2)
         // One zlib context per socket costs far more memory than the bandwidth it saves for small frames.
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
+        // A peer that does not answer our close frame is dropped after this many seconds (Vert.x: 10).
+        .setWebSocketClosingTimeout(WS_CLOSING_TIMEOUT_S)
         .setTcpNoDelay(true).setReuseAddress(true).setReusePort(true);
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen();
