@@ -6,6 +6,7 @@ import dev.herald.engine.Queue;
 import dev.herald.engine.QueueEntry;
 import dev.herald.format.FormatFailure;
 import dev.herald.message.IngestItem;
+import dev.herald.metrics.HeraldMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -30,6 +31,7 @@ public final class IngestVerticle extends VerticleBase {
   private final IngestConfig config;
   private final EntryParser parser;
   private final Backoff backoff;
+  private final HeraldMetrics metrics;
   private final Set<String> inFlight = new HashSet<>();
   private final DeliveryOptions formatOptions = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(FORMAT_TIMEOUT_MS);
@@ -40,8 +42,9 @@ public final class IngestVerticle extends VerticleBase {
   private long trimTimer = -1;
   private Promise<Void> drained;
 
-  public IngestVerticle(Queue queue, IngestConfig config, int maxEntryBytes) {
+  public IngestVerticle(Queue queue, IngestConfig config, int maxEntryBytes, HeraldMetrics metrics) {
     this.queue = queue;
+    this.metrics = metrics;
     this.config = config;
     this.parser = new EntryParser(maxEntryBytes);
     this.backoff = new Backoff(config.retryBaseMs(), config.retryMaxMs());
@@ -126,6 +129,7 @@ public final class IngestVerticle extends VerticleBase {
 
   private void start(QueueEntry entry) {
     if (inFlight.add(entry.id())) {
+      metrics.ingested();
       process(entry, 1);
     }
   }
@@ -161,6 +165,7 @@ public final class IngestVerticle extends VerticleBase {
       if (r.failed()) {
         LOG.warning("dead-lettering " + entry.id() + " failed, it stays pending: " + r.cause().getMessage());
       } else {
+        metrics.deadLettered();
         LOG.fine("dead-lettered " + entry.id() + ": " + reason);
       }
       finish(entry);
