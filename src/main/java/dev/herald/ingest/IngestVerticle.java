@@ -62,17 +62,25 @@ public final class IngestVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Stops claiming new entries and completes once every entry in flight was acknowledged or dead-lettered. */
+  /**
+   * Stops claiming new entries and completes once every entry in flight was acknowledged or dead-lettered,
+   * including those a read still under way returns: they are claimed by this consumer, so finishing them now is
+   * quicker than leaving them for a take-over.
+   */
   @Override
   public Future<?> stop() {
     running = false;
     vertx.cancelTimer(claimTimer);
     vertx.cancelTimer(trimTimer);
     drained = Promise.promise();
-    if (inFlight.isEmpty()) {
+    completeDrainIfIdle();
+    return drained.future();
+  }
+
+  private void completeDrainIfIdle() {
+    if (drained != null && inFlight.isEmpty() && !reading) {
       drained.tryComplete();
     }
-    return drained.future();
   }
 
   /** Entries claimed and not yet acknowledged by this node. */
@@ -91,6 +99,7 @@ public final class IngestVerticle extends VerticleBase {
     queue.next(config.batchSize(), config.blockMs()).onComplete(r -> {
       reading = false;
       if (r.failed()) {
+        completeDrainIfIdle();
         long delay = backoff.delayMs(++readFailures);
         if (readFailures == 1) {
           LOG.warning("ingest queue unavailable, retrying with backoff: " + r.cause().getMessage());
@@ -105,6 +114,7 @@ public final class IngestVerticle extends VerticleBase {
       for (QueueEntry e : r.result()) {
         start(e);
       }
+      completeDrainIfIdle();
       read();
     });
   }
@@ -174,9 +184,7 @@ public final class IngestVerticle extends VerticleBase {
 
   private void finish(QueueEntry entry) {
     inFlight.remove(entry.id());
-    if (drained != null && inFlight.isEmpty()) {
-      drained.tryComplete();
-    }
+    completeDrainIfIdle();
     read();
   }
 }
