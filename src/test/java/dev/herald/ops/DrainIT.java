@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.io.File;
@@ -45,7 +46,7 @@ class DrainIT {
   void start() {
     vertx = Vertx.vertx();
     prefix = TestRedis.newPrefix();
-    redis = Redis.createClient(vertx, TestRedis.url());
+    redis = Redis.createClient(vertx, TestRedis.options(TestRedis.url(), ProtocolVersion.RESP3));
   }
 
   @AfterEach
