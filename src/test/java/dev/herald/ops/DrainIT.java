@@ -10,6 +10,7 @@ import dev.herald.testing.TestRedis;
 import dev.herald.testing.WsTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
@@ -35,11 +36,13 @@ class DrainIT {
   private static final String CHANNEL = "thread:drain";
   private static final int CLIENTS = 3;
   private static final int BURST = 60;
+  private static final String ADMIN_KEY = "drain-it-admin-key";
 
   private Vertx vertx;
   private Redis redis;
   private String prefix;
   private Process process;
+  private Path log;
   private final List<WsTestClient> clients = new ArrayList<>();
 
   @BeforeEach
@@ -65,15 +68,15 @@ class DrainIT {
     return redis.send(Request.cmd(Command.XADD).arg(prefix + "ingest").arg("*").arg("publish").arg(body));
   }
 
-  @Test
-  void sigtermDisconnectsEveryClientWithPositionsAcksInFlightAndExitsZero() throws Exception {
+  /** Starts the fat jar on a free port with the Redis engine under this test's prefix; returns the port. */
+  private int startNode() throws Exception {
     String jar = System.getProperty("herald.jar");
     assertTrue(jar != null && new File(jar).isFile(), "run through failsafe after package (herald.jar)");
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Path log = Files.createTempFile("herald-drain-it", ".log");
+    log = Files.createTempFile("herald-drain-it", ".log");
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", jar).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("HERALD_HTTP_PORT", Integer.toString(port));
@@ -83,8 +86,31 @@ class DrainIT {
     builder.environment().put("HERALD_REDIS_URL", TestRedis.url());
     builder.environment().put("HERALD_REDIS_KEY_PREFIX", prefix);
     builder.environment().put("HERALD_SHUTDOWN_DRAIN_WINDOW_MS", "3000");
+    builder.environment().put("HERALD_ADMIN_KEY", ADMIN_KEY);
     process = builder.start();
+    return port;
+  }
 
+  @Test
+  void adminDrainStopsTheProcessWithStatusZero() throws Exception {
+    int port = startNode();
+    try (Http http = new Http(vertx, port)) {
+      Eventually.within(90, () -> assertThat(http.get("/health/ready").status()).isEqualTo(200));
+      WsTestClient c = WsTestClient.connect(vertx, port, "/ws?channels=" + CHANNEL);
+      clients.add(c);
+      c.nextOp("subscribed");
+      assertThat(http.request(HttpMethod.POST, "/admin/drain", null).status()).isEqualTo(401);
+      assertThat(http.request(HttpMethod.POST, "/admin/drain", null, ADMIN_KEY).status()).isEqualTo(202);
+      assertThat(c.nextOp("disconnect").getString("code")).isEqualTo("shutdown");
+    }
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("node exited").isTrue();
+    assertThat(process.exitValue()).as("exit status; log in " + log).isZero();
+    Files.deleteIfExists(log);
+  }
+
+  @Test
+  void sigtermDisconnectsEveryClientWithPositionsAcksInFlightAndExitsZero() throws Exception {
+    int port = startNode();
     try (Http http = new Http(vertx, port)) {
       Eventually.within(90, () -> assertThat(http.get("/health/ready").status()).isEqualTo(200));
       for (int i = 0; i < CLIENTS; i++) {
