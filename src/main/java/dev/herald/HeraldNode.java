@@ -223,8 +223,8 @@ public final class HeraldNode {
             new IngestVerticle(services.queue(), config.ingest(), config.limits().maxFrameBytes(), services.metrics()))
         .map(id -> {
           ingestDeployment = id;
-          pollPending();
-          pollTimer = vertx.setPeriodic(config.metrics().pollIntervalMs(), t -> pollPending());
+          pollQueue();
+          pollTimer = vertx.setPeriodic(config.metrics().pollIntervalMs(), t -> pollQueue());
           if (services.history() instanceof MemoryHistory memory) {
             sweepTimer = vertx.setPeriodic(60_000, t -> memory.sweep());
           }
@@ -261,9 +261,11 @@ public final class HeraldNode {
     return metricsServer.listen(metricsPort, services.config().http().host()).mapEmpty();
   }
 
-  private void pollPending() {
+  private void pollQueue() {
     services.queue().pendingCount().onSuccess(services.metrics()::queuePending)
         .onFailure(e -> LOG.fine("pending count unavailable: " + e.getMessage()));
+    services.queue().lag().onSuccess(services.metrics()::queueLag)
+        .onFailure(e -> LOG.fine("queue lag unavailable: " + e.getMessage()));
   }
 
   /**

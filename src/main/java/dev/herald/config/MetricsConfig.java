@@ -5,7 +5,7 @@ package dev.herald.config;
  *
  * @param port          0 (default) serves {@code /metrics} on the public HTTP port; above 0, on a server of its
  *                      own on that port (same host), and not on the public one
- * @param pollIntervalMs how often gauges that need I/O (the ingest queue's pending count) are refreshed, ms;
+ * @param pollIntervalMs how often gauges that need I/O (the ingest queue's pending count and lag) are refreshed, ms;
  *                      default {@value #DEFAULT_POLL_INTERVAL_MS}
  */
 public record MetricsConfig(int port, long pollIntervalMs) {

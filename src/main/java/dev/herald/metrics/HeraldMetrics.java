@@ -34,6 +34,7 @@ public final class HeraldMetrics {
   private final Map<String, Counter> limitHits = new HashMap<>();
   private final AtomicLong subscriptions = new AtomicLong();
   private final AtomicLong queuePending = new AtomicLong();
+  private final AtomicLong queueLag = new AtomicLong();
   private final Counter ingested;
   private final Counter formatted;
   private final Counter committed;
@@ -57,6 +58,8 @@ public final class HeraldMetrics {
         .description("Channel subscriptions of this node's clients").register(registry));
     add(Gauge.builder(Meters.QUEUE_PENDING, queuePending, AtomicLong::get)
         .description("Ingest entries claimed and not yet acknowledged, all consumers").register(registry));
+    add(Gauge.builder(Meters.QUEUE_LAG, queueLag, AtomicLong::get)
+        .description("Ingest entries not yet claimed by any consumer; -1 unknown").register(registry));
     ingested = counter(Meters.INGESTED, "Entries claimed from the ingest queue");
     formatted = counter(Meters.FORMATTED, "Ingest items rendered by the formatter");
     committed = counter(Meters.COMMITTED, "Messages committed to a channel's history, one per channel");
@@ -148,6 +151,11 @@ public final class HeraldMetrics {
   /** The latest polled pending count of the ingest queue. */
   public void queuePending(long entries) {
     queuePending.set(entries);
+  }
+
+  /** The latest polled lag of the ingest queue (entries not yet claimed). */
+  public void queueLag(long entries) {
+    queueLag.set(entries);
   }
 
   /** Removes this node's meters from the registry. */

@@ -37,6 +37,8 @@ public final class Meters {
   public static final String COMMIT_LATENCY = "herald_commit_latency";
   /** Ingest entries claimed and not yet acknowledged, all consumers, polled (gauge). */
   public static final String QUEUE_PENDING = "herald_ingest_pending_entries";
+  /** Ingest entries added and not yet claimed by any consumer (consumer lag), polled; -1 unknown (gauge). */
+  public static final String QUEUE_LAG = "herald_ingest_lag_entries";
   /** Subscriptions switched from live delivery to catch-up from history (counter). */
   public static final String CATCH_UP_SWITCHES = "herald_fanout_catch_up_switches";
   /** Requests or frames refused by a limit, tag {@link #LIMIT} (counter). */
