@@ -18,18 +18,18 @@ import dev.herald.message.Channel;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.security.KeyHashes;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.micrometer.impl.MicrometerMetrics;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -77,6 +77,8 @@ public final class HeraldNode {
       ChannelRouter router = new ChannelRouter(vertx.eventBus());
       HeraldMetrics metrics = metrics(vertx);
       metrics.channelsGauge(router::registrations);
+      // Readiness reads the node's state, and the node needs the services readiness is part of: the check reads
+      // the node through this holder, set right after construction (before any request can arrive).
       HeraldNode[] self = new HeraldNode[1];
       ReadinessCheck readiness = new ReadinessCheck(vertx, engine.ping, () -> self[0] != null && self[0].port > 0,
           () -> self[0] != null && self[0].draining);

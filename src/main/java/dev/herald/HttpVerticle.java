@@ -7,20 +7,22 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Hub;
-import dev.herald.message.Channel;
 import dev.herald.ingest.EntryParser;
+import dev.herald.message.Channel;
 import dev.herald.transport.SessionFactory;
 import dev.herald.transport.websocket.WebSocketTransport;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -102,7 +104,7 @@ final class HttpVerticle extends VerticleBase {
   }
 
   /** {@code GET /metrics} in the Prometheus text format, from the registry the node's meters live in. */
-  static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> scrapeHandler(NodeServices services) {
+  static Handler<RoutingContext> scrapeHandler(NodeServices services) {
     return services.metrics().registry() instanceof PrometheusMeterRegistry prometheus
         ? PrometheusScrapingHandler.create(prometheus) : PrometheusScrapingHandler.create();
   }
