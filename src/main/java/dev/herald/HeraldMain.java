@@ -17,7 +17,9 @@ import java.util.logging.Logger;
 
 /**
  * Entry point of the fat jar: loads and validates the configuration, starts Vert.x (clustered with {@code -cluster})
- * with the native transport and metrics, starts a {@link HeraldNode}, and stops it gracefully on SIGTERM.
+ * with the native transport and metrics, starts a {@link HeraldNode}, and stops it gracefully on SIGTERM and on
+ * {@code POST /admin/drain}: ingest finishes and acknowledges what it holds, clients get {@code disconnect} with a
+ * {@code retryAfterMs} spread over {@code shutdown.drainWindowMs}, then the process exits with status 0.
  */
 public final class HeraldMain {
 
@@ -62,6 +64,15 @@ public final class HeraldMain {
         Thread.currentThread().interrupt();
       }
     }, "herald-shutdown"));
+    // A drain is a planned stop, not a failure: exit 0 rather than the JVM's 143 for SIGTERM. System.exit runs
+    // the shutdown hook above; it is called from a thread of its own, never from an event loop the hook needs.
+    Runnable exit = () -> new Thread(() -> System.exit(0), "herald-exit").start();
+    node.onDrainRequest(exit);
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> exit.run());
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      LOG.warning("cannot handle SIGTERM (" + e.getMessage() + "); it will still drain, with status 143");
+    }
   }
 
   static Future<Vertx> startVertx(LaunchArgs args) {

@@ -14,11 +14,22 @@ import dev.herald.fanout.Publisher;
 import dev.herald.fanout.SubscribePolicy;
 import dev.herald.format.FormatterVerticle;
 import dev.herald.ingest.IngestVerticle;
+import dev.herald.message.Channel;
+import dev.herald.metrics.HeraldMetrics;
+import dev.herald.security.KeyHashes;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.micrometer.impl.MicrometerMetrics;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -34,16 +45,23 @@ import java.util.logging.Logger;
 public final class HeraldNode {
 
   private static final Logger LOG = Logger.getLogger(HeraldNode.class.getName());
-  /** Spread of clients' reconnects after a shutdown, ms. */
-  static final long DEFAULT_RECONNECT_SPREAD_MS = 5000;
+  /** The plaintext admin key from the environment, hashed and added to {@code security.adminKeys}. */
+  public static final String ADMIN_KEY_VARIABLE = "HERALD_ADMIN_KEY";
 
   private final Vertx vertx;
   private final NodeServices services;
   private final Supplier<Future<Void>> closeEngine;
   private final List<HttpVerticle> httpLoops = new ArrayList<>();
   private final List<String> deployments = new ArrayList<>();
-  private int port;
+  private volatile int port;
+  private volatile boolean draining;
+  private volatile Runnable drainRequestHandler;
+  private String ingestDeployment;
+  private HttpServer metricsServer;
   private long sweepTimer = -1;
+  private long pollTimer = -1;
+  private Future<Void> drained;
+  private Future<Void> stopped;
 
   private HeraldNode(Vertx vertx, NodeServices services, Supplier<Future<Void>> closeEngine) {
     this.vertx = vertx;
@@ -57,10 +75,19 @@ public final class HeraldNode {
     String nodeId = config.nodeId(hostName(), config.http().port() == 0 ? randomPortTag() : config.http().port());
     return engine(vertx, config, nodeId).compose(engine -> {
       ChannelRouter router = new ChannelRouter(vertx.eventBus());
+      HeraldMetrics metrics = metrics(vertx);
+      metrics.channelsGauge(router::registrations);
+      // Readiness reads the node's state, and the node needs the services readiness is part of: the check reads
+      // the node through this holder, set right after construction (before any request can arrive).
+      HeraldNode[] self = new HeraldNode[1];
+      ReadinessCheck readiness = new ReadinessCheck(vertx, engine.ping, () -> self[0] != null && self[0].port > 0,
+          () -> self[0] != null && self[0].draining);
       NodeServices services = new NodeServices(config, nodeId, engine.queue, engine.history, router,
-          new Publisher(vertx.eventBus(), engine.history), SubscribePolicy.OPEN);
+          new Publisher(vertx.eventBus(), engine.history), SubscribePolicy.OPEN, metrics, readiness,
+          adminKeyHashes(config, System.getenv(ADMIN_KEY_VARIABLE)));
       HeraldNode node = new HeraldNode(vertx, services, engine.close);
-      return node.deploy().map(node);
+      self[0] = node;
+      return node.deploy().map(node).onFailure(e -> metrics.close());
     });
   }
 
@@ -86,45 +113,129 @@ public final class HeraldNode {
     return services.router();
   }
 
+  /** The ingest queue (tools and tests: dead letters, pending entries). */
+  public Queue queue() {
+    return services.queue();
+  }
+
+  /** The node's meters. */
+  public HeraldMetrics metrics() {
+    return services.metrics();
+  }
+
+  /** The bound port of the separate metrics server; 0 when {@code /metrics} is on the public port. */
+  public int metricsPort() {
+    return metricsServer == null ? 0 : metricsServer.actualPort();
+  }
+
+  /** True from the start of a drain: new connections are refused and readiness reports 503. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /**
+   * What {@code POST /admin/drain} does. By default the node drains ({@link #drain(long)}) and keeps running, out
+   * of rotation; {@link HeraldMain} sets a handler that stops and exits the process like SIGTERM.
+   */
+  public void onDrainRequest(Runnable handler) {
+    this.drainRequestHandler = handler;
+  }
+
+  void requestDrain() {
+    Runnable handler = drainRequestHandler;
+    if (handler != null) {
+      handler.run();
+    } else {
+      drain(services.config().shutdown().drainWindowMs());
+    }
+  }
+
+  /** Subscribers of {@code channel} on this node, summed over the event loops. */
+  public Future<Integer> localSubscribers(Channel channel) {
+    List<Future<Integer>> counts;
+    synchronized (httpLoops) {
+      counts = httpLoops.stream().map(h -> h.subscriberCount(channel)).toList();
+    }
+    return Future.all(counts).map(all -> counts.stream().mapToInt(Future::result).sum());
+  }
+
+  /**
+   * Takes the node out of rotation: refuses new connections, stops ingest (which finishes and acknowledges the
+   * entries it holds; the rest stays in the queue for other nodes), then sends every client {@code disconnect}
+   * with its positions and a {@code retryAfterMs} drawn within {@code windowMs}, and closes it. Idempotent.
+   */
+  public synchronized Future<Void> drain(long windowMs) {
+    if (drained != null) {
+      return drained;
+    }
+    draining = true;
+    Future<Void> chain = Future.succeededFuture();
+    if (ingestDeployment != null) {
+      String id = ingestDeployment;
+      chain = chain.compose(v -> vertx.undeploy(id)).recover(e -> {
+        LOG.warning("ingest did not stop cleanly: " + e.getMessage());
+        return Future.succeededFuture();
+      });
+    }
+    List<HttpVerticle> loops;
+    synchronized (httpLoops) {
+      loops = new ArrayList<>(httpLoops);
+    }
+    drained = chain.compose(v -> Future.all(loops.stream()
+            .map(h -> h.disconnectAll(CloseReason.SHUTDOWN, windowMs)).toList()).<Void>mapEmpty())
+        .onComplete(r -> LOG.info("node " + services.nodeId() + " drained: ingest stopped, clients disconnected"));
+    return drained;
+  }
+
   /**
    * Stops in reverse order: ingest finishes and acknowledges what it holds, clients get {@code disconnect} with
    * their positions and a reconnect delay spread over {@code spreadMs}, then the HTTP loops, the formatter and the
    * engine close.
    */
-  public Future<Void> stop(long spreadMs) {
+  public synchronized Future<Void> stop(long spreadMs) {
+    if (stopped != null) {
+      return stopped;
+    }
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
     }
-    Future<Void> chain = Future.succeededFuture();
+    if (pollTimer >= 0) {
+      vertx.cancelTimer(pollTimer);
+    }
+    Future<Void> chain = drain(spreadMs);
     List<String> reversed = new ArrayList<>(deployments);
     java.util.Collections.reverse(reversed);
-    String ingest = reversed.isEmpty() ? null : reversed.get(0);
-    if (ingest != null) {
-      chain = chain.compose(v -> vertx.undeploy(ingest)).recover(e -> Future.succeededFuture());
-    }
-    chain = chain.compose(v -> Future.all(httpLoops.stream()
-        .map(h -> h.disconnectAll(CloseReason.SHUTDOWN, spreadMs)).toList()).mapEmpty());
-    for (String id : reversed.subList(ingest == null ? 0 : 1, reversed.size())) {
+    for (String id : reversed) {
       chain = chain.compose(v -> vertx.undeploy(id)).recover(e -> Future.succeededFuture());
     }
-    return chain.compose(v -> services.queue().close()).compose(v -> services.history().close())
+    if (metricsServer != null) {
+      chain = chain.compose(v -> metricsServer.close()).recover(e -> Future.succeededFuture());
+    }
+    stopped = chain.compose(v -> services.queue().close()).compose(v -> services.history().close())
         .eventually(closeEngine::get)
-        .onComplete(r -> LOG.info("node " + services.nodeId() + " stopped"));
+        .onComplete(r -> {
+          services.metrics().close();
+          LOG.info("node " + services.nodeId() + " stopped");
+        });
+    return stopped;
   }
 
+  /** Stops with the configured drain window ({@code shutdown.drainWindowMs}). */
   public Future<Void> stop() {
-    return stop(DEFAULT_RECONNECT_SPREAD_MS);
+    return stop(services.config().shutdown().drainWindowMs());
   }
 
   private Future<Void> deploy() {
     HeraldConfig config = services.config();
-    return vertx.deployVerticle(new FormatterVerticle(services.publisher())).compose(id -> {
+    return vertx.deployVerticle(new FormatterVerticle(services.publisher(), services.metrics())).compose(id -> {
       deployments.add(id);
       return deployHttp(config.http().port(), config.http().effectiveInstances());
-    }).compose(v -> vertx.deployVerticle(
-            new IngestVerticle(services.queue(), config.ingest(), config.limits().maxFrameBytes()))
+    }).compose(v -> startMetricsServer(config.metrics().port())).compose(v -> vertx.deployVerticle(
+            new IngestVerticle(services.queue(), config.ingest(), config.limits().maxFrameBytes(), services.metrics()))
         .map(id -> {
-          deployments.add(id);
+          ingestDeployment = id;
+          pollQueue();
+          pollTimer = vertx.setPeriodic(config.metrics().pollIntervalMs(), t -> pollQueue());
           if (services.history() instanceof MemoryHistory memory) {
             sweepTimer = vertx.setPeriodic(60_000, t -> memory.sweep());
           }
@@ -138,7 +249,7 @@ public final class HeraldNode {
   /** One verticle per event loop; Vert.x shares the listening socket between them (port 0 included). */
   private Future<Void> deployHttp(int requestedPort, int instances) {
     return vertx.deployVerticle(() -> {
-      HttpVerticle loop = new HttpVerticle(services, requestedPort);
+      HttpVerticle loop = new HttpVerticle(services, this, requestedPort);
       synchronized (httpLoops) {
         httpLoops.add(loop);
       }
@@ -150,8 +261,51 @@ public final class HeraldNode {
     });
   }
 
-  /** The engine's parts; {@code close} releases what queue and history share (the Redis pool). */
-  private record Engine(Queue queue, History history, Supplier<Future<Void>> close) {
+  /** {@code GET /metrics} on a server of its own when {@code metrics.port} is set. */
+  private Future<Void> startMetricsServer(int metricsPort) {
+    if (metricsPort == 0) {
+      return Future.succeededFuture();
+    }
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(HttpVerticle.scrapeHandler(services));
+    metricsServer = vertx.createHttpServer().requestHandler(router);
+    return metricsServer.listen(metricsPort, services.config().http().host()).mapEmpty();
+  }
+
+  private void pollQueue() {
+    services.queue().pendingCount().onSuccess(services.metrics()::queuePending)
+        .onFailure(e -> LOG.fine("pending count unavailable: " + e.getMessage()));
+    services.queue().lag().onSuccess(services.metrics()::queueLag)
+        .onFailure(e -> LOG.fine("queue lag unavailable: " + e.getMessage()));
+  }
+
+  /**
+   * The meters go into the registry of this Vert.x instance's Micrometer metrics (each instance may have its own
+   * registry name, so the default registry is only the second choice); without metrics, into a registry of their
+   * own, so nothing depends on whether metrics are enabled.
+   */
+  private static HeraldMetrics metrics(Vertx vertx) {
+    if (vertx instanceof VertxInternal internal && internal.metrics() instanceof MicrometerMetrics micrometer) {
+      return new HeraldMetrics(micrometer.registry());
+    }
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    return registry != null ? new HeraldMetrics(registry) : HeraldMetrics.standalone();
+  }
+
+  /** {@code security.adminKeys} plus the hash of the plaintext key from the environment, when set. */
+  static List<String> adminKeyHashes(HeraldConfig config, String plaintextKey) {
+    List<String> hashes = new ArrayList<>(config.security().adminKeys());
+    if (plaintextKey != null && !plaintextKey.isBlank()) {
+      hashes.add(KeyHashes.sha256Hex(plaintextKey.trim()));
+    }
+    return List.copyOf(hashes);
+  }
+
+  /**
+   * The engine's parts; {@code close} releases what queue and history share (the Redis pool); {@code ping} checks
+   * the Redis server (null on the memory engine).
+   */
+  private record Engine(Queue queue, History history, Supplier<Future<Void>> close, Supplier<Future<Void>> ping) {
   }
 
   /** Commands waiting for a pooled Redis connection; bursts of commits must queue, not fail. */
@@ -161,14 +315,14 @@ public final class HeraldNode {
     if (!config.redisEngine()) {
       return Future.succeededFuture(new Engine(new MemoryQueue(vertx, System::currentTimeMillis),
           new MemoryHistory(config.history().size(), config.history().ttlSeconds() * 1000,
-              config.publish().dedupeWindowMs(), System::currentTimeMillis), Future::succeededFuture));
+              config.publish().dedupeWindowMs(), System::currentTimeMillis), Future::succeededFuture, null));
     }
     RedisOptions options = new RedisOptions().setConnectionString(config.redis().url())
         .setMaxPoolSize(config.redis().poolSize()).setMaxPoolWaiting(REDIS_MAX_WAITING);
     Redis pool = Redis.createClient(vertx, options);
     return RedisStreamQueue.create(vertx, pool, options, config.redis(), config.ingest(), nodeId)
         .map(queue -> new Engine(queue, new RedisHistory(pool, config.redis(), config.history(), config.publish()),
-            pool::close))
+            pool::close, () -> pool.send(Request.cmd(Command.PING)).<Void>mapEmpty()))
         .onFailure(e -> pool.close());
   }
 

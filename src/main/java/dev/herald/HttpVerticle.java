@@ -1,5 +1,6 @@
 package dev.herald;
 
+import dev.herald.api.AdminApi;
 import dev.herald.api.PublishApi;
 import dev.herald.api.Responses;
 import dev.herald.config.HeraldConfig;
@@ -7,20 +8,26 @@ import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Hub;
 import dev.herald.ingest.EntryParser;
+import dev.herald.message.Channel;
 import dev.herald.transport.SessionFactory;
 import dev.herald.transport.websocket.WebSocketTransport;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One HTTP event loop: the public routes (transports, producer API, health) and this loop's {@link Hub}.
+ * One HTTP event loop: the public routes (transports, producer API, admin API, health, metrics unless they have a
+ * port of their own) and this loop's {@link Hub}.
  * Deployed once per configured instance; all instances share the listening port.
  */
 final class HttpVerticle extends VerticleBase {
@@ -28,24 +35,33 @@ final class HttpVerticle extends VerticleBase {
   private static final int WS_CLOSING_TIMEOUT_S = 2;
 
   private final NodeServices services;
+  private final HeraldNode node;
   private final int port;
   private Hub hub;
   private HttpServer server;
 
-  HttpVerticle(NodeServices services, int port) {
+  HttpVerticle(NodeServices services, HeraldNode node, int port) {
     this.services = services;
+    this.node = node;
     this.port = port;
   }
 
   @Override
   public Future<?> start() {
     HeraldConfig config = services.config();
-    hub = new Hub(vertx, context, services.router(), config.transport(), System::currentTimeMillis);
+    hub = new Hub(vertx, context, services.router(), config.transport(), System::currentTimeMillis,
+        services.metrics());
     SessionFactory sessions = new SessionFactory(hub, services.history(), services.policy(), config.http(),
         config.limits(), config.transport(), services.nodeId());
     Router router = Router.router(vertx);
     WebSocketTransport ws = new WebSocketTransport(sessions);
-    router.get("/ws").handler(ws::handle);
+    router.get("/ws").handler(ctx -> {
+      if (node.draining()) {
+        Responses.error(ctx, 503, "node is draining, connect to another one", null);
+      } else {
+        ws.handle(ctx);
+      }
+    });
 
     PublishApi api = new PublishApi(services.queue(), new EntryParser(config.limits().maxFrameBytes()));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes());
@@ -53,6 +69,24 @@ final class HttpVerticle extends VerticleBase {
     router.post("/api/posts").handler(api::posts);
     router.post("/api/publish").handler(api::publish);
     router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up")));
+    router.get("/health/ready").handler(ctx -> services.readiness().check()
+        .onSuccess(r -> Responses.json(ctx, r.getBoolean("ready") ? 200 : 503, r)));
+    if (config.metrics().port() == 0) {
+      router.get("/metrics").handler(scrapeHandler(services));
+    }
+    router.delete("/admin/*").handler(body);
+    router.post("/admin/*").handler(body);
+    new AdminApi(services.queue(), services.history(), new AdminApi.Node() {
+      @Override
+      public Future<Integer> localSubscribers(Channel channel) {
+        return node.localSubscribers(channel);
+      }
+
+      @Override
+      public void requestDrain() {
+        node.requestDrain();
+      }
+    }, services.adminKeyHashes()).mount(router);
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       String error = status == 413 ? "request body larger than " + config.limits().maxFrameBytes() + " bytes"
@@ -71,6 +105,19 @@ final class HttpVerticle extends VerticleBase {
         .setTcpNoDelay(true).setReuseAddress(true).setReusePort(true);
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen();
+  }
+
+  /** {@code GET /metrics} in the Prometheus text format, from the registry the node's meters live in. */
+  static Handler<RoutingContext> scrapeHandler(NodeServices services) {
+    return services.metrics().registry() instanceof PrometheusMeterRegistry prometheus
+        ? PrometheusScrapingHandler.create(prometheus) : PrometheusScrapingHandler.create();
+  }
+
+  /** Local subscribers of {@code channel} on this loop, counted on the loop that owns them. */
+  Future<Integer> subscriberCount(Channel channel) {
+    Promise<Integer> count = Promise.promise();
+    context.runOnContext(x -> count.complete(hub.subscriberCount(channel)));
+    return count.future();
   }
 
   /** The port this loop's server is bound to. */

@@ -1,4 +1,5 @@
 /**
- * The producers' HTTP API. Depends on {@code engine} (the queue) and {@code ingest} (the shared entry parser).
+ * The HTTP APIs: producers' ({@code PublishApi}) and operators' ({@code AdminApi}). Depends on {@code engine}
+ * (queue, history), {@code ingest} (the shared entry parser), {@code message} and {@code security} (admin keys).
  */
 package dev.herald.api;

@@ -11,7 +11,8 @@ import java.util.Set;
  */
 public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, RedisConfig redis, IngestConfig ingest,
                            HistoryConfig history, PublishConfig publish, LimitsConfig limits,
-                           TransportConfig transport, DemoConfig demo, LogConfig log, JsonObject effective) {
+                           TransportConfig transport, DemoConfig demo, LogConfig log, MetricsConfig metrics,
+                           ShutdownConfig shutdown, SecurityConfig security, JsonObject effective) {
 
   public static final String ENGINE_MEMORY = "memory";
   public static final String ENGINE_REDIS = "redis";
@@ -23,7 +24,8 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
         IngestConfig.read(r.section("ingest")), HistoryConfig.read(r.section("history")),
         PublishConfig.read(r.section("publish")), LimitsConfig.read(r.section("limits")),
         TransportConfig.read(r.section("transport")), DemoConfig.read(r.section("demo")),
-        LogConfig.read(r.section("log")), r.effective());
+        LogConfig.read(r.section("log")), MetricsConfig.read(r.section("metrics")),
+        ShutdownConfig.read(r.section("shutdown")), SecurityConfig.read(r.section("security")), r.effective());
   }
 
   public boolean redisEngine() {
@@ -39,6 +41,6 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
   public HeraldConfig withHttpPort(int port) {
     return new HeraldConfig(node, new HttpConfig(http.host(), port, http.allowedOrigins(), http.trustedProxies(),
         http.instances()),
-        engine, redis, ingest, history, publish, limits, transport, demo, log, effective);
+        engine, redis, ingest, history, publish, limits, transport, demo, log, metrics, shutdown, security, effective);
   }
 }

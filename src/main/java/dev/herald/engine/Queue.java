@@ -40,6 +40,12 @@ public interface Queue {
   Future<Long> pendingCount();
 
   /**
+   * Entries added and not yet claimed by any consumer (the consumers' lag); -1 when the queue cannot tell (a
+   * Redis stream whose entries were deleted below the group's position).
+   */
+  Future<Long> lag();
+
+  /**
    * Removes acknowledged entries from the underlying stream, never an entry not yet delivered or acknowledged;
    * the result is how many were removed.
    */

@@ -8,6 +8,7 @@ import dev.herald.message.Channel;
 import dev.herald.message.ChannelMessage;
 import dev.herald.message.MessageFrame;
 import dev.herald.message.MessageId;
+import dev.herald.metrics.Meters;
 import io.vertx.core.AsyncResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,6 +85,7 @@ public final class ClientSession {
       return;
     }
     if (bytes > limits.maxFrameBytes()) {
+      hub.metrics().limitHit(Meters.LIMIT_FRAME_BYTES);
       badFrame(ErrorCode.TOO_LARGE, "frame is larger than " + limits.maxFrameBytes() + " bytes");
       return;
     }
@@ -113,6 +115,7 @@ public final class ClientSession {
       badFrames = 0;
     }
     if (++badFrames > limits.badFramesPerMinute()) {
+      hub.metrics().limitHit(Meters.LIMIT_BAD_FRAMES);
       disconnect(CloseReason.BAD_FRAMES, 0);
     }
   }
@@ -215,6 +218,7 @@ public final class ClientSession {
       return;
     }
     if (out.offer(m) == Offer.FULL) {
+      hub.metrics().dropped();
       s.noteSeen(id);
       startCatchUp(s);
       return;
@@ -233,6 +237,7 @@ public final class ClientSession {
       return;
     }
     if (catchingUpSince > 0 && now - catchingUpSince > t.stallTimeoutMs()) {
+      hub.metrics().limitHit(Meters.LIMIT_STALL);
       disconnect(CloseReason.SLOW_CONSUMER, 0);
       return;
     }
@@ -261,10 +266,12 @@ public final class ClientSession {
       return;
     }
     if (!takeSubscribeToken()) {
+      hub.metrics().limitHit(Meters.LIMIT_SUBSCRIBE_RATE);
       out.send(ServerFrames.error(ErrorCode.RATE_LIMITED, "too many subscribe requests", channel.toString()));
       return;
     }
     if (subscriptions.size() >= limits.maxChannelsPerConnection()) {
+      hub.metrics().limitHit(Meters.LIMIT_CHANNELS);
       out.send(ServerFrames.error(ErrorCode.TOO_MANY_CHANNELS,
           "at most " + limits.maxChannelsPerConnection() + " channels per connection", channel.toString()));
       return;
@@ -377,6 +384,9 @@ public final class ClientSession {
   }
 
   private void startCatchUp(Subscription s) {
+    if (s.state != Subscription.State.CATCHING_UP) {
+      hub.metrics().catchUpSwitch();
+    }
     s.state = Subscription.State.CATCHING_UP;
     if (catchingUpSince == 0) {
       catchingUpSince = hub.now();

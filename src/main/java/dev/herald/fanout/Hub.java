@@ -3,6 +3,7 @@ package dev.herald.fanout;
 import dev.herald.config.TransportConfig;
 import dev.herald.message.Channel;
 import dev.herald.message.ChannelMessage;
+import dev.herald.metrics.HeraldMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,20 +28,27 @@ public final class Hub {
   private final ChannelRouter router;
   private final TransportConfig transport;
   private final LongSupplier clock;
+  private final HeraldMetrics metrics;
   private final Map<Channel, Members> channels = new HashMap<>();
   private final Set<ClientSession> sessions = new LinkedHashSet<>();
   private long sweepTimer = -1;
 
-  public Hub(Vertx vertx, Context context, ChannelRouter router, TransportConfig transport, LongSupplier clock) {
+  public Hub(Vertx vertx, Context context, ChannelRouter router, TransportConfig transport, LongSupplier clock,
+             HeraldMetrics metrics) {
     this.vertx = vertx;
     this.context = context;
     this.router = router;
     this.transport = transport;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   public Context context() {
     return context;
+  }
+
+  public HeraldMetrics metrics() {
+    return metrics;
   }
 
   public long now() {
@@ -73,13 +81,19 @@ public final class Hub {
       members = new Members(router.join(channel, this));
       channels.put(channel, members);
     }
-    members.add(session);
+    if (members.add(session)) {
+      metrics.subscribed();
+    }
     return members.ready;
   }
 
   void unsubscribe(Channel channel, ClientSession session) {
     Members members = channels.get(channel);
-    if (members != null && members.remove(session)) {
+    if (members == null || !members.remove(session)) {
+      return;
+    }
+    metrics.unsubscribed();
+    if (members.isEmpty()) {
       channels.remove(channel);
       router.leave(channel, this);
     }
@@ -138,17 +152,25 @@ public final class Hub {
       this.ready = ready;
     }
 
-    void add(ClientSession s) {
+    /** True when {@code s} was not a member yet. */
+    boolean add(ClientSession s) {
       if (set.add(s)) {
         snapshot = null;
+        return true;
       }
+      return false;
     }
 
-    /** True when empty afterwards. */
+    /** True when {@code s} was a member. */
     boolean remove(ClientSession s) {
       if (set.remove(s)) {
         snapshot = null;
+        return true;
       }
+      return false;
+    }
+
+    boolean isEmpty() {
       return set.isEmpty();
     }
 

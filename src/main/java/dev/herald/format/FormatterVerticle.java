@@ -4,6 +4,7 @@ import dev.herald.cluster.Addresses;
 import dev.herald.fanout.Publisher;
 import dev.herald.message.IngestItem;
 import dev.herald.message.RenderedMessage;
+import dev.herald.metrics.HeraldMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -21,10 +22,12 @@ public final class FormatterVerticle extends VerticleBase {
 
   private final Renderer renderer = new Renderer();
   private final Publisher publisher;
+  private final HeraldMetrics metrics;
   private MessageConsumer<IngestItem> consumer;
 
-  public FormatterVerticle(Publisher publisher) {
+  public FormatterVerticle(Publisher publisher, HeraldMetrics metrics) {
     this.publisher = publisher;
+    this.metrics = metrics;
   }
 
   @Override
@@ -47,8 +50,10 @@ public final class FormatterVerticle extends VerticleBase {
       request.fail(FormatFailure.REJECTED, "cannot format: " + e.getMessage());
       return;
     }
+    metrics.formatted();
     publisher.publish(rendered).onComplete(r -> {
       if (r.succeeded()) {
+        metrics.committed(r.result().size(), rendered.acceptedAtMillis());
         request.reply(r.result().size());
       } else {
         request.fail(FormatFailure.TRANSIENT, "commit failed: " + r.cause().getMessage());

@@ -6,6 +6,7 @@ import dev.herald.engine.Queue;
 import dev.herald.engine.QueueEntry;
 import dev.herald.format.FormatFailure;
 import dev.herald.message.IngestItem;
+import dev.herald.metrics.HeraldMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -30,6 +31,7 @@ public final class IngestVerticle extends VerticleBase {
   private final IngestConfig config;
   private final EntryParser parser;
   private final Backoff backoff;
+  private final HeraldMetrics metrics;
   private final Set<String> inFlight = new HashSet<>();
   private final DeliveryOptions formatOptions = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(FORMAT_TIMEOUT_MS);
@@ -40,8 +42,9 @@ public final class IngestVerticle extends VerticleBase {
   private long trimTimer = -1;
   private Promise<Void> drained;
 
-  public IngestVerticle(Queue queue, IngestConfig config, int maxEntryBytes) {
+  public IngestVerticle(Queue queue, IngestConfig config, int maxEntryBytes, HeraldMetrics metrics) {
     this.queue = queue;
+    this.metrics = metrics;
     this.config = config;
     this.parser = new EntryParser(maxEntryBytes);
     this.backoff = new Backoff(config.retryBaseMs(), config.retryMaxMs());
@@ -59,17 +62,25 @@ public final class IngestVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Stops claiming new entries and completes once every entry in flight was acknowledged or dead-lettered. */
+  /**
+   * Stops claiming new entries and completes once every entry in flight was acknowledged or dead-lettered,
+   * including those a read still under way returns: they are claimed by this consumer, so finishing them now is
+   * quicker than leaving them for a take-over.
+   */
   @Override
   public Future<?> stop() {
     running = false;
     vertx.cancelTimer(claimTimer);
     vertx.cancelTimer(trimTimer);
     drained = Promise.promise();
-    if (inFlight.isEmpty()) {
+    completeDrainIfIdle();
+    return drained.future();
+  }
+
+  private void completeDrainIfIdle() {
+    if (drained != null && inFlight.isEmpty() && !reading) {
       drained.tryComplete();
     }
-    return drained.future();
   }
 
   /** Entries claimed and not yet acknowledged by this node. */
@@ -88,6 +99,7 @@ public final class IngestVerticle extends VerticleBase {
     queue.next(config.batchSize(), config.blockMs()).onComplete(r -> {
       reading = false;
       if (r.failed()) {
+        completeDrainIfIdle();
         long delay = backoff.delayMs(++readFailures);
         if (readFailures == 1) {
           LOG.warning("ingest queue unavailable, retrying with backoff: " + r.cause().getMessage());
@@ -102,6 +114,7 @@ public final class IngestVerticle extends VerticleBase {
       for (QueueEntry e : r.result()) {
         start(e);
       }
+      completeDrainIfIdle();
       read();
     });
   }
@@ -126,6 +139,7 @@ public final class IngestVerticle extends VerticleBase {
 
   private void start(QueueEntry entry) {
     if (inFlight.add(entry.id())) {
+      metrics.ingested();
       process(entry, 1);
     }
   }
@@ -161,6 +175,7 @@ public final class IngestVerticle extends VerticleBase {
       if (r.failed()) {
         LOG.warning("dead-lettering " + entry.id() + " failed, it stays pending: " + r.cause().getMessage());
       } else {
+        metrics.deadLettered();
         LOG.fine("dead-lettered " + entry.id() + ": " + reason);
       }
       finish(entry);
@@ -169,9 +184,7 @@ public final class IngestVerticle extends VerticleBase {
 
   private void finish(QueueEntry entry) {
     inFlight.remove(entry.id());
-    if (drained != null && inFlight.isEmpty()) {
-      drained.tryComplete();
-    }
+    completeDrainIfIdle();
     read();
   }
 }

@@ -8,6 +8,7 @@ import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.Hub;
 import dev.herald.fanout.SubscribePolicy;
 import dev.herald.fanout.Subscriber;
+import dev.herald.metrics.HeraldMetrics;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,6 +48,10 @@ public final class SessionFactory {
 
   public boolean originAllowed(String origin) {
     return http.originAllowed(origin);
+  }
+
+  public HeraldMetrics metrics() {
+    return hub.metrics();
   }
 
   public Hub hub() {

@@ -93,6 +93,20 @@ public abstract class QueueContract {
   }
 
   @Test
+  void lagCountsEntriesNotYetClaimed() throws Throwable {
+    Queue q = queue("a");
+    assertThat(result(q.lag())).isZero();
+    for (int i = 0; i < 3; i++) {
+      result(q.add(Map.of("n", Integer.toString(i))));
+    }
+    assertThat(result(q.lag())).isEqualTo(3);
+    result(q.next(2, 100));
+    assertThat(result(q.lag())).isEqualTo(1);
+    result(q.next(10, 100));
+    assertThat(result(q.lag())).isZero();
+  }
+
+  @Test
   void ackRemovesFromPending() throws Throwable {
     Queue q = queue("a");
     result(q.add(Map.of("n", "1")));

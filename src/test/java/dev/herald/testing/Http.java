@@ -35,7 +35,15 @@ public final class Http implements AutoCloseable {
   }
 
   public Reply request(HttpMethod method, String path, String body) {
+    return request(method, path, body, null);
+  }
+
+  /** A request with an {@code Authorization: Bearer <key>} header, when {@code bearer} is not null. */
+  public Reply request(HttpMethod method, String path, String body, String bearer) {
     RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
+    if (bearer != null) {
+      o.putHeader("Authorization", "Bearer " + bearer);
+    }
     return Await.of(client.request(o).compose(req -> {
       if (body != null) {
         req.putHeader("Content-Type", "application/json");

@@ -115,6 +115,11 @@ public final class MemoryQueue implements Queue {
   }
 
   @Override
+  public synchronized Future<Long> lag() {
+    return Future.succeededFuture((long) ready.size());
+  }
+
+  @Override
   public synchronized Future<Long> pendingCount() {
     return Future.succeededFuture((long) pending.size());
   }

@@ -90,6 +90,21 @@ public final class RedisStreamQueue implements Queue {
       return removed
       """);
 
+  // XINFO GROUPS answers flat arrays inside a script whatever protocol the client speaks, so one parser serves
+  // RESP2 and RESP3. 'lag' is nil when Redis cannot compute it (entries deleted below the group's position).
+  private static final LuaScript LAG = new LuaScript("""
+      if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+      for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+        local info = {}
+        for i = 1, #g, 2 do info[g[i]] = g[i + 1] end
+        if info['name'] == ARGV[1] then
+          if not info['lag'] then return -1 end
+          return info['lag']
+        end
+      end
+      return -1
+      """);
+
   // One script so no entry can be delivered between reading the group's position and trimming. Every group of
   // the stream is honoured, not only ours, so another service's group never loses entries either.
   private static final LuaScript TRIM = new LuaScript("""
@@ -249,6 +264,11 @@ public final class RedisStreamQueue implements Queue {
         .compose(id -> id == null || id.toString().isEmpty()
             ? Future.failedFuture(new IllegalArgumentException("no dead letter " + deadLetterId))
             : Future.succeededFuture(id.toString()));
+  }
+
+  @Override
+  public Future<Long> lag() {
+    return LAG.run(pool, List.of(stream), List.of(group)).map(Response::toLong);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Offer;
 import dev.herald.fanout.Subscriber;
 import dev.herald.message.ChannelMessage;
+import dev.herald.metrics.HeraldMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 
@@ -19,12 +20,14 @@ final class WebSocketSubscriber implements Subscriber, ClientSession.Heartbeats 
 
   private final ServerWebSocket ws;
   private final long maxBufferedBytes;
+  private final HeraldMetrics metrics;
   private long buffered;
   private long peak;
   private Runnable onDrain;
 
-  WebSocketSubscriber(ServerWebSocket ws, long maxBufferedBytes) {
+  WebSocketSubscriber(ServerWebSocket ws, long maxBufferedBytes, HeraldMetrics metrics) {
     this.ws = ws;
+    this.metrics = metrics;
     this.maxBufferedBytes = maxBufferedBytes;
   }
 
@@ -34,6 +37,7 @@ final class WebSocketSubscriber implements Subscriber, ClientSession.Heartbeats 
       return Offer.FULL;
     }
     write(message.frame());
+    metrics.delivered(message.acceptedAtMillis());
     return Offer.WRITTEN;
   }
 

@@ -2,6 +2,8 @@ package dev.herald.transport.websocket;
 
 import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.ErrorCode;
+import dev.herald.metrics.HeraldMetrics;
+import dev.herald.metrics.Meters;
 import dev.herald.transport.SessionFactory;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -35,12 +37,17 @@ public final class WebSocketTransport {
   }
 
   private void open(ServerWebSocket ws, List<String> channels, String token) {
-    WebSocketSubscriber subscriber = new WebSocketSubscriber(ws, sessions.maxBufferedBytes());
+    WebSocketSubscriber subscriber = new WebSocketSubscriber(ws, sessions.maxBufferedBytes(), sessions.metrics());
+    HeraldMetrics.TransportMeters meters = sessions.metrics().transport(Meters.WEBSOCKET);
+    meters.opened();
     ClientSession session = sessions.open(subscriber, token);
     ws.textMessageHandler(text -> session.onFrame(text, utf8Length(text, sessions.maxFrameBytes())));
     ws.binaryMessageHandler(b -> session.badFrame(ErrorCode.BAD_FRAME, "binary frames are not supported"));
     ws.pongHandler(b -> session.touch());
-    ws.closeHandler(v -> session.closed());
+    ws.closeHandler(v -> {
+      meters.closed();
+      session.closed();
+    });
     ws.exceptionHandler(e -> session.closed());
     session.hello();
     if (!channels.isEmpty()) {
