@@ -7,6 +7,7 @@ import dev.herald.config.LimitsConfig;
 import dev.herald.config.TransportConfig;
 import dev.herald.engine.memory.MemoryHistory;
 import dev.herald.message.Channel;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.message.RenderedMessage;
 import dev.herald.testing.Await;
 import io.vertx.core.Context;
@@ -47,7 +48,8 @@ class ClientSessionTest {
     gated = new GatedHistory(history);
     publisher = new Publisher(vertx.eventBus(), history);
     router = new ChannelRouter(vertx.eventBus());
-    hub = on(() -> new Hub(vertx, context, router, transport(), System::currentTimeMillis));
+    hub = on(() -> new Hub(vertx, context, router, transport(), System::currentTimeMillis,
+        HeraldMetrics.standalone()));
   }
 
   @AfterEach

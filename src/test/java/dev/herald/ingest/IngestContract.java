@@ -10,6 +10,7 @@ import dev.herald.engine.Queue;
 import dev.herald.engine.QueueEntry;
 import dev.herald.format.FormatFailure;
 import dev.herald.message.IngestItem;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -67,7 +68,7 @@ abstract class IngestContract {
   }
 
   private void startIngest(Queue queue, IngestConfig config) {
-    deployment = Await.of(vertx.deployVerticle(new IngestVerticle(queue, config, 65_536)));
+    deployment = Await.of(vertx.deployVerticle(new IngestVerticle(queue, config, 65_536, HeraldMetrics.standalone())));
   }
 
   static void eventually(BooleanSupplier condition) {
