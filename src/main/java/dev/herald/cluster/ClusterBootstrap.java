@@ -1,6 +1,11 @@
 package dev.herald.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.ConfigXmlGenerator;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -8,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Builds the Hazelcast cluster manager from an explicit XML file ({@code -cluster-config}, else
@@ -17,6 +23,48 @@ import java.nio.file.Path;
 public final class ClusterBootstrap {
 
   private ClusterBootstrap() {
+  }
+
+  /** Vert.x keeps its event-bus registrations here (address to node); must be a SET multimap. */
+  public static final String SUBS_MAP = "__vertx.subs";
+  /** Seconds without a heartbeat after which a member is declared dead. */
+  public static final int MAX_NO_HEARTBEAT_SECONDS = 5;
+  /** Seconds between member heartbeats. */
+  public static final int HEARTBEAT_INTERVAL_SECONDS = 1;
+
+  /**
+   * The same settings as the bundled {@code cluster.xml}, built in code for a cluster of members on {@code host}:
+   * TCP-IP join with an explicit member list (one entry per port: a single {@code <member>} probes only three
+   * ports and a port range crashes Hazelcast 5.3.8), no multicast, no auto-detection, no join wait, dead members
+   * detected after {@value #MAX_NO_HEARTBEAT_SECONDS} s, and the maps Vert.x needs. Used by tests and by tools
+   * that generate a member list ({@link #toXml}).
+   */
+  public static Config memberList(String clusterName, String host, int memberPort, List<Integer> memberPorts) {
+    Config config = new Config().setClusterName(clusterName);
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(MAX_NO_HEARTBEAT_SECONDS));
+    config.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(HEARTBEAT_INTERVAL_SECONDS));
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.logging.type", "jdk");
+    NetworkConfig network = config.getNetworkConfig().setPort(memberPort).setPortAutoIncrement(false);
+    network.getInterfaces().setEnabled(true).addInterface(host);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(memberPorts.stream().map(p -> host + ":" + p).toList());
+    config.addMultiMapConfig(new MultiMapConfig(SUBS_MAP).setBackupCount(1)
+        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+    config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+    return config;
+  }
+
+  /** {@code config} as Hazelcast XML, for {@code -cluster-config}. */
+  public static String toXml(Config config) {
+    return new ConfigXmlGenerator(true, false).generate(config);
   }
 
   /** Reads the Hazelcast configuration; {@code file} may be null. */
