@@ -264,6 +264,27 @@ class ClusterIT {
   }
 
   @Test
+  void newSubscriberOfABusyChannelOnAnotherNodeGetsTheNextMessage() {
+    // Publishers cache a channel's registrations once they have published to it; the new node must still be in
+    // the next publish (or the subscriber must notice the message from history).
+    for (int round = 0; round < 5; round++) {
+      String channel = "warm:" + round;
+      WsTestClient existing = connect(cluster.get(0), "/ws?channels=" + channel);
+      existing.nextOp("subscribed");
+      for (int i = 1; i <= 3; i++) {
+        xadd(channel, "warm" + i);
+      }
+      existing.messages(3);
+      WsTestClient newcomer = connect(cluster.get(1 + round % 2), "/ws?channels=" + channel);
+      newcomer.nextOp("subscribed");
+      xadd(channel, "next");
+      JsonObject m = newcomer.nextOp("message");
+      assertThat(m.getString("data")).isEqualTo("next");
+      assertThat(offset(m)).isEqualTo(4);
+    }
+  }
+
+  @Test
   void channelCostsOneRegistrationPerNodeWhateverTheNumberOfClients() {
     List<String> channels = List.of("crowd:1", "crowd:2", "crowd:3");
     String query = "/ws?channels=" + String.join(",", channels);
