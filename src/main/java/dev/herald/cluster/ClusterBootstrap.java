@@ -86,22 +86,46 @@ public final class ClusterBootstrap {
     }
   }
 
-  /** The cluster manager for {@code config}, with the Hazelcast member port when one is given. */
-  public static HazelcastClusterManager manager(Config config, String host, int memberPort) {
-    if (memberPort > 0) {
-      config.getNetworkConfig().setPort(memberPort).setPortAutoIncrement(false);
-    }
-    if (host != null) {
-      config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(host);
-      config.setProperty("hazelcast.local.localAddress", host);
-    }
+  /**
+   * The cluster manager for {@code config}. {@code host} replaces the configured interfaces (adding it to them
+   * would let Hazelcast pick another one); {@code memberPort} replaces the configured port, without
+   * auto-increment, so the member list other nodes use stays true; {@code publicHost}/{@code publicPort} are what
+   * other members are told to connect to. Null and 0 keep the configuration's setting.
+   */
+  public static HazelcastClusterManager manager(Config config, String host, int memberPort, String publicHost,
+                                                int publicPort) {
+    apply(config, host, memberPort, publicHost, publicPort);
     return new HazelcastClusterManager(config);
   }
 
-  /** Event-bus addresses: bind on {@code host}, advertise {@code publicHost:publicPort} when behind NAT. */
-  public static void eventBus(VertxOptions options, String host, String publicHost, int publicPort) {
+  /** The command-line overrides of {@link #manager}, applied to {@code config}. */
+  static void apply(Config config, String host, int memberPort, String publicHost, int publicPort) {
+    NetworkConfig network = config.getNetworkConfig();
+    if (memberPort > 0) {
+      network.setPort(memberPort).setPortAutoIncrement(false);
+    }
+    if (host != null) {
+      network.getInterfaces().clear();
+      network.getInterfaces().setEnabled(true).addInterface(host);
+      config.setProperty("hazelcast.local.localAddress", host);
+    }
+    if (publicHost != null || publicPort > 0) {
+      String h = publicHost != null ? publicHost : host != null ? host : "127.0.0.1";
+      int p = publicPort > 0 ? publicPort : memberPort > 0 ? memberPort : network.getPort();
+      network.setPublicAddress(h + ":" + p);
+    }
+  }
+
+  /**
+   * Event-bus addresses: bind on {@code host:port} (0: a free port), advertise {@code publicHost:publicPort}
+   * when other nodes must use another address (NAT, containers). Null and 0 keep Vert.x's defaults.
+   */
+  public static void eventBus(VertxOptions options, String host, int port, String publicHost, int publicPort) {
     if (host != null) {
       options.getEventBusOptions().setHost(host);
+    }
+    if (port > 0) {
+      options.getEventBusOptions().setPort(port);
     }
     if (publicHost != null) {
       options.getEventBusOptions().setClusterPublicHost(publicHost);
