@@ -76,7 +76,8 @@ public final class HeraldMain {
           args.clusterPublicBusPort());
       var manager = ClusterBootstrap.manager(ClusterBootstrap.hazelcastConfig(args.clusterConfig()),
           args.clusterHost(), args.clusterPort(), args.clusterPublicHost(), args.clusterPublicPort());
-      return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
+      return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+          .onSuccess(v -> ClusterBootstrap.logMembership(manager));
     } catch (Exception e) {
       return Future.failedFuture(e);
     }

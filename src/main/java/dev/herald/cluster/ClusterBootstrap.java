@@ -7,6 +7,8 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * Builds the Hazelcast cluster manager from an explicit XML file ({@code -cluster-config}, else
@@ -21,6 +24,8 @@ import java.util.List;
  * addresses other nodes use to reach this one.
  */
 public final class ClusterBootstrap {
+
+  private static final Logger LOG = Logger.getLogger(ClusterBootstrap.class.getName());
 
   private ClusterBootstrap() {
   }
@@ -65,6 +70,29 @@ public final class ClusterBootstrap {
   /** {@code config} as Hazelcast XML, for {@code -cluster-config}. */
   public static String toXml(Config config) {
     return new ConfigXmlGenerator(true, false).generate(config);
+  }
+
+  /**
+   * Logs the cluster's membership now and on every change, so a dead or departed member shows in the log (after
+   * at most {@code hazelcast.max.no.heartbeat.seconds} when it died without closing its connections). Call it once
+   * the clustered Vert.x has started. Logged as {@code cluster <name>: <n> members ...}.
+   */
+  public static void logMembership(HazelcastClusterManager manager) {
+    var hz = manager.getHazelcastInstance();
+    String name = hz.getConfig().getClusterName();
+    LOG.info("cluster " + name + ": " + hz.getCluster().getMembers().size() + " members, this one "
+        + hz.getCluster().getLocalMember().getAddress());
+    hz.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent e) {
+        LOG.info("cluster " + name + ": " + e.getMembers().size() + " members, joined " + e.getMember().getAddress());
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent e) {
+        LOG.warning("cluster " + name + ": " + e.getMembers().size() + " members, left " + e.getMember().getAddress());
+      }
+    });
   }
 
   /** Reads the Hazelcast configuration; {@code file} may be null. */
