@@ -56,7 +56,7 @@ public final class HeraldNode {
     Codecs.register(vertx.eventBus());
     String nodeId = config.nodeId(hostName(), config.http().port() == 0 ? randomPortTag() : config.http().port());
     return engine(vertx, config, nodeId).compose(engine -> {
-      ChannelRouter router = new ChannelRouter(vertx.eventBus());
+      ChannelRouter router = new ChannelRouter(vertx);
       NodeServices services = new NodeServices(config, nodeId, engine.queue, engine.history, router,
           new Publisher(vertx.eventBus(), engine.history), SubscribePolicy.OPEN);
       HeraldNode node = new HeraldNode(vertx, services, engine.close);

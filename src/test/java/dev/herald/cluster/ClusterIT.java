@@ -4,14 +4,21 @@ import static dev.herald.testing.ClusterNodes.awaitTrue;
 import static dev.herald.testing.ClusterNodes.channelRegistrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.config.HeraldConfig;
+import dev.herald.engine.redis.RedisHistory;
+import dev.herald.fanout.Publisher;
+import dev.herald.message.Channel;
+import dev.herald.message.RenderedMessage;
 import dev.herald.testing.Await;
 import dev.herald.testing.ClusterNodes;
 import dev.herald.testing.ClusterNodes.Member;
 import dev.herald.testing.Http;
+import dev.herald.testing.TestNodes;
 import dev.herald.testing.TestRedis;
 import dev.herald.testing.WsTestClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -282,6 +289,41 @@ class ClusterIT {
       assertThat(m.getString("data")).isEqualTo("next");
       assertThat(offset(m)).isEqualTo(4);
     }
+  }
+
+  @Test
+  void firstSubscriberOnANodeMissesNothingPublishedRightAfterSubscribed() {
+    // A node that has published to a channel caches the channel's registrations and learns of a new node's
+    // registration some 10-30 ms after that node's consumer completed. A message committed and published by it
+    // right after the new node's client got `subscribed` must still reach that client.
+    Member a = cluster.get(0);
+    HeraldConfig config = TestNodes.config(cluster.nodeConfig("publisher"));
+    Redis pool = Redis.createClient(a.vertx(), TestRedis.options(TestRedis.url(), ProtocolVersion.RESP3));
+    Publisher publisher = new Publisher(a.vertx().eventBus(),
+        new RedisHistory(pool, config.redis(), config.history(), config.publish()));
+    try {
+      for (int round = 0; round < 10; round++) {
+        String name = "fresh:" + round;
+        Channel channel = Channel.parse(name);
+        WsTestClient existing = connect(a, "/ws?channels=" + name);
+        existing.nextOp("subscribed");
+        Await.of(publisher.publish(message(channel, "warm")), 10);
+        existing.nextOp("message");
+        WsTestClient newcomer = connect(cluster.get(1 + round % 2), "/ws?channels=" + name);
+        newcomer.nextOp("subscribed");
+        Await.of(publisher.publish(message(channel, "next")), 10);
+        JsonObject m = newcomer.nextOp("message");
+        assertThat(m.getString("data")).as(name).isEqualTo("next");
+        assertThat(offset(m)).isEqualTo(2);
+      }
+    } finally {
+      pool.close();
+    }
+  }
+
+  private static RenderedMessage message(Channel channel, String data) {
+    return new RenderedMessage(List.of(channel), "t",
+        Buffer.buffer("\"type\":\"t\",\"data\":\"" + data + "\""), null, System.currentTimeMillis());
   }
 
   @Test
