@@ -92,6 +92,12 @@ public final class NodeProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGTERM: the node drains and leaves; true when it exited within {@code seconds}. */
+  public boolean terminate(int seconds) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(seconds, TimeUnit.SECONDS);
+  }
+
   /** SIGTERM, then SIGKILL after 30 s. */
   @Override
   public void close() throws InterruptedException {
