@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Clustered Herald nodes in this JVM for tests: each has its own Vert.x, its own Hazelcast member (TCP-IP join on
@@ -26,6 +28,12 @@ import java.util.function.Supplier;
 public final class ClusterNodes implements AutoCloseable {
 
   private static final String HOST = "127.0.0.1";
+  /** Hazelcast logs every connection attempt at INFO; tests keep warnings only. Held so it is not collected. */
+  private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+
+  static {
+    HAZELCAST_LOG.setLevel(Level.WARNING);
+  }
 
   private final String clusterName;
   private final String keyPrefix;
