@@ -83,10 +83,12 @@ public final class HeraldMain {
       return Future.succeededFuture(Vertx.builder().with(options).build());
     }
     try {
-      ClusterBootstrap.eventBus(options, args.clusterHost(), args.clusterPublicHost(), args.clusterPublicPort());
+      ClusterBootstrap.eventBus(options, args.clusterHost(), args.clusterBusPort(), args.clusterPublicHost(),
+          args.clusterPublicBusPort());
       var manager = ClusterBootstrap.manager(ClusterBootstrap.hazelcastConfig(args.clusterConfig()),
-          args.clusterHost(), args.clusterPort());
-      return Vertx.builder().with(options).withClusterManager(manager).buildClustered();
+          args.clusterHost(), args.clusterPort(), args.clusterPublicHost(), args.clusterPublicPort());
+      return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+          .onSuccess(v -> ClusterBootstrap.logMembership(manager));
     } catch (Exception e) {
       return Future.failedFuture(e);
     }

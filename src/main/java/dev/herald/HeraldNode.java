@@ -74,7 +74,7 @@ public final class HeraldNode {
     Codecs.register(vertx.eventBus());
     String nodeId = config.nodeId(hostName(), config.http().port() == 0 ? randomPortTag() : config.http().port());
     return engine(vertx, config, nodeId).compose(engine -> {
-      ChannelRouter router = new ChannelRouter(vertx.eventBus());
+      ChannelRouter router = new ChannelRouter(vertx);
       HeraldMetrics metrics = metrics(vertx);
       metrics.channelsGauge(router::registrations);
       // Readiness reads the node's state, and the node needs the services readiness is part of: the check reads

@@ -25,8 +25,20 @@ public final class Renderer {
           "post:" + p.id(), item.acceptedAtMillis());
     }
     Publish p = item.publish();
-    return new RenderedMessage(p.channels(), p.type(), body(p.type(), p.dataJson()),
-        p.idempotencyKey() == null ? null : "publish:" + p.idempotencyKey(), item.acceptedAtMillis());
+    return new RenderedMessage(p.channels(), p.type(), body(p.type(), p.dataJson()), dedupeKey(item, p),
+        item.acceptedAtMillis());
+  }
+
+  /**
+   * The producer's idempotency key, else the queue entry's id: an entry can be processed twice (its consumer
+   * died, or was slow, after the commit and before the ack, and another node took the entry over), and the
+   * second commit must then be recognised as the same message, not appended under a new offset.
+   */
+  private static String dedupeKey(IngestItem item, Publish p) {
+    if (p.idempotencyKey() != null) {
+      return "publish:" + p.idempotencyKey();
+    }
+    return item.entryId() == null || item.entryId().isEmpty() ? null : "entry:" + item.entryId();
   }
 
   private static JsonObject postData(Post p) {

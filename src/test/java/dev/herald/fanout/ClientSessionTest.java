@@ -47,7 +47,7 @@ class ClientSessionTest {
     history = new MemoryHistory(50, 0, 60_000, System::currentTimeMillis);
     gated = new GatedHistory(history);
     publisher = new Publisher(vertx.eventBus(), history);
-    router = new ChannelRouter(vertx.eventBus());
+    router = new ChannelRouter(vertx);
     hub = on(() -> new Hub(vertx, context, router, transport(), System::currentTimeMillis,
         HeraldMetrics.standalone()));
   }

@@ -56,4 +56,12 @@ class RendererTest {
     assertThat(m.dedupeKey()).isEqualTo("publish:k1");
     assertThat(data(m)).isEqualTo(new JsonObject().put("up", 3).put("html", "<b>"));
   }
+
+  @Test
+  void publishWithoutKeyIsDeduplicatedByItsQueueEntry() {
+    // Taken over by another node after its commit, the same entry must not be committed a second time.
+    Publish p = new Publish(List.of(Channel.parse("thread:1")), "marker", "1", null);
+    assertThat(renderer.render(IngestItem.of("1700000000000-3", 0, p)).dedupeKey())
+        .isEqualTo("entry:1700000000000-3");
+  }
 }
