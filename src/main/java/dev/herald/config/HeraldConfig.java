@@ -7,11 +7,14 @@ import java.util.Set;
  * The whole node configuration, validated. Built by {@link ConfigLoader}; each section documents its keys,
  * defaults and units.
  *
- * @param engine {@code memory} (default: in process, one node, no Redis) or {@code redis} (production)
+ * @param engine     {@code memory} (default: in process, one node, no Redis) or {@code redis} (production)
+ * @param namespaces which namespaces are private (need a subscriber token)
+ * @param security   publisher keys and subscriber-token keys
  */
 public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, RedisConfig redis, IngestConfig ingest,
                            HistoryConfig history, PublishConfig publish, LimitsConfig limits,
-                           TransportConfig transport, DemoConfig demo, LogConfig log, JsonObject effective) {
+                           TransportConfig transport, DemoConfig demo, LogConfig log, NamespacesConfig namespaces,
+                           SecurityConfig security, JsonObject effective) {
 
   public static final String ENGINE_MEMORY = "memory";
   public static final String ENGINE_REDIS = "redis";
@@ -23,7 +26,8 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
         IngestConfig.read(r.section("ingest")), HistoryConfig.read(r.section("history")),
         PublishConfig.read(r.section("publish")), LimitsConfig.read(r.section("limits")),
         TransportConfig.read(r.section("transport")), DemoConfig.read(r.section("demo")),
-        LogConfig.read(r.section("log")), r.effective());
+        LogConfig.read(r.section("log")), NamespacesConfig.read(r, "namespaces"),
+        SecurityConfig.read(r.section("security")), r.effective());
   }
 
   public boolean redisEngine() {
@@ -39,6 +43,6 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
   public HeraldConfig withHttpPort(int port) {
     return new HeraldConfig(node, new HttpConfig(http.host(), port, http.allowedOrigins(), http.trustedProxies(),
         http.instances()),
-        engine, redis, ingest, history, publish, limits, transport, demo, log, effective);
+        engine, redis, ingest, history, publish, limits, transport, demo, log, namespaces, security, effective);
   }
 }
