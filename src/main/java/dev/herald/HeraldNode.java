@@ -14,6 +14,9 @@ import dev.herald.fanout.Publisher;
 import dev.herald.fanout.SubscribePolicy;
 import dev.herald.format.FormatterVerticle;
 import dev.herald.ingest.IngestVerticle;
+import dev.herald.security.Admission;
+import dev.herald.security.PublisherKeys;
+import dev.herald.security.TokenPolicy;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,8 +60,15 @@ public final class HeraldNode {
     String nodeId = config.nodeId(hostName(), config.http().port() == 0 ? randomPortTag() : config.http().port());
     return engine(vertx, config, nodeId).compose(engine -> {
       ChannelRouter router = new ChannelRouter(vertx.eventBus());
+      PublisherKeys keys = new PublisherKeys(config.security().publishers());
+      if (!keys.configured()) {
+        // Chosen over an open API: a node that forgot its key must not accept posts from anyone on the internet.
+        LOG.warning("publishing is disabled: no publisher key is configured (security.publishers or "
+            + "HERALD_PUBLISH_KEY); POST /api/posts and /api/publish answer 401 until one is");
+      }
+      SubscribePolicy policy = TokenPolicy.create(vertx, config.namespaces(), config.security().jwt());
       NodeServices services = new NodeServices(config, nodeId, engine.queue, engine.history, router,
-          new Publisher(vertx.eventBus(), engine.history), SubscribePolicy.OPEN);
+          new Publisher(vertx.eventBus(), engine.history), policy, keys, new Admission(config.limits()));
       HeraldNode node = new HeraldNode(vertx, services, engine.close);
       return node.deploy().map(node);
     });

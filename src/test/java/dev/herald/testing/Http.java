@@ -26,8 +26,14 @@ public final class Http implements AutoCloseable {
     }
   }
 
+  /** Posts with the test nodes' publisher key ({@link TestNodes#PUBLISH_KEY}). */
   public Reply post(String path, String body) {
     return request(HttpMethod.POST, path, body);
+  }
+
+  /** Posts with {@code Authorization: Bearer <key>}, or no such header when {@code key} is null. */
+  public Reply postWithKey(String path, String body, String key) {
+    return request(HttpMethod.POST, path, body, key == null ? null : "Bearer " + key);
   }
 
   public Reply get(String path) {
@@ -35,7 +41,15 @@ public final class Http implements AutoCloseable {
   }
 
   public Reply request(HttpMethod method, String path, String body) {
+    return request(method, path, body, "Bearer " + TestNodes.PUBLISH_KEY);
+  }
+
+  /** A request with the given {@code Authorization} header (none when null). */
+  public Reply request(HttpMethod method, String path, String body, String authorization) {
     RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path);
+    if (authorization != null) {
+      o.putHeader("Authorization", authorization);
+    }
     return Await.of(client.request(o).compose(req -> {
       if (body != null) {
         req.putHeader("Content-Type", "application/json");
