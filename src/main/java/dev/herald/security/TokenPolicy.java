@@ -14,6 +14,9 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.LongSupplier;
 
 /**
  * Namespace and token rules for subscribers. A public namespace is open to all. A private one needs a JWT
@@ -21,6 +24,9 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
  * {@code user} namespace ({@code sub:"42"} grants {@code user:42}) or whose {@code channels} claim (a list of
  * channel names) lists the channel. The token of the subscribe frame wins over the connection's. Refusal reasons
  * never quote the token. Thread-safe: one instance serves every event loop.
+ *
+ * <p>A subscribe frame often names many channels with one token, so each thread remembers the last token it
+ * verified and its claims (compared in constant time); {@code exp} is then checked against the clock on every use.
  */
 public final class TokenPolicy implements SubscribePolicy {
 
@@ -29,16 +35,31 @@ public final class TokenPolicy implements SubscribePolicy {
 
   private final NamespacesConfig namespaces;
   private final JWTAuth auth;
+  private final long leewayMillis;
+  private final LongSupplier clock;
+  /** The last token verified on this thread; event loops never share an entry. */
+  private final ThreadLocal<Verified> last = new ThreadLocal<>();
 
-  private TokenPolicy(NamespacesConfig namespaces, JWTAuth auth) {
+  private record Verified(byte[] token, Future<JsonObject> claims) {
+  }
+
+  private TokenPolicy(NamespacesConfig namespaces, JWTAuth auth, long leewayMillis, LongSupplier clock) {
     this.namespaces = namespaces;
     this.auth = auth;
+    this.leewayMillis = leewayMillis;
+    this.clock = clock;
   }
 
   /** A policy verifying tokens with the keys of {@code jwt}; without keys every private channel is refused. */
   public static TokenPolicy create(Vertx vertx, NamespacesConfig namespaces, JwtConfig jwt) {
+    return create(vertx, namespaces, jwt, System::currentTimeMillis);
+  }
+
+  /** As {@link #create(Vertx, NamespacesConfig, JwtConfig)}, with the clock (epoch ms) that checks expiry. */
+  public static TokenPolicy create(Vertx vertx, NamespacesConfig namespaces, JwtConfig jwt, LongSupplier clock) {
+    long leeway = jwt.leewaySeconds() * 1000L;
     if (!jwt.configured()) {
-      return new TokenPolicy(namespaces, null);
+      return new TokenPolicy(namespaces, null, leeway, clock);
     }
     JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setLeeway(jwt.leewaySeconds()));
     for (String secret : jwt.hs256Secrets()) {
@@ -47,7 +68,7 @@ public final class TokenPolicy implements SubscribePolicy {
     for (JwtConfig.PublicKey key : jwt.publicKeys()) {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.algorithm()).setBuffer(key.pem()));
     }
-    return new TokenPolicy(namespaces, JWTAuth.create(vertx, options));
+    return new TokenPolicy(namespaces, JWTAuth.create(vertx, options), leeway, clock);
   }
 
   @Override
@@ -62,15 +83,25 @@ public final class TokenPolicy implements SubscribePolicy {
     if (auth == null) {
       return Future.succeededFuture(Decision.deny("channel is private and this node accepts no tokens"));
     }
-    Future<User> verified;
-    try {
-      verified = auth.authenticate(new TokenCredentials(token));
-    } catch (RuntimeException e) {
-      verified = Future.failedFuture(e);
-    }
     // The provider's failure message is dropped: it may describe the token.
-    return verified.map(user -> decide(channel, claims(user)))
+    return verify(token).map(claims -> decide(channel, claims))
         .otherwise(e -> Decision.deny("token is invalid or expired"));
+  }
+
+  private Future<JsonObject> verify(String token) {
+    byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
+    Verified v = last.get();
+    if (v != null && MessageDigest.isEqual(v.token, bytes)) {
+      return v.claims;
+    }
+    Future<JsonObject> claims;
+    try {
+      claims = auth.authenticate(new TokenCredentials(token)).map(TokenPolicy::claims);
+    } catch (RuntimeException e) {
+      claims = Future.failedFuture(e);
+    }
+    last.set(new Verified(bytes, claims));
+    return claims;
   }
 
   /** The token's claims; the provider keeps some (exp) in the user's attributes rather than its principal. */
@@ -86,12 +117,16 @@ public final class TokenPolicy implements SubscribePolicy {
     return claims;
   }
 
-  private static Decision decide(Channel channel, JsonObject claims) {
+  private Decision decide(Channel channel, JsonObject claims) {
+    Object exp = claims.getValue("exp");
+    long expiresAt = exp instanceof Number n ? n.longValue() * 1000 : 0;
+    if (expiresAt > 0 && clock.getAsLong() >= expiresAt + leewayMillis) {
+      return Decision.deny("token is invalid or expired");
+    }
     if (!granted(channel, claims)) {
       return Decision.deny("token does not grant this channel");
     }
-    Object exp = claims.getValue("exp");
-    return Decision.allowUntil(exp instanceof Number n ? n.longValue() * 1000 : 0);
+    return Decision.allowUntil(expiresAt);
   }
 
   private static boolean granted(Channel channel, JsonObject claims) {

@@ -86,6 +86,19 @@ class TokenPolicyTest {
   }
 
   @Test
+  void rememberedTokenIsRefusedOnceItHasExpired() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+    TokenPolicy timed = TokenPolicy.create(vertx, new NamespacesConfig(Set.of("user")),
+        new JwtConfig(List.of(TestNodes.JWT_SECRET), List.of(), 0), now::get);
+    String token = Tokens.forUser("5", 30);
+    assertThat(Await.of(timed.check(Channel.parse("user:5"), token, null), 10).allowed()).isTrue();
+    now.addAndGet(31_000);
+    Decision later = Await.of(timed.check(Channel.parse("user:5"), token, null), 10);
+    assertThat(later.allowed()).isFalse();
+    assertThat(later.reason()).contains("expired");
+  }
+
+  @Test
   void withoutKeysPrivateChannelsAreRefused() {
     TokenPolicy none = TokenPolicy.create(vertx, new NamespacesConfig(Set.of("user")),
         new JwtConfig(List.of(), List.of(), 0));
