@@ -17,8 +17,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The protocol of one client connection, whatever its transport: subscriptions, resume from history, gap
- * filling, catch-up of slow clients, limits and bad-frame accounting. Transports only move frames in and out
+ * The protocol of one client connection, whatever its transport: subscriptions (each checked by the
+ * {@link SubscribePolicy}, and stopped with {@code token_expired} when the token that granted it expires), resume
+ * from history, gap filling, catch-up of slow clients, limits and bad-frame accounting. Transports only move frames in and out
  * through a {@link Subscriber}. Only touched on its hub's event loop.
  */
 public final class ClientSession {
@@ -250,7 +251,10 @@ public final class ClientSession {
     Channel channel = parsed.get();
     Subscription existing = subscriptions.get(channel);
     if (existing != null) {
-      out.send(ServerFrames.subscribed(channel, existing.position(), true));
+      // A pending one answers once its check and first read are done; saying "subscribed" now could be wrong.
+      if (existing.state != Subscription.State.PENDING) {
+        out.send(ServerFrames.subscribed(channel, existing.position(), true));
+      }
       return;
     }
     if (!takeSubscribeToken()) {
@@ -431,14 +435,11 @@ public final class ClientSession {
 
   /** Stops the subscriptions whose token has expired, telling the client which. */
   private void expire(long now) {
-    List<Subscription> expired = null;
+    List<Subscription> expired = new ArrayList<>(0);
     for (Subscription s : subscriptions.values()) {
       if (s.expiresAtMillis > 0 && now >= s.expiresAtMillis) {
-        (expired == null ? expired = new ArrayList<>() : expired).add(s);
+        expired.add(s);
       }
-    }
-    if (expired == null) {
-      return;
     }
     for (Subscription s : expired) {
       subscriptions.remove(s.channel);
