@@ -10,7 +10,11 @@ import dev.herald.testing.TestNodes;
 import dev.herald.testing.WsTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +43,45 @@ class HostileInputIT {
     http.close();
     Await.of(node.stop(0), 30);
     Await.of(vertx.close(), 30);
+  }
+
+  @Test
+  void randomQueryStringsAndHeadersGetAnAnswerAndHarmNobody() {
+    WsTestClient healthy = WsTestClient.connect(vertx, node.port(), "/ws?channels=thread:calm");
+    healthy.nextOp("subscribed");
+    Iterator<String> values = Arbitraries.strings().ofMaxLength(60).sampleStream().iterator();
+    // Trimmed: the client itself refuses to send header values with outer whitespace.
+    Iterator<String> headers = Arbitraries.strings().withChars("0123456789.:abcdef, ;=\"").ofMaxLength(60)
+        .map(String::trim).sampleStream().iterator();
+    try {
+      for (int i = 1; i <= 30; i++) {
+        String path = "/ws?channels=" + URLEncoder.encode(values.next(), StandardCharsets.UTF_8) + "&token="
+            + URLEncoder.encode(values.next(), StandardCharsets.UTF_8) + "&since=" + URLEncoder.encode(values.next(),
+            StandardCharsets.UTF_8);
+        WsTestClient c = WsTestClient.connect(vertx, node.port(), path,
+            Map.of("X-Forwarded-For", headers.next(), "Origin", "http://" + i + ".test"));
+        try {
+          assertThat(c.next().getString("op")).isEqualTo("hello");
+          c.send(new JsonObject().put("op", "ping"));
+          // Whatever the URL asked for, each answer is documented, and the connection still speaks the protocol.
+          JsonObject f;
+          while (!"pong".equals((f = c.next()).getString("op"))) {
+            assertThat(f.getString("op")).isIn("subscribed", "error");
+            if ("error".equals(f.getString("op"))) {
+              assertThat(f.getString("code")).isIn("bad_channel", "forbidden", "too_many_channels", "rate_limited");
+            }
+          }
+        } finally {
+          c.close();
+        }
+        assertThat(http.post("/api/publish",
+            new JsonObject().put("channel", "thread:calm").put("data", i).encode()).status()).isEqualTo(202);
+      }
+      assertThat(healthy.messages(30)).extracting(m -> m.getInteger("data"))
+          .containsExactlyElementsOf(IntStream.rangeClosed(1, 30).boxed().toList());
+    } finally {
+      healthy.close();
+    }
   }
 
   @Test
