@@ -40,8 +40,12 @@ public final class WsTestClient implements AutoCloseable {
     WebSocketClient client = vertx.createWebSocketClient();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path);
     headers.forEach(options::addHeader);
-    // Handlers are set on the event loop as the handshake completes, so no early frame is missed.
-    return Await.of(client.connect(options).map(ws -> new WsTestClient(client, ws)), 10);
+    // Connected from an event loop, so the handlers are set as the handshake completes and no early frame is
+    // missed (from the test thread, map() could run after the first frames were already delivered).
+    io.vertx.core.Promise<WsTestClient> connected = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> client.connect(options).map(ws -> new WsTestClient(client, ws))
+        .onComplete(connected));
+    return Await.of(connected.future(), 10);
   }
 
   /** Waits up to 10 s for the server to close the connection; its close status. */
