@@ -60,6 +60,18 @@ public final class PublishApi {
 
   /** Validates and enqueues a body as the given entry field; {@link #authenticate} must have run first. */
   public void accept(RoutingContext ctx, String field) {
+    accept(ctx, field, ctx.get(GRANT));
+  }
+
+  /**
+   * Validates and enqueues a body on behalf of {@code grant}: a keyless route that restricts what it enqueues
+   * itself (the demo thread) states here the namespaces it vouches for. Null grant: 401.
+   */
+  public void accept(RoutingContext ctx, String field, PublisherKeys.Verdict.Granted grant) {
+    if (grant == null) {
+      Responses.error(ctx, 401, "missing Authorization: Bearer <publisher key>", null);
+      return;
+    }
     String body = ctx.body() == null ? null : ctx.body().asString();
     if (body == null || body.isBlank()) {
       Responses.error(ctx, 400, "request body must be a JSON object", null);
@@ -69,11 +81,6 @@ public final class PublishApi {
         : parser.parsePublish("", 0, body);
     if (parsed instanceof ParsedEntry.Rejected r) {
       Responses.error(ctx, 400, r.reason(), r.field());
-      return;
-    }
-    PublisherKeys.Verdict.Granted grant = ctx.get(GRANT);
-    if (grant == null) {
-      Responses.error(ctx, 401, "missing Authorization: Bearer <publisher key>", null);
       return;
     }
     String denied = grant.firstDenied(namespaces(((ParsedEntry.Accepted) parsed).item()));
