@@ -18,6 +18,9 @@ import dev.herald.message.Channel;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.security.KeyHashes;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.herald.security.Admission;
+import dev.herald.security.PublisherKeys;
+import dev.herald.security.TokenPolicy;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -82,9 +85,16 @@ public final class HeraldNode {
       HeraldNode[] self = new HeraldNode[1];
       ReadinessCheck readiness = new ReadinessCheck(vertx, engine.ping, () -> self[0] != null && self[0].port > 0,
           () -> self[0] != null && self[0].draining);
+      PublisherKeys keys = new PublisherKeys(config.security().publishers());
+      if (!keys.configured()) {
+        // Chosen over an open API: a node that forgot its key must not accept posts from anyone on the internet.
+        LOG.warning("publishing is disabled: no publisher key is configured (security.publishers or "
+            + "HERALD_PUBLISH_KEY); POST /api/posts and /api/publish answer 401 until one is");
+      }
+      SubscribePolicy policy = TokenPolicy.create(vertx, config.namespaces(), config.security().jwt());
       NodeServices services = new NodeServices(config, nodeId, engine.queue, engine.history, router,
-          new Publisher(vertx.eventBus(), engine.history), SubscribePolicy.OPEN, metrics, readiness,
-          adminKeyHashes(config, System.getenv(ADMIN_KEY_VARIABLE)));
+          new Publisher(vertx.eventBus(), engine.history), policy, metrics, readiness,
+          adminKeyHashes(config, System.getenv(ADMIN_KEY_VARIABLE)), keys, new Admission(config.limits()));
       HeraldNode node = new HeraldNode(vertx, services, engine.close);
       self[0] = node;
       return node.deploy().map(node).onFailure(e -> metrics.close());

@@ -52,7 +52,7 @@ final class HttpVerticle extends VerticleBase {
     hub = new Hub(vertx, context, services.router(), config.transport(), System::currentTimeMillis,
         services.metrics());
     SessionFactory sessions = new SessionFactory(hub, services.history(), services.policy(), config.http(),
-        config.limits(), config.transport(), services.nodeId());
+        config.limits(), config.transport(), services.nodeId(), services.admission());
     Router router = Router.router(vertx);
     WebSocketTransport ws = new WebSocketTransport(sessions);
     router.get("/ws").handler(ctx -> {
@@ -63,8 +63,12 @@ final class HttpVerticle extends VerticleBase {
       }
     });
 
-    PublishApi api = new PublishApi(services.queue(), new EntryParser(config.limits().maxFrameBytes()));
+    PublishApi api = new PublishApi(services.queue(), new EntryParser(config.limits().maxFrameBytes()),
+        services.publisherKeys());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes());
+    // The key is checked before the body is read: an unauthenticated client cannot make the node buffer it.
+    router.post("/api/posts").handler(api::authenticate);
+    router.post("/api/publish").handler(api::authenticate);
     router.post("/api/*").handler(body);
     router.post("/api/posts").handler(api::posts);
     router.post("/api/publish").handler(api::publish);

@@ -8,6 +8,8 @@ import dev.herald.fanout.Publisher;
 import dev.herald.fanout.SubscribePolicy;
 import dev.herald.metrics.HeraldMetrics;
 import java.util.List;
+import dev.herald.security.Admission;
+import dev.herald.security.PublisherKeys;
 
 /**
  * The node-wide objects every verticle instance shares; built once by {@link HeraldNode}.
@@ -17,5 +19,5 @@ import java.util.List;
  */
 record NodeServices(HeraldConfig config, String nodeId, Queue queue, History history, ChannelRouter router,
                     Publisher publisher, SubscribePolicy policy, HeraldMetrics metrics, ReadinessCheck readiness,
-                    List<String> adminKeyHashes) {
+                    List<String> adminKeyHashes, PublisherKeys publisherKeys, Admission admission) {
 }

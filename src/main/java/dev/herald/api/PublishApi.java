@@ -3,8 +3,12 @@ package dev.herald.api;
 import dev.herald.engine.Queue;
 import dev.herald.ingest.EntryParser;
 import dev.herald.ingest.ParsedEntry;
+import dev.herald.message.Channel;
+import dev.herald.message.IngestItem;
+import dev.herald.security.PublisherKeys;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -13,17 +17,37 @@ import java.util.logging.Logger;
  * then append it to the ingest queue and answer {@code 202 {"ingestId":…}} once the queue confirmed. Invalid input
  * gets {@code 400 {"error","field"}}; an unreachable queue {@code 503} (the append is atomic: nothing is
  * half-written).
+ *
+ * <p>Both need {@code Authorization: Bearer <publisher key>}: {@link #authenticate} runs before the body is read
+ * and answers {@code 401} to a missing or unknown key; once the body is parsed, a key not allowed on one of the
+ * message's namespaces (for a post: forum, thread, user and post) gets {@code 403}.
  */
 public final class PublishApi {
 
   private static final Logger LOG = Logger.getLogger(PublishApi.class.getName());
 
+  private static final String GRANT = "herald.publisher";
+
   private final Queue queue;
   private final EntryParser parser;
+  private final PublisherKeys keys;
 
-  public PublishApi(Queue queue, EntryParser parser) {
+  public PublishApi(Queue queue, EntryParser parser, PublisherKeys keys) {
     this.queue = queue;
     this.parser = parser;
+    this.keys = keys;
+  }
+
+  /** The first handler of the producer routes: refuses requests without a known key before their body is read. */
+  public void authenticate(RoutingContext ctx) {
+    PublisherKeys.Verdict v = keys.check(ctx.request().getHeader("Authorization"));
+    if (v instanceof PublisherKeys.Verdict.Unauthorized u) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      Responses.error(ctx, 401, u.error(), null);
+      return;
+    }
+    ctx.put(GRANT, v);
+    ctx.next();
   }
 
   public void posts(RoutingContext ctx) {
@@ -34,8 +58,20 @@ public final class PublishApi {
     accept(ctx, EntryParser.PUBLISH);
   }
 
-  /** Validates and enqueues a body as the given entry field. */
+  /** Validates and enqueues a body as the given entry field; {@link #authenticate} must have run first. */
   public void accept(RoutingContext ctx, String field) {
+    accept(ctx, field, ctx.get(GRANT));
+  }
+
+  /**
+   * Validates and enqueues a body on behalf of {@code grant}: a keyless route that restricts what it enqueues
+   * itself (the demo thread) states here the namespaces it vouches for. Null grant: 401.
+   */
+  public void accept(RoutingContext ctx, String field, PublisherKeys.Verdict.Granted grant) {
+    if (grant == null) {
+      Responses.error(ctx, 401, "missing Authorization: Bearer <publisher key>", null);
+      return;
+    }
     String body = ctx.body() == null ? null : ctx.body().asString();
     if (body == null || body.isBlank()) {
       Responses.error(ctx, 400, "request body must be a JSON object", null);
@@ -47,6 +83,11 @@ public final class PublishApi {
       Responses.error(ctx, 400, r.reason(), r.field());
       return;
     }
+    String denied = grant.firstDenied(namespaces(((ParsedEntry.Accepted) parsed).item()));
+    if (denied != null) {
+      Responses.error(ctx, 403, "this publisher key may not publish to namespace " + denied, null);
+      return;
+    }
     queue.add(Map.of(field, body)).onComplete(r -> {
       if (r.succeeded()) {
         Responses.json(ctx, 202, new JsonObject().put("ingestId", r.result()));
@@ -55,5 +96,10 @@ public final class PublishApi {
         Responses.error(ctx, 503, "ingest queue unavailable, nothing was written; retry later", null);
       }
     });
+  }
+
+  private static List<String> namespaces(IngestItem item) {
+    List<Channel> channels = item.post() != null ? item.post().channels() : item.publish().channels();
+    return channels.stream().map(Channel::namespace).distinct().toList();
   }
 }

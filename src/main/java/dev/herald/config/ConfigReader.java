@@ -157,6 +157,17 @@ public final class ConfigReader {
     return out;
   }
 
+  /**
+   * A variable read by name, not a config key (one of {@link ConfigLoader#NAMED_VARIABLES}); null when unset. Its
+   * value is not recorded in {@link #effective()}.
+   */
+  public String named(String variable) {
+    if (!ConfigLoader.NAMED_VARIABLES.contains(variable)) {
+      throw new IllegalArgumentException(variable + " is not a named variable");
+    }
+    return env.get(variable);
+  }
+
   /** A {@link ConfigException} naming this section's key and the source. */
   public ConfigException error(String key, String what) {
     String where = env.containsKey(envName(pathOf(key))) ? "environment variable " + envName(pathOf(key)) : source;

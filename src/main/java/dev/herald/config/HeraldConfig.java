@@ -7,12 +7,15 @@ import java.util.Set;
  * The whole node configuration, validated. Built by {@link ConfigLoader}; each section documents its keys,
  * defaults and units.
  *
- * @param engine {@code memory} (default: in process, one node, no Redis) or {@code redis} (production)
+ * @param engine     {@code memory} (default: in process, one node, no Redis) or {@code redis} (production)
+ * @param namespaces which namespaces are private (need a subscriber token)
+ * @param security   publisher keys and subscriber-token keys
  */
 public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, RedisConfig redis, IngestConfig ingest,
                            HistoryConfig history, PublishConfig publish, LimitsConfig limits,
                            TransportConfig transport, DemoConfig demo, LogConfig log, MetricsConfig metrics,
-                           ShutdownConfig shutdown, SecurityConfig security, JsonObject effective) {
+                           ShutdownConfig shutdown, NamespacesConfig namespaces, SecurityConfig security,
+                           JsonObject effective) {
 
   public static final String ENGINE_MEMORY = "memory";
   public static final String ENGINE_REDIS = "redis";
@@ -25,7 +28,8 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
         PublishConfig.read(r.section("publish")), LimitsConfig.read(r.section("limits")),
         TransportConfig.read(r.section("transport")), DemoConfig.read(r.section("demo")),
         LogConfig.read(r.section("log")), MetricsConfig.read(r.section("metrics")),
-        ShutdownConfig.read(r.section("shutdown")), SecurityConfig.read(r.section("security")), r.effective());
+        ShutdownConfig.read(r.section("shutdown")), NamespacesConfig.read(r, "namespaces"),
+        SecurityConfig.read(r.section("security")), r.effective());
   }
 
   public boolean redisEngine() {
@@ -41,6 +45,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
   public HeraldConfig withHttpPort(int port) {
     return new HeraldConfig(node, new HttpConfig(http.host(), port, http.allowedOrigins(), http.trustedProxies(),
         http.instances()),
-        engine, redis, ingest, history, publish, limits, transport, demo, log, metrics, shutdown, security, effective);
+        engine, redis, ingest, history, publish, limits, transport, demo, log, metrics, shutdown, namespaces, security,
+        effective);
   }
 }

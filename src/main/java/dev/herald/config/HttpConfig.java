@@ -8,7 +8,7 @@ import java.util.List;
  * @param host           interface to bind; default {@value #DEFAULT_HOST}
  * @param port           TCP port; default {@value #DEFAULT_PORT}; 0 picks a free port (tests)
  * @param allowedOrigins origins allowed at every handshake and CORS preflight; default {@code ["*"]} (any)
- * @param trustedProxies peer addresses whose {@code X-Forwarded-For} is believed; default none
+ * @param trustedProxies peer addresses (exact, no CIDR) whose {@code X-Forwarded-For} is believed; default none
  * @param instances      event loops serving HTTP and client connections; default 0, which means one per core
  */
 public record HttpConfig(String host, int port, List<String> allowedOrigins, List<String> trustedProxies,

@@ -10,10 +10,14 @@ package dev.herald.config;
  *                                 {@value #DEFAULT_SUBSCRIBES_PER_SECOND}
  * @param badFramesPerMinute       bad frames a client may send per minute before it is disconnected; default
  *                                 {@value #DEFAULT_BAD_FRAMES_PER_MINUTE}
- * @param maxConnectionsPerIp      open connections per client IP; default {@value #DEFAULT_MAX_CONNECTIONS_PER_IP}
- *                                 (0 = no limit)
- * @param newConnectionsPerSecond  new connections the node admits per second; default
- *                                 {@value #DEFAULT_NEW_CONNECTIONS_PER_SECOND}
+ * @param maxConnectionsPerIp      open client connections per client IP (the peer, or its {@code X-Forwarded-For}
+ *                                 when the peer is in {@code http.trustedProxies}); default
+ *                                 {@value #DEFAULT_MAX_CONNECTIONS_PER_IP} (0 = no limit). Over it: WebSocket
+ *                                 {@code disconnect too_many_connections} + close 1008, HTTP transports 429
+ * @param newConnectionsPerSecond  new client connections the node admits per second, with a burst of one second's
+ *                                 budget; default {@value #DEFAULT_NEW_CONNECTIONS_PER_SECOND}. Over it: WebSocket
+ *                                 {@code disconnect overloaded} with {@code retryAfterMs} + close 1013, HTTP
+ *                                 transports 503 with {@code Retry-After}
  */
 public record LimitsConfig(int maxFrameBytes, int maxChannelsPerConnection, int subscribesPerSecond,
                            int badFramesPerMinute, int maxConnectionsPerIp, int newConnectionsPerSecond) {

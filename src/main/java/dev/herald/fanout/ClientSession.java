@@ -18,8 +18,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The protocol of one client connection, whatever its transport: subscriptions, resume from history, gap
- * filling, catch-up of slow clients, limits and bad-frame accounting. Transports only move frames in and out
+ * The protocol of one client connection, whatever its transport: subscriptions (each checked by the
+ * {@link SubscribePolicy}, and stopped with {@code token_expired} when the token that granted it expires), resume
+ * from history, gap filling, catch-up of slow clients, limits and bad-frame accounting. Transports only move frames in and out
  * through a {@link Subscriber}. Only touched on its hub's event loop.
  */
 public final class ClientSession {
@@ -34,7 +35,8 @@ public final class ClientSession {
   private final LimitsConfig limits;
   private final TransportConfig transport;
   private final String clientId;
-  private final String connectToken;
+  /** The {@code ?token=} of the connection, replaced by each {@code refresh}; never logged. */
+  private String token;
   private final Map<Channel, Subscription> subscriptions = new LinkedHashMap<>();
   private boolean closed;
   private boolean drainRequested;
@@ -55,7 +57,7 @@ public final class ClientSession {
     this.limits = limits;
     this.transport = transport;
     this.clientId = clientId;
-    this.connectToken = connectToken;
+    this.token = connectToken;
     long now = hub.now();
     this.lastActivity = now;
     this.lastHeartbeat = now;
@@ -241,6 +243,7 @@ public final class ClientSession {
       disconnect(CloseReason.SLOW_CONSUMER, 0);
       return;
     }
+    expire(now);
     if (now - lastHeartbeat >= t.heartbeatMs()) {
       lastHeartbeat = now;
       if (out instanceof Heartbeats h) {
@@ -262,7 +265,10 @@ public final class ClientSession {
     Channel channel = parsed.get();
     Subscription existing = subscriptions.get(channel);
     if (existing != null) {
-      out.send(ServerFrames.subscribed(channel, existing.position(), true));
+      // A pending one answers once its check and first read are done; saying "subscribed" now could be wrong.
+      if (existing.state != Subscription.State.PENDING) {
+        out.send(ServerFrames.subscribed(channel, existing.position(), true));
+      }
       return;
     }
     if (!takeSubscribeToken()) {
@@ -276,14 +282,25 @@ public final class ClientSession {
           "at most " + limits.maxChannelsPerConnection() + " channels per connection", channel.toString()));
       return;
     }
-    SubscribePolicy.Decision decision = policy.check(channel, connectToken, frameToken);
+    // Registered before the policy answers, so a duplicate subscribe, the channel limit and unsubscribe all see it.
+    Subscription s = new Subscription(channel);
+    subscriptions.put(channel, s);
+    policy.check(channel, token, frameToken).onComplete(onLoop(r -> authorized(s, r, sinceText)));
+  }
+
+  private void authorized(Subscription s, AsyncResult<SubscribePolicy.Decision> result, String sinceText) {
+    if (!isCurrent(s)) {
+      return;
+    }
+    SubscribePolicy.Decision decision = result.succeeded() ? result.result()
+        : SubscribePolicy.Decision.deny("could not check access to this channel");
+    Channel channel = s.channel;
     if (!decision.allowed()) {
+      subscriptions.remove(channel);
       out.send(ServerFrames.error(ErrorCode.FORBIDDEN, decision.reason(), channel.toString()));
       return;
     }
-    Subscription s = new Subscription(channel);
     s.expiresAtMillis = decision.expiresAtMillis();
-    subscriptions.put(channel, s);
     Optional<MessageId> since = sinceText == null ? Optional.empty() : MessageId.parse(sinceText);
     boolean unknownSince = sinceText != null && since.isEmpty();
     hub.subscribe(channel, this)
@@ -410,13 +427,44 @@ public final class ClientSession {
     }
   }
 
-  private void refresh(String token) {
-    // Token rules live in the security package; without them every subscription is already allowed.
-    for (Subscription s : subscriptions.values()) {
-      SubscribePolicy.Decision d = policy.check(s.channel, connectToken, token);
-      if (d.allowed()) {
-        s.expiresAtMillis = d.expiresAtMillis();
+  /**
+   * A new token: it becomes the connection's token for later subscribes, and each subscription granted by an
+   * expiring token is checked again; where the new one grants it, the subscription continues until the new expiry.
+   * Where it does not, the client gets {@code forbidden} and the subscription runs on until its old expiry.
+   */
+  private void refresh(String newToken) {
+    token = newToken;
+    for (Subscription s : new ArrayList<>(subscriptions.values())) {
+      if (s.expiresAtMillis == 0) {
+        continue;
       }
+      policy.check(s.channel, newToken, null).onComplete(onLoop(r -> {
+        if (!isCurrent(s)) {
+          return;
+        }
+        if (r.succeeded() && r.result().allowed()) {
+          s.expiresAtMillis = r.result().expiresAtMillis();
+        } else {
+          out.send(ServerFrames.error(ErrorCode.FORBIDDEN,
+              r.succeeded() ? r.result().reason() : "could not check the token", s.channel.toString()));
+        }
+      }));
+    }
+  }
+
+  /** Stops the subscriptions whose token has expired, telling the client which. */
+  private void expire(long now) {
+    List<Subscription> expired = new ArrayList<>(0);
+    for (Subscription s : subscriptions.values()) {
+      if (s.expiresAtMillis > 0 && now >= s.expiresAtMillis) {
+        expired.add(s);
+      }
+    }
+    for (Subscription s : expired) {
+      subscriptions.remove(s.channel);
+      hub.unsubscribe(s.channel, this);
+      out.send(ServerFrames.error(ErrorCode.TOKEN_EXPIRED, "token expired: send refresh, then subscribe again",
+          s.channel.toString()));
     }
   }
 

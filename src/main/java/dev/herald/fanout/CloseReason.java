@@ -10,6 +10,7 @@ public enum CloseReason {
   SLOW_CONSUMER("slow_consumer", 1008, "client stopped reading", true),
   BAD_FRAMES("bad_frames", 1008, "too many bad frames", false),
   OVERLOADED("overloaded", 1013, "too many new connections, retry later", true),
+  TOO_MANY_CONNECTIONS("too_many_connections", 1008, "too many connections from this address", false),
   POLICY("policy", 1008, "connection refused by policy", false);
 
   private final String code;

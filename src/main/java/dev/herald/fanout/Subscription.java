@@ -11,7 +11,7 @@ import dev.herald.message.MessageId;
 final class Subscription {
 
   enum State {
-    /** Waiting for the channel's routing and the first history read. */
+    /** Waiting for the policy's answer, then the channel's routing and the first history read. */
     PENDING,
     /** Delivering live messages as they come. */
     LIVE,

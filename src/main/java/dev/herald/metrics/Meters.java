@@ -58,9 +58,11 @@ public final class Meters {
   public static final String LIMIT_SUBSCRIBE_RATE = "subscribesPerSecond";
   public static final String LIMIT_BAD_FRAMES = "badFramesPerMinute";
   public static final String LIMIT_STALL = "stallTimeoutMs";
+  public static final String LIMIT_NEW_CONNECTIONS = "newConnectionsPerSecond";
+  public static final String LIMIT_CONNECTIONS_PER_IP = "maxConnectionsPerIp";
   /** Every limit, so each shows at zero before its first hit. */
   public static final List<String> LIMITS = List.of(LIMIT_FRAME_BYTES, LIMIT_CHANNELS, LIMIT_SUBSCRIBE_RATE,
-      LIMIT_BAD_FRAMES, LIMIT_STALL);
+      LIMIT_BAD_FRAMES, LIMIT_STALL, LIMIT_NEW_CONNECTIONS, LIMIT_CONNECTIONS_PER_IP);
 
   private Meters() {
   }

@@ -9,6 +9,11 @@ import dev.herald.fanout.Hub;
 import dev.herald.fanout.SubscribePolicy;
 import dev.herald.fanout.Subscriber;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.metrics.Meters;
+import dev.herald.security.Admission;
+import dev.herald.security.ClientAddress;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,9 +33,10 @@ public final class SessionFactory {
   private final LimitsConfig limits;
   private final TransportConfig transport;
   private final String nodeId;
+  private final Admission admission;
 
   public SessionFactory(Hub hub, History history, SubscribePolicy policy, HttpConfig http, LimitsConfig limits,
-                        TransportConfig transport, String nodeId) {
+                        TransportConfig transport, String nodeId, Admission admission) {
     this.hub = hub;
     this.history = history;
     this.policy = policy;
@@ -38,6 +44,39 @@ public final class SessionFactory {
     this.limits = limits;
     this.transport = transport;
     this.nodeId = nodeId;
+    this.admission = admission;
+  }
+
+  /**
+   * Admission of a new client connection (per-address and per-node limits). A {@link Admission.Ticket} must be
+   * released when the connection closes; HTTP transports answer a refusal with {@link #refuse}, WebSocket ones
+   * accept the upgrade and send {@code disconnect} (browsers cannot read a refused handshake's status).
+   */
+  public Admission.Result admit(HttpServerRequest req) {
+    String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
+    Admission.Result result = admission.admit(ClientAddress.of(peer, req.getHeader("X-Forwarded-For"),
+        http.trustedProxies()));
+    if (result instanceof Admission.Overloaded) {
+      metrics().limitHit(Meters.LIMIT_NEW_CONNECTIONS);
+    } else if (result instanceof Admission.TooManyFromAddress) {
+      metrics().limitHit(Meters.LIMIT_CONNECTIONS_PER_IP);
+    }
+    return result;
+  }
+
+  /**
+   * Answers a refused HTTP connection: {@code 503} with {@code Retry-After} (whole seconds, rounded up) when the
+   * node is over its budget, {@code 429} when the address holds too many connections.
+   */
+  public static void refuse(HttpServerResponse response, Admission.Result refusal) {
+    if (refusal instanceof Admission.Overloaded o) {
+      response.setStatusCode(503).putHeader("Retry-After", Long.toString((o.retryAfterMs() + 999) / 1000))
+          .putHeader("Content-Type", "application/json")
+          .end("{\"error\":\"too many new connections, retry later\",\"retryAfterMs\":" + o.retryAfterMs() + "}");
+    } else if (refusal instanceof Admission.TooManyFromAddress t) {
+      response.setStatusCode(429).putHeader("Content-Type", "application/json")
+          .end("{\"error\":\"at most " + t.limit() + " connections per client address\"}");
+    }
   }
 
   /** A new session for a connection; {@code connectToken} is the {@code ?token=} value or null. */

@@ -1,5 +1,7 @@
 package dev.herald.testing;
 
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -13,8 +15,10 @@ public final class Http implements AutoCloseable {
 
   private final HttpClient client;
   private final int port;
+  private final Context context;
 
   public Http(Vertx vertx, int port) {
+    this.context = vertx.getOrCreateContext();
     this.client = vertx.createHttpClient();
     this.port = port;
   }
@@ -26,16 +30,23 @@ public final class Http implements AutoCloseable {
     }
   }
 
+  /** Posts with the test nodes' publisher key ({@link TestNodes#PUBLISH_KEY}). */
   public Reply post(String path, String body) {
     return request(HttpMethod.POST, path, body);
+  }
+
+  /** Posts with {@code Authorization: Bearer <key>}, or no such header when {@code key} is null. */
+  public Reply postWithKey(String path, String body, String key) {
+    return request(HttpMethod.POST, path, body, key);
   }
 
   public Reply get(String path) {
     return request(HttpMethod.GET, path, null);
   }
 
+  /** A request with the test nodes' publisher key ({@link TestNodes#PUBLISH_KEY}). */
   public Reply request(HttpMethod method, String path, String body) {
-    return request(method, path, body, null);
+    return request(method, path, body, TestNodes.PUBLISH_KEY);
   }
 
   /** A request with an {@code Authorization: Bearer <key>} header, when {@code bearer} is not null. */
@@ -44,12 +55,16 @@ public final class Http implements AutoCloseable {
     if (bearer != null) {
       o.putHeader("Authorization", "Bearer " + bearer);
     }
-    return Await.of(client.request(o).compose(req -> {
+    // Built on the client's event loop: composed from the test thread, resp.body() could be attached after the
+    // response already ended, and the call would hang.
+    Promise<Reply> reply = Promise.promise();
+    context.runOnContext(v -> client.request(o).compose(req -> {
       if (body != null) {
         req.putHeader("Content-Type", "application/json");
       }
       return body == null ? req.send() : req.send(Buffer.buffer(body));
-    }).compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString()))), 15);
+    }).compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString()))).onComplete(reply));
+    return Await.of(reply.future(), 15);
   }
 
   @Override

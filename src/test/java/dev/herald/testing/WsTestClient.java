@@ -7,6 +7,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -31,10 +32,36 @@ public final class WsTestClient implements AutoCloseable {
 
   /** Connects to {@code path} (e.g. {@code /ws?channels=thread:1}) on 127.0.0.1. */
   public static WsTestClient connect(Vertx vertx, int port, String path) {
+    return connect(vertx, port, path, Map.of());
+  }
+
+  /** Connects with extra handshake headers (e.g. {@code X-Forwarded-For}). */
+  public static WsTestClient connect(Vertx vertx, int port, String path, Map<String, String> headers) {
     WebSocketClient client = vertx.createWebSocketClient();
-    // Handlers are set on the event loop as the handshake completes, so no early frame is missed.
-    return Await.of(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path))
-        .map(ws -> new WsTestClient(client, ws)), 10);
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path);
+    headers.forEach(options::addHeader);
+    // Connected from an event loop, so the handlers are set as the handshake completes and no early frame is
+    // missed (from the test thread, map() could run after the first frames were already delivered).
+    io.vertx.core.Promise<WsTestClient> connected = io.vertx.core.Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> client.connect(options).map(ws -> new WsTestClient(client, ws))
+        .onComplete(connected));
+    return Await.of(connected.future(), 10);
+  }
+
+  /** Waits up to 10 s for the server to close the connection; its close status. */
+  public short awaitClose() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (closeStatus == null) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not closed within 10 s");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return closeStatus;
   }
 
   public void send(JsonObject frame) {

@@ -6,6 +6,7 @@ import dev.herald.HeraldNode;
 import dev.herald.testing.Await;
 import dev.herald.testing.Http;
 import dev.herald.testing.TestNodes;
+import dev.herald.testing.Tokens;
 import dev.herald.testing.WsTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -63,7 +64,8 @@ class WebSocketPipelineIT {
   void postReachesEachOfItsFourChannelsOnceSanitized() {
     List<WsTestClient> subs = new ArrayList<>();
     for (String ch : List.of("forum:tech", "thread:42", "user:u7", "post:p1")) {
-      WsTestClient c = connect("/ws?channels=" + ch);
+      // user:u7 is private: its reader shows a token for subscriber u7.
+      WsTestClient c = connect("/ws?channels=" + ch + (ch.startsWith("user:") ? "&token=" + Tokens.forUser("u7", 60) : ""));
       assertThat(c.nextOp("hello").getInteger("version")).isEqualTo(1);
       JsonObject subscribed = c.nextOp("subscribed");
       assertThat(subscribed.getString("channel")).isEqualTo(ch);

@@ -1,9 +1,12 @@
 package dev.herald.transport.websocket;
 
 import dev.herald.fanout.ClientSession;
+import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.ErrorCode;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.metrics.Meters;
+import dev.herald.fanout.ServerFrames;
+import dev.herald.security.Admission;
 import dev.herald.transport.SessionFactory;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -14,7 +17,10 @@ import java.util.Map;
 
 /**
  * {@code GET /ws}: the raw WebSocket transport. Channels may be given in the URL ({@code ?channels=a:1,b:2}) and
- * with subscribe frames; every frame is JSON text. One instance per event loop.
+ * with subscribe frames; every frame is JSON text. A connection the node does not admit is still upgraded, then
+ * told why in a {@code disconnect} frame ({@code overloaded} with {@code retryAfterMs}, or
+ * {@code too_many_connections}) and closed (1013, 1008): browsers cannot read the status of a refused handshake.
+ * One instance per event loop.
  */
 public final class WebSocketTransport {
 
@@ -32,11 +38,30 @@ public final class WebSocketTransport {
     }
     List<String> channels = SessionFactory.channelsParam(req.getParam("channels"));
     String token = req.getParam("token");
-    req.toWebSocket().onSuccess(ws -> open(ws, channels, token))
-        .onFailure(e -> ctx.response().setStatusCode(400).end());
+    Admission.Result admitted = sessions.admit(req);
+    req.toWebSocket().onSuccess(ws -> {
+      if (admitted instanceof Admission.Ticket ticket) {
+        open(ws, channels, token, ticket);
+      } else {
+        refuse(ws, admitted);
+      }
+    }).onFailure(e -> {
+      if (admitted instanceof Admission.Ticket ticket) {
+        ticket.release();
+      }
+      ctx.response().setStatusCode(400).end();
+    });
   }
 
-  private void open(ServerWebSocket ws, List<String> channels, String token) {
+  private static void refuse(ServerWebSocket ws, Admission.Result refusal) {
+    CloseReason reason = refusal instanceof Admission.Overloaded ? CloseReason.OVERLOADED
+        : CloseReason.TOO_MANY_CONNECTIONS;
+    long retryAfterMs = refusal instanceof Admission.Overloaded o ? o.retryAfterMs() : 0;
+    ws.writeTextMessage(ServerFrames.disconnect(reason, retryAfterMs, Map.of()).toString());
+    ws.close((short) reason.webSocketStatus(), reason.reason());
+  }
+
+  private void open(ServerWebSocket ws, List<String> channels, String token, Admission.Ticket ticket) {
     WebSocketSubscriber subscriber = new WebSocketSubscriber(ws, sessions.maxBufferedBytes(), sessions.metrics());
     HeraldMetrics.TransportMeters meters = sessions.metrics().transport(Meters.WEBSOCKET);
     meters.opened();
@@ -46,9 +71,13 @@ public final class WebSocketTransport {
     ws.pongHandler(b -> session.touch());
     ws.closeHandler(v -> {
       meters.closed();
+      ticket.release();
       session.closed();
     });
-    ws.exceptionHandler(e -> session.closed());
+    ws.exceptionHandler(e -> {
+      ticket.release();
+      session.closed();
+    });
     session.hello();
     if (!channels.isEmpty()) {
       session.subscribe(channels, Map.of(), null);
