@@ -59,8 +59,9 @@ public record JwtConfig(List<String> hs256Secrets, List<PublicKey> publicKeys, i
       }
       keys.add(new PublicKey(alg, pem));
     }
-    // The effective config may be shown to operators: it names how many secrets there are, never their value.
-    r.effective().put("hs256Secrets", secrets.size() + " secret(s), redacted");
+    // The effective config may be shown to operators: it keeps the shape (one entry per secret), never a value.
+    r.effective().put("hs256Secrets", new io.vertx.core.json.JsonArray(
+        secrets.stream().map(x -> (Object) "<redacted>").toList()));
     return new JwtConfig(secrets, List.copyOf(keys), r.integer("leewaySeconds", DEFAULT_LEEWAY_SECONDS, 0, 3600));
   }
 }

@@ -30,7 +30,7 @@ public record NamespacesConfig(Set<String> privateNamespaces) {
   }
 
   static NamespacesConfig read(ConfigReader r, String key) {
-    JsonObject o = r.object(key, new JsonObject());
+    JsonObject o = r.object(key, new JsonObject().put("user", PRIVATE));
     Set<String> priv = new HashSet<>(DEFAULT_PRIVATE);
     for (String ns : o.fieldNames()) {
       if (!NAMESPACE.matcher(ns).matches()) {

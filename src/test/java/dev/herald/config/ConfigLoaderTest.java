@@ -39,6 +39,12 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void shippedConfFileLoads() {
+    HeraldConfig c = ConfigLoader.load(Path.of("conf", "herald.json"), Map.of());
+    assertThat(c.http().port()).isEqualTo(8080);
+  }
+
+  @Test
   void environmentOverridesTheFile() throws Exception {
     HeraldConfig c = load("{\"http\":{\"port\":9000},\"limits\":{\"maxFrameBytes\":1024}}",
         Map.of("HERALD_HTTP_PORT", "9100", "HERALD_ENGINE", "redis", "HERALD_REDIS_URL", "redis://r:1",
