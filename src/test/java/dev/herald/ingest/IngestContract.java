@@ -111,11 +111,13 @@ abstract class IngestContract {
     Await.of(queue.add(Map.of("other", "x")));
     Await.of(queue.add(publish(2)));
     eventually(() -> Await.of(queue.deadLetters(10)).size() == 2 && formatted.get() == 1);
+    // The two are dead-lettered concurrently, so their order in the dead letters is not fixed.
     List<DeadLetter> dead = Await.of(queue.deadLetters(10));
-    assertThat(dead.get(0).reason()).contains("post is not valid JSON");
-    assertThat(dead.get(0).fields()).containsEntry("post", "{not json");
-    assertThat(dead.get(0).attempts()).isEqualTo(1);
-    assertThat(dead.get(1).reason()).contains("neither a post nor a publish");
+    DeadLetter notJson = dead.stream().filter(d -> d.fields().containsKey("post")).findFirst().orElseThrow();
+    assertThat(notJson.reason()).contains("post is not valid JSON");
+    assertThat(notJson.fields()).containsEntry("post", "{not json");
+    assertThat(notJson.attempts()).isEqualTo(1);
+    assertThat(dead).anySatisfy(d -> assertThat(d.reason()).contains("neither a post nor a publish"));
     eventually(() -> Await.of(queue.pendingCount()) == 0);
   }
 

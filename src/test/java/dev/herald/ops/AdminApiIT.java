@@ -33,8 +33,9 @@ class AdminApiIT {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    node = TestNodes.start(vertx, TestNodes.memory()
-        .put("security", new JsonObject().put("adminKeys", new JsonArray().add(KeyHashes.sha256Hex(KEY)))));
+    JsonObject tree = TestNodes.memory();
+    tree.getJsonObject("security").put("adminKeys", new JsonArray().add(KeyHashes.sha256Hex(KEY)));
+    node = TestNodes.start(vertx, tree);
     http = new Http(vertx, node.port());
   }
 

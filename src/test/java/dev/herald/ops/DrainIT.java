@@ -91,6 +91,7 @@ class DrainIT {
     builder.environment().put("HERALD_REDIS_KEY_PREFIX", prefix);
     builder.environment().put("HERALD_SHUTDOWN_DRAIN_WINDOW_MS", "3000");
     builder.environment().put("HERALD_ADMIN_KEY", ADMIN_KEY);
+    builder.environment().put("HERALD_PUBLISH_KEY", TestNodes.PUBLISH_KEY);
     process = builder.start();
     return port;
   }

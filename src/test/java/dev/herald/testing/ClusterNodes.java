@@ -91,7 +91,8 @@ public final class ClusterNodes implements AutoCloseable {
         .put("http", new JsonObject().put("host", HOST).put("port", 0).put("instances", 1))
         .put("redis", new JsonObject().put("url", TestRedis.url()).put("keyPrefix", keyPrefix).put("poolSize", 4))
         .put("ingest", new JsonObject().put("blockMs", 500).put("claimIdleMs", 1000))
-        .put("log", new JsonObject().put("level", "WARN"));
+        .put("log", new JsonObject().put("level", "WARN"))
+        .put("security", TestNodes.memory().getJsonObject("security"));
   }
 
   /** Starts the next node (on the next reserved member port) and returns once it serves HTTP. */

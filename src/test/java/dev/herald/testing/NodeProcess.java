@@ -57,6 +57,7 @@ public final class NodeProcess implements AutoCloseable {
       pb.environment().put("HERALD_HTTP_PORT", Integer.toString(httpPort));
       pb.environment().put("HERALD_HTTP_INSTANCES", "1");
       pb.environment().put("HERALD_ENGINE", "redis");
+      pb.environment().put("HERALD_PUBLISH_KEY", TestNodes.PUBLISH_KEY);
       pb.environment().put("HERALD_NODE_ID", id);
       pb.environment().putAll(env);
       return new NodeProcess(id, httpPort, log, pb.start());

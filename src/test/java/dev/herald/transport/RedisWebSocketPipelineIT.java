@@ -8,6 +8,7 @@ import dev.herald.testing.Http;
 import dev.herald.testing.RedisServerProcess;
 import dev.herald.testing.TestNodes;
 import dev.herald.testing.TestRedis;
+import dev.herald.testing.Tokens;
 import dev.herald.testing.WsTestClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -58,7 +59,7 @@ class RedisWebSocketPipelineIT extends WebSocketPipelineIT {
   @Test
   void postWrittenToTheStreamReachesEachChannelOnceAndIsAcknowledged() {
     List<WsTestClient> subs = List.of(connect("/ws?channels=forum:tech"), connect("/ws?channels=thread:77"),
-        connect("/ws?channels=user:u7"), connect("/ws?channels=post:px"));
+        connect("/ws?channels=user:u7&token=" + Tokens.forUser("u7", 60)), connect("/ws?channels=post:px"));
     subs.forEach(c -> c.nextOp("subscribed"));
     xadd("post", post("px", "77", "<p>from <i>redis</i></p>"));
     xadd("post", post("px", "77", "<p>from <i>redis</i></p>"));

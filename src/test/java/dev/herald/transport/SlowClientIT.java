@@ -87,7 +87,8 @@ class SlowClientIT {
       for (int n = from; n < Math.min(MESSAGES, from + 16); n++) {
         Buffer body = new JsonObject().put("channel", "thread:slow")
             .put("data", new JsonObject().put("n", n).put("pad", padding)).toBuffer();
-        batch.add(http.request(post).compose(r -> r.send(body)).compose(r -> r.body().map(b -> r.statusCode())));
+        batch.add(http.request(post).compose(r -> r.putHeader("Authorization", "Bearer " + TestNodes.PUBLISH_KEY)
+            .send(body)).compose(r -> r.body().map(b -> r.statusCode())));
       }
       batch.forEach(f -> assertThat(Await.of(f)).isEqualTo(202));
     }
