@@ -8,6 +8,8 @@ import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Hub;
 import dev.herald.ingest.EntryParser;
 import dev.herald.transport.SessionFactory;
+import dev.herald.transport.longpoll.LongPollTransport;
+import dev.herald.transport.sse.SseTransport;
 import dev.herald.transport.websocket.WebSocketTransport;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,6 +46,8 @@ final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     WebSocketTransport ws = new WebSocketTransport(sessions);
     router.get("/ws").handler(ws::handle);
+    router.get("/sse").handler(new SseTransport(sessions)::handle);
+    router.get("/poll").handler(new LongPollTransport(sessions)::handle);
 
     PublishApi api = new PublishApi(services.queue(), new EntryParser(config.limits().maxFrameBytes()));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes());
