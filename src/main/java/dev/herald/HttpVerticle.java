@@ -9,6 +9,7 @@ import dev.herald.fanout.Hub;
 import dev.herald.ingest.EntryParser;
 import dev.herald.transport.SessionFactory;
 import dev.herald.transport.longpoll.LongPollTransport;
+import dev.herald.transport.sockjs.SockJsTransport;
 import dev.herald.transport.sse.SseTransport;
 import dev.herald.transport.websocket.WebSocketTransport;
 import io.vertx.core.Future;
@@ -48,6 +49,7 @@ final class HttpVerticle extends VerticleBase {
     router.get("/ws").handler(ws::handle);
     router.get("/sse").handler(new SseTransport(sessions)::handle);
     router.get("/poll").handler(new LongPollTransport(sessions)::handle);
+    new SockJsTransport(sessions).mount(vertx, router);
 
     PublishApi api = new PublishApi(services.queue(), new EntryParser(config.limits().maxFrameBytes()));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes());
@@ -68,6 +70,8 @@ final class HttpVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(frameCap).setMaxWebSocketMessageSize(frameCap * 2)
         // One zlib context per socket costs far more memory than the bandwidth it saves for small frames.
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
+        // jsonp_send carries a frame as a form attribute, escaped and URL-encoded.
+        .setMaxFormAttributeSize(SockJsTransport.requestLimit(config.limits().maxFrameBytes()))
         .setTcpNoDelay(true).setReuseAddress(true).setReusePort(true);
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen();

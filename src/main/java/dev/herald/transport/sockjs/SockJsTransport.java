@@ -1,0 +1,83 @@
+package dev.herald.transport.sockjs;
+
+import dev.herald.fanout.ClientSession;
+import dev.herald.transport.SessionFactory;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+/**
+ * SockJS at {@code /rt}: every SockJS transport, carrying the JSON frames of {@code /ws}. Also serves the bundled
+ * sockjs-client at {@code /rt-assets/sockjs.min.js} (the iframe page loads it from there, never from a CDN) and
+ * closes gaps of vertx-web's SockJS: origin checks on every request, CORS headers on {@code /eventsource}, and a
+ * body handler before {@code xhr_send}/{@code jsonp_send}. One instance per event loop.
+ */
+public final class SockJsTransport {
+
+  /** Where the SockJS endpoint is mounted. */
+  public static final String PREFIX = "/rt";
+  /** The sockjs-client the iframe transports and {@code /herald.js} load. */
+  public static final String LIBRARY_URL = "/rt-assets/sockjs.min.js";
+  private static final String WEBJAR = "META-INF/resources/webjars/sockjs-client/1.6.1/dist";
+
+  private final SessionFactory sessions;
+
+  public SockJsTransport(SessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  /** Bytes a SockJS send request may carry: a frame of {@code limits.maxFrameBytes}, escaped and form-encoded. */
+  public static int requestLimit(int maxFrameBytes) {
+    return maxFrameBytes * 6 + 1024;
+  }
+
+  /** Mounts the Herald endpoint at {@link #PREFIX} and the client library. */
+  public void mount(Vertx vertx, Router router) {
+    router.get("/rt-assets/*").handler(StaticHandler.create(WEBJAR).setCachingEnabled(true));
+    mount(vertx, router, PREFIX, options(), this::open);
+  }
+
+  /** The SockJS options Herald uses; test services change a few of them. */
+  public SockJSHandlerOptions options() {
+    return new SockJSHandlerOptions().setHeartbeatInterval(sessions.transport().heartbeatMs())
+        .setLibraryURL(LIBRARY_URL).setRegisterWriteHandler(false).setLocalWriteHandler(false);
+  }
+
+  /** Mounts one SockJS endpoint at {@code prefix} with the origin, CORS and body fixes. */
+  public void mount(Vertx vertx, Router router, String prefix, SockJSHandlerOptions options,
+                    io.vertx.core.Handler<SockJSSocket> handler) {
+    router.route(prefix + "/*").handler(this::checkOrigin);
+    router.post(prefix + "/*").handler(BodyHandler.create(false).setBodyLimit(requestLimit(sessions.maxFrameBytes())));
+    router.route(prefix + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(handler));
+  }
+
+  private void checkOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    if (!sessions.originAllowed(origin)) {
+      ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+          .end("{\"error\":\"origin not allowed\"}");
+      return;
+    }
+    if (origin != null && ctx.request().path().endsWith("/eventsource")) {
+      // vertx-web's eventsource transport sends no CORS headers; the other transports do.
+      ctx.response().putHeader("Access-Control-Allow-Origin", origin)
+          .putHeader("Access-Control-Allow-Credentials", "true").putHeader("Vary", "Origin");
+    }
+    ctx.next();
+  }
+
+  private void open(SockJSSocket socket) {
+    SockJsSubscriber subscriber = new SockJsSubscriber(socket, sessions.maxBufferedBytes());
+    ClientSession session = sessions.open(subscriber, null);
+    subscriber.attach(session);
+    socket.handler(b -> session.onFrame(b.toString(), b.length()));
+    socket.closeHandler(v -> session.closed());
+    socket.exceptionHandler(e -> session.closed());
+    session.hello();
+  }
+}
