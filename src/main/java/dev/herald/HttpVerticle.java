@@ -9,6 +9,7 @@ import dev.herald.fanout.Hub;
 import dev.herald.ingest.EntryParser;
 import dev.herald.transport.SessionFactory;
 import dev.herald.transport.longpoll.LongPollTransport;
+import dev.herald.transport.sockjs.SockJsTestServices;
 import dev.herald.transport.sockjs.SockJsTransport;
 import dev.herald.transport.sse.SseTransport;
 import dev.herald.transport.websocket.WebSocketTransport;
@@ -49,7 +50,11 @@ final class HttpVerticle extends VerticleBase {
     router.get("/ws").handler(ws::handle);
     router.get("/sse").handler(new SseTransport(sessions)::handle);
     router.get("/poll").handler(new LongPollTransport(sessions)::handle);
-    new SockJsTransport(sessions).mount(vertx, router);
+    SockJsTransport sockJs = new SockJsTransport(sessions);
+    sockJs.mount(vertx, router);
+    if (config.sockjs().conformance()) {
+      SockJsTestServices.mount(vertx, router, sockJs);
+    }
 
     PublishApi api = new PublishApi(services.queue(), new EntryParser(config.limits().maxFrameBytes()));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes());

@@ -11,7 +11,8 @@ import java.util.Set;
  */
 public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, RedisConfig redis, IngestConfig ingest,
                            HistoryConfig history, PublishConfig publish, LimitsConfig limits,
-                           TransportConfig transport, DemoConfig demo, LogConfig log, JsonObject effective) {
+                           TransportConfig transport, SockJsConfig sockjs, DemoConfig demo, LogConfig log,
+                           JsonObject effective) {
 
   public static final String ENGINE_MEMORY = "memory";
   public static final String ENGINE_REDIS = "redis";
@@ -22,7 +23,8 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
         r.oneOf("engine", ENGINE_MEMORY, Set.of(ENGINE_MEMORY, ENGINE_REDIS)), RedisConfig.read(r.section("redis")),
         IngestConfig.read(r.section("ingest")), HistoryConfig.read(r.section("history")),
         PublishConfig.read(r.section("publish")), LimitsConfig.read(r.section("limits")),
-        TransportConfig.read(r.section("transport")), DemoConfig.read(r.section("demo")),
+        TransportConfig.read(r.section("transport")), SockJsConfig.read(r.section("sockjs")),
+        DemoConfig.read(r.section("demo")),
         LogConfig.read(r.section("log")), r.effective());
   }
 
@@ -39,6 +41,6 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
   public HeraldConfig withHttpPort(int port) {
     return new HeraldConfig(node, new HttpConfig(http.host(), port, http.allowedOrigins(), http.trustedProxies(),
         http.instances()),
-        engine, redis, ingest, history, publish, limits, transport, demo, log, effective);
+        engine, redis, ingest, history, publish, limits, transport, sockjs, demo, log, effective);
   }
 }
