@@ -126,10 +126,20 @@ public final class HeraldNode {
         }));
   }
 
+  /** Open client sessions over every HTTP loop. */
+  private Future<Integer> connectedClients() {
+    List<HttpVerticle> loops;
+    synchronized (httpLoops) {
+      loops = new ArrayList<>(httpLoops);
+    }
+    return Future.all(loops.stream().map(HttpVerticle::sessionCount).toList())
+        .map(all -> all.<Integer>list().stream().mapToInt(Integer::intValue).sum());
+  }
+
   /** One verticle per event loop; Vert.x shares the listening socket between them (port 0 included). */
   private Future<Void> deployHttp(int requestedPort, int instances) {
     return vertx.deployVerticle(() -> {
-      HttpVerticle loop = new HttpVerticle(services, requestedPort);
+      HttpVerticle loop = new HttpVerticle(services, requestedPort, this::connectedClients);
       synchronized (httpLoops) {
         httpLoops.add(loop);
       }

@@ -1,5 +1,6 @@
 package dev.herald;
 
+import dev.herald.api.DemoApi;
 import dev.herald.api.PublishApi;
 import dev.herald.api.Responses;
 import dev.herald.config.HeraldConfig;
@@ -20,8 +21,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * One HTTP event loop: the public routes (transports, producer API, health) and this loop's {@link Hub}.
@@ -29,14 +32,20 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class HttpVerticle extends VerticleBase {
 
+  /** Classpath folder of the JS client and the demo page. */
+  private static final String WEBROOT = "webroot";
+
   private final NodeServices services;
   private final int port;
+  private final Supplier<Future<Integer>> connectedClients;
   private Hub hub;
   private HttpServer server;
 
-  HttpVerticle(NodeServices services, int port) {
+  /** {@code connectedClients} counts the sessions of every HTTP loop of the node (for the demo). */
+  HttpVerticle(NodeServices services, int port, Supplier<Future<Integer>> connectedClients) {
     this.services = services;
     this.port = port;
+    this.connectedClients = connectedClients;
   }
 
   @Override
@@ -61,6 +70,14 @@ final class HttpVerticle extends VerticleBase {
     router.post("/api/*").handler(body);
     router.post("/api/posts").handler(api::posts);
     router.post("/api/publish").handler(api::publish);
+    // The JS client is part of the public contract, not of the demo.
+    router.get("/herald.js").handler(ctx -> sendResource(ctx, WEBROOT + "/herald.js", "text/javascript"));
+    if (config.demo().enabled()) {
+      DemoApi demo = new DemoApi(api, connectedClients);
+      router.post("/demo/post").handler(body).handler(demo::post);
+      router.get("/demo/stats").handler(demo::stats);
+      router.get("/").handler(ctx -> sendResource(ctx, WEBROOT + "/demo/index.html", "text/html"));
+    }
     router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up")));
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
@@ -85,6 +102,19 @@ final class HttpVerticle extends VerticleBase {
   /** The port this loop's server is bound to. */
   int actualPort() {
     return server.actualPort();
+  }
+
+  /** A file of the classpath (Vert.x resolves it inside the jar), e.g. the JS client. */
+  private static void sendResource(RoutingContext ctx, String path, String type) {
+    ctx.response().putHeader("Content-Type", type + "; charset=utf-8").putHeader("Cache-Control", "no-cache")
+        .sendFile(path).onFailure(e -> ctx.fail(404));
+  }
+
+  /** Open sessions of this loop, counted on its event loop. */
+  Future<Integer> sessionCount() {
+    Promise<Integer> count = Promise.promise();
+    context.runOnContext(x -> count.complete(hub.sessionCount()));
+    return count.future();
   }
 
   /** Sends every session of this loop {@code disconnect} with a retry delay spread over the window, then closes. */

@@ -34,9 +34,13 @@ public final class PublishApi {
     accept(ctx, EntryParser.PUBLISH);
   }
 
-  /** Validates and enqueues a body as the given entry field. */
+  /** Validates and enqueues the request body as the given entry field. */
   public void accept(RoutingContext ctx, String field) {
-    String body = ctx.body() == null ? null : ctx.body().asString();
+    accept(ctx, field, ctx.body() == null ? null : ctx.body().asString());
+  }
+
+  /** Validates and enqueues {@code body} (built by the caller, e.g. the demo) as the given entry field. */
+  public void accept(RoutingContext ctx, String field, String body) {
     if (body == null || body.isBlank()) {
       Responses.error(ctx, 400, "request body must be a JSON object", null);
       return;
