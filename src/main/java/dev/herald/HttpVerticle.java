@@ -59,7 +59,7 @@ final class HttpVerticle extends VerticleBase {
     router.get("/ws").handler(ws::handle);
     router.get("/sse").handler(new SseTransport(sessions)::handle);
     router.get("/poll").handler(new LongPollTransport(sessions)::handle);
-    SockJsTransport sockJs = new SockJsTransport(sessions);
+    SockJsTransport sockJs = new SockJsTransport(sessions, vertx);
     sockJs.mount(vertx, router);
     if (config.sockjs().conformance()) {
       SockJsTestServices.mount(vertx, router, sockJs);

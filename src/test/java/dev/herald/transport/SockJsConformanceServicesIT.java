@@ -45,6 +45,26 @@ class SockJsConformanceServicesIT {
   }
 
   @Test
+  void jsonpSendTakesSixtyKibForms() {
+    String base = "/echo/000/j1/";
+    String big = "y".repeat(60 * 1024);
+    assertThat(http.get(base + "jsonp?c=cb").body()).contains("cb(\"o\")");
+    RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(node.port())
+        .setURI(base + "jsonp_send").putHeader("Content-Type", "application/x-www-form-urlencoded");
+    HttpClient client = vertx.createHttpClient();
+    try {
+      String form = "d=" + java.net.URLEncoder.encode("[\"" + big + "\"]", java.nio.charset.StandardCharsets.UTF_8);
+      Http.Reply sent = Await.of(client.request(o).compose(r -> r.send(form))
+          .compose(r -> r.body().map(b -> new Http.Reply(r.statusCode(), b.toString()))), 10);
+      assertThat(sent.status()).isEqualTo(200);
+      assertThat(sent.body()).isEqualTo("ok");
+    } finally {
+      Await.of(client.close(), 5);
+    }
+    assertThat(http.get(base + "jsonp?c=cb").body()).contains(big);
+  }
+
+  @Test
   void closeClosesWithGoAway() {
     assertThat(http.post("/close/000/c1/xhr", null).body()).isEqualTo("o\n");
     assertThat(http.post("/close/000/c1/xhr", null).body()).isEqualTo("c[3000,\"Go away!\"]\n");
