@@ -240,6 +240,14 @@ class SockJsIT {
   }
 
   @Test
+  void greetingIsAnsweredWithAndWithoutTheSlashOnly() {
+    assertThat(http.get("/rt").body()).isEqualTo("Welcome to SockJS!\n");
+    assertThat(http.get("/rt/").body()).isEqualTo("Welcome to SockJS!\n");
+    assertThat(http.get("/rt//").status()).isEqualTo(404);
+    assertThat(http.get("/rt/a").status()).isEqualTo(404);
+  }
+
+  @Test
   void iframePageLoadsTheBundledClient() {
     Http.Reply iframe = http.get("/rt/iframe.html");
     assertThat(iframe.status()).isEqualTo(200);

@@ -62,7 +62,9 @@ final class HeldPolls {
     ctx.response().putHeader("Content-Type", "application/javascript; charset=UTF-8")
         .putHeader("Cache-Control", "no-store, no-cache, no-transform, must-revalidate, max-age=0")
         .putHeader("Access-Control-Allow-Origin", origin == null ? "*" : origin)
-        .putHeader("Access-Control-Allow-Credentials", "true").end(ANOTHER_CONNECTION);
+        .putHeader("Access-Control-Allow-Credentials", "true").end(ANOTHER_CONNECTION)
+        // Closed as vertx-web closes its own poll answers (the response says Connection: close).
+        .onComplete(r -> ctx.request().connection().close());
   }
 
   /** Marks the session's poll as held by this request and continues the route; false when another holds it. */

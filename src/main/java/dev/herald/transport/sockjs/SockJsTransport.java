@@ -3,6 +3,7 @@ package dev.herald.transport.sockjs;
 import dev.herald.fanout.ClientSession;
 import dev.herald.transport.SessionFactory;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -28,6 +29,7 @@ public final class SockJsTransport {
   /** Session requests whose response carries frames to the client (the others only send or describe). */
   private static final Pattern RECEIVING =
       Pattern.compile("/[^/.]+/[^/.]+/(xhr|xhr_streaming|jsonp|eventsource|htmlfile)$");
+  private static final String GREETING = "Welcome to SockJS!\n";
   private static final String WEBJAR = "META-INF/resources/webjars/sockjs-client/1.6.1/dist";
 
   private final SessionFactory sessions;
@@ -58,6 +60,15 @@ public final class SockJsTransport {
   /** Mounts one SockJS endpoint at {@code prefix} with the origin, CORS and body fixes. */
   public void mount(Vertx vertx, Router router, String prefix, SockJSHandlerOptions options,
                     io.vertx.core.Handler<SockJSSocket> handler) {
+    // The SockJS router answers the greeting at "<prefix>/" only; the protocol wants it at "<prefix>" too.
+    router.get(prefix).handler(ctx -> {
+      // vertx-web's exact routes also match "<prefix>/" and "<prefix>//"; those stay with the SockJS router.
+      if (ctx.request().path().equals(prefix)) {
+        ctx.response().putHeader("Content-Type", "text/plain; charset=UTF-8").end(GREETING);
+      } else {
+        ctx.next();
+      }
+    });
     router.route(prefix + "/*").handler(this::prepare);
     router.post(prefix + "/*").handler(BodyHandler.create(false).setBodyLimit(requestLimit(sessions.maxFrameBytes())));
     router.route(prefix + "/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(handler));
@@ -71,7 +82,7 @@ public final class SockJsTransport {
       return;
     }
     String path = ctx.request().path();
-    if (RECEIVING.matcher(path).find()) {
+    if (RECEIVING.matcher(path).find() && ctx.request().method() != HttpMethod.OPTIONS) {
       // vertx-web closes the TCP connection when a polling or streaming response ends, without saying so: a
       // keep-alive client that reuses it for the next request sees it fail or hang.
       ctx.response().putHeader("Connection", "close");
