@@ -117,9 +117,12 @@ class LongPollIT {
   }
 
   @Test
-  void pollWithoutChannelsIsRefused() {
+  void pollWithoutChannelsOrWithABadOneIsRefused() {
     start(100);
     assertThat(http.get("/poll").status()).isEqualTo(400);
+    Http.Reply bad = http.get("/poll?channels=thread:1,Bad%20Channel");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().getString("channel")).isEqualTo("Bad Channel");
   }
 
   private Future<JsonObject> get(String path) {

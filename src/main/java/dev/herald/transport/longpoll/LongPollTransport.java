@@ -3,9 +3,11 @@ package dev.herald.transport.longpoll;
 import dev.herald.fanout.ClientSession;
 import dev.herald.transport.ResumeToken;
 import dev.herald.transport.SessionFactory;
+import dev.herald.message.Channel;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,17 @@ public final class LongPollTransport {
     if (channels.isEmpty()) {
       resp.setStatusCode(400).putHeader("Content-Type", "application/json").end("{\"error\":\"channels required\"}");
       return;
+    }
+    for (String name : channels) {
+      try {
+        Channel.parse(name);
+      } catch (IllegalArgumentException e) {
+        // A poll answer has no place for per-channel errors, so a bad name fails the whole request.
+        resp.setStatusCode(400).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("error", e.getMessage()).put("channel", name.length() > 200 ? null : name)
+                .encode());
+        return;
+      }
     }
     Vertx vertx = ctx.vertx();
     LongPollSubscriber subscriber = new LongPollSubscriber(resp, vertx.getOrCreateContext(),
