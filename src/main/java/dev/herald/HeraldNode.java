@@ -256,6 +256,17 @@ public final class HeraldNode {
         }));
   }
 
+  /** Open client sessions over every HTTP loop. */
+  /** Open client sessions across this node's HTTP loops. */
+  Future<Integer> connectedClients() {
+    List<HttpVerticle> loops;
+    synchronized (httpLoops) {
+      loops = new ArrayList<>(httpLoops);
+    }
+    return Future.all(loops.stream().map(HttpVerticle::sessionCount).toList())
+        .map(all -> all.<Integer>list().stream().mapToInt(Integer::intValue).sum());
+  }
+
   /** One verticle per event loop; Vert.x shares the listening socket between them (port 0 included). */
   private Future<Void> deployHttp(int requestedPort, int instances) {
     return vertx.deployVerticle(() -> {

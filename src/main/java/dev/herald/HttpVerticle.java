@@ -1,6 +1,7 @@
 package dev.herald;
 
 import dev.herald.api.AdminApi;
+import dev.herald.api.DemoApi;
 import dev.herald.api.PublishApi;
 import dev.herald.api.Responses;
 import dev.herald.config.HeraldConfig;
@@ -10,6 +11,10 @@ import dev.herald.fanout.Hub;
 import dev.herald.ingest.EntryParser;
 import dev.herald.message.Channel;
 import dev.herald.transport.SessionFactory;
+import dev.herald.transport.longpoll.LongPollTransport;
+import dev.herald.transport.sockjs.SockJsTestServices;
+import dev.herald.transport.sockjs.SockJsTransport;
+import dev.herald.transport.sse.SseTransport;
 import dev.herald.transport.websocket.WebSocketTransport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -24,6 +29,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * One HTTP event loop: the public routes (transports, producer API, admin API, health, metrics unless they have a
@@ -34,9 +40,13 @@ final class HttpVerticle extends VerticleBase {
 
   private static final int WS_CLOSING_TIMEOUT_S = 2;
 
+  /** Classpath folder of the JS client and the demo page. */
+  private static final String WEBROOT = "webroot";
+
   private final NodeServices services;
   private final HeraldNode node;
   private final int port;
+  private final Supplier<Future<Integer>> connectedClients;
   private Hub hub;
   private HttpServer server;
 
@@ -44,6 +54,7 @@ final class HttpVerticle extends VerticleBase {
     this.services = services;
     this.node = node;
     this.port = port;
+    this.connectedClients = node::connectedClients;
   }
 
   @Override
@@ -55,13 +66,18 @@ final class HttpVerticle extends VerticleBase {
         config.limits(), config.transport(), services.nodeId(), services.admission());
     Router router = Router.router(vertx);
     WebSocketTransport ws = new WebSocketTransport(sessions);
-    router.get("/ws").handler(ctx -> {
-      if (node.draining()) {
-        Responses.error(ctx, 503, "node is draining, connect to another one", null);
-      } else {
-        ws.handle(ctx);
-      }
-    });
+    router.route("/ws").handler(this::refuseWhileDraining);
+    router.route("/sse").handler(this::refuseWhileDraining);
+    router.route("/poll").handler(this::refuseWhileDraining);
+    router.route("/rt/*").handler(this::refuseWhileDraining);
+    router.get("/ws").handler(ws::handle);
+    router.get("/sse").handler(new SseTransport(sessions)::handle);
+    router.get("/poll").handler(new LongPollTransport(sessions)::handle);
+    SockJsTransport sockJs = new SockJsTransport(sessions, vertx);
+    sockJs.mount(vertx, router);
+    if (config.sockjs().conformance()) {
+      SockJsTestServices.mount(vertx, router, sockJs);
+    }
 
     PublishApi api = new PublishApi(services.queue(), new EntryParser(config.limits().maxFrameBytes()),
         services.publisherKeys());
@@ -72,6 +88,14 @@ final class HttpVerticle extends VerticleBase {
     router.post("/api/*").handler(body);
     router.post("/api/posts").handler(api::posts);
     router.post("/api/publish").handler(api::publish);
+    // The JS client is part of the public contract, not of the demo.
+    router.get("/herald.js").handler(ctx -> sendResource(ctx, WEBROOT + "/herald.js", "text/javascript"));
+    if (config.demo().enabled()) {
+      DemoApi demo = new DemoApi(api, connectedClients);
+      router.post("/demo/post").handler(body).handler(demo::post);
+      router.get("/demo/stats").handler(demo::stats);
+      router.get("/").handler(ctx -> sendResource(ctx, WEBROOT + "/demo/index.html", "text/html"));
+    }
     router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/health/ready").handler(ctx -> services.readiness().check()
         .onSuccess(r -> Responses.json(ctx, r.getBoolean("ready") ? 200 : 503, r)));
@@ -106,6 +130,8 @@ final class HttpVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         // A peer that does not answer our close frame is dropped after this many seconds (Vert.x: 10).
         .setWebSocketClosingTimeout(WS_CLOSING_TIMEOUT_S)
+        // jsonp_send carries a frame as a form attribute, escaped and URL-encoded.
+        .setMaxFormAttributeSize(SockJsTransport.requestLimit(config.limits().maxFrameBytes()))
         .setTcpNoDelay(true).setReuseAddress(true).setReusePort(true);
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen();
@@ -124,9 +150,31 @@ final class HttpVerticle extends VerticleBase {
     return count.future();
   }
 
+  /** New client connections go to another node while this one drains. */
+  private void refuseWhileDraining(RoutingContext ctx) {
+    if (node.draining()) {
+      Responses.error(ctx, 503, "node is draining, connect to another one", null);
+    } else {
+      ctx.next();
+    }
+  }
+
   /** The port this loop's server is bound to. */
   int actualPort() {
     return server.actualPort();
+  }
+
+  /** A file of the classpath (Vert.x resolves it inside the jar), e.g. the JS client. */
+  private static void sendResource(RoutingContext ctx, String path, String type) {
+    ctx.response().putHeader("Content-Type", type + "; charset=utf-8").putHeader("Cache-Control", "no-cache")
+        .sendFile(path).onFailure(e -> ctx.fail(404));
+  }
+
+  /** Open sessions of this loop, counted on its event loop. */
+  Future<Integer> sessionCount() {
+    Promise<Integer> count = Promise.promise();
+    context.runOnContext(x -> count.complete(hub.sessionCount()));
+    return count.future();
   }
 
   /** Sends every session of this loop {@code disconnect} with a retry delay spread over the window, then closes. */

@@ -68,11 +68,15 @@ public final class PublishApi {
    * itself (the demo thread) states here the namespaces it vouches for. Null grant: 401.
    */
   public void accept(RoutingContext ctx, String field, PublisherKeys.Verdict.Granted grant) {
+    accept(ctx, field, grant, ctx.body() == null ? null : ctx.body().asString());
+  }
+
+  /** Validates and enqueues {@code body} (built by the caller, e.g. the demo) on behalf of {@code grant}. */
+  public void accept(RoutingContext ctx, String field, PublisherKeys.Verdict.Granted grant, String body) {
     if (grant == null) {
       Responses.error(ctx, 401, "missing Authorization: Bearer <publisher key>", null);
       return;
     }
-    String body = ctx.body() == null ? null : ctx.body().asString();
     if (body == null || body.isBlank()) {
       Responses.error(ctx, 400, "request body must be a JSON object", null);
       return;

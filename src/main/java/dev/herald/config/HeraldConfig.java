@@ -13,8 +13,9 @@ import java.util.Set;
  */
 public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, RedisConfig redis, IngestConfig ingest,
                            HistoryConfig history, PublishConfig publish, LimitsConfig limits,
-                           TransportConfig transport, DemoConfig demo, LogConfig log, MetricsConfig metrics,
-                           ShutdownConfig shutdown, NamespacesConfig namespaces, SecurityConfig security,
+                           TransportConfig transport, SockJsConfig sockjs, DemoConfig demo, LogConfig log,
+                           MetricsConfig metrics, ShutdownConfig shutdown, NamespacesConfig namespaces,
+                           SecurityConfig security,
                            JsonObject effective) {
 
   public static final String ENGINE_MEMORY = "memory";
@@ -26,7 +27,8 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
         r.oneOf("engine", ENGINE_MEMORY, Set.of(ENGINE_MEMORY, ENGINE_REDIS)), RedisConfig.read(r.section("redis")),
         IngestConfig.read(r.section("ingest")), HistoryConfig.read(r.section("history")),
         PublishConfig.read(r.section("publish")), LimitsConfig.read(r.section("limits")),
-        TransportConfig.read(r.section("transport")), DemoConfig.read(r.section("demo")),
+        TransportConfig.read(r.section("transport")), SockJsConfig.read(r.section("sockjs")),
+        DemoConfig.read(r.section("demo")),
         LogConfig.read(r.section("log")), MetricsConfig.read(r.section("metrics")),
         ShutdownConfig.read(r.section("shutdown")), NamespacesConfig.read(r, "namespaces"),
         SecurityConfig.read(r.section("security")), r.effective());
@@ -45,7 +47,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
   public HeraldConfig withHttpPort(int port) {
     return new HeraldConfig(node, new HttpConfig(http.host(), port, http.allowedOrigins(), http.trustedProxies(),
         http.instances()),
-        engine, redis, ingest, history, publish, limits, transport, demo, log, metrics, shutdown, namespaces, security,
-        effective);
+        engine, redis, ingest, history, publish, limits, transport, sockjs, demo, log, metrics, shutdown, namespaces,
+        security, effective);
   }
 }

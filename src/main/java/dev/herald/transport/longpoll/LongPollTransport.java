@@ -1,0 +1,75 @@
+package dev.herald.transport.longpoll;
+
+import dev.herald.fanout.ClientSession;
+import dev.herald.transport.ResumeToken;
+import dev.herald.transport.SessionFactory;
+import dev.herald.message.Channel;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /poll?channels=a:1,b:2[&since=<token>]}: long-poll. Each request opens a session that resumes from
+ * the {@link ResumeToken} (or starts from now without one) and answers the first batch of messages, or an empty
+ * list after {@code transport.pollTimeoutMs}. Messages published between two polls are in the history, so the next
+ * poll's token resumes them. One instance per event loop.
+ */
+public final class LongPollTransport {
+
+  private final SessionFactory sessions;
+
+  public LongPollTransport(SessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    HttpServerResponse resp = ctx.response();
+    String origin = req.getHeader("Origin");
+    if (!sessions.originAllowed(origin)) {
+      resp.setStatusCode(403).putHeader("Content-Type", "application/json").end("{\"error\":\"origin not allowed\"}");
+      return;
+    }
+    if (origin != null) {
+      resp.putHeader("Access-Control-Allow-Origin", origin).putHeader("Access-Control-Allow-Credentials", "true")
+          .putHeader("Vary", "Origin");
+    }
+    Map<String, String> since = ResumeToken.decode(req.getParam("since"));
+    List<String> channels = new ArrayList<>(SessionFactory.channelsParam(req.getParam("channels")));
+    if (channels.isEmpty()) {
+      channels.addAll(since.keySet());
+    }
+    if (channels.isEmpty()) {
+      resp.setStatusCode(400).putHeader("Content-Type", "application/json").end("{\"error\":\"channels required\"}");
+      return;
+    }
+    for (String name : channels) {
+      try {
+        Channel.parse(name);
+      } catch (IllegalArgumentException e) {
+        // A poll answer has no place for per-channel errors, so a bad name fails the whole request.
+        resp.setStatusCode(400).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("error", e.getMessage()).put("channel", name.length() > 200 ? null : name)
+                .encode());
+        return;
+      }
+    }
+    Vertx vertx = ctx.vertx();
+    LongPollSubscriber subscriber = new LongPollSubscriber(resp, vertx.getOrCreateContext(),
+        sessions.maxBufferedBytes());
+    ClientSession session = sessions.open(subscriber, req.getParam("token"));
+    subscriber.attach(session, since);
+    long timer = vertx.setTimer(sessions.transport().pollTimeoutMs(), t -> subscriber.answer());
+    resp.closeHandler(v -> {
+      vertx.cancelTimer(timer);
+      session.closed();
+    });
+    resp.endHandler(v -> vertx.cancelTimer(timer));
+    session.subscribe(channels, since, null);
+  }
+}

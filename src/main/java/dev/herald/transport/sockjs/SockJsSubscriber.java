@@ -1,0 +1,92 @@
+package dev.herald.transport.sockjs;
+
+import dev.herald.fanout.ClientSession;
+import dev.herald.fanout.CloseReason;
+import dev.herald.fanout.Offer;
+import dev.herald.fanout.Subscriber;
+import dev.herald.message.ChannelMessage;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+/**
+ * One SockJS session, whatever its SockJS transport. Counts the bytes of writes whose futures have not completed:
+ * under SockJS-over-websocket {@code writeQueueFull()} does not see the real socket, and under the polling
+ * transports frames wait in the SockJS session until the next request. SockJS escapes every frame into its own
+ * framing ({@code a[...]}) per session, which Herald cannot avoid on this transport. Only touched on the socket's
+ * event loop.
+ */
+final class SockJsSubscriber implements Subscriber, ClientSession.Heartbeats {
+
+  private final SockJSSocket socket;
+  private final long maxBufferedBytes;
+  private ClientSession session;
+  private long buffered;
+  private Runnable onDrain;
+
+  SockJsSubscriber(SockJSSocket socket, long maxBufferedBytes) {
+    this.socket = socket;
+    this.maxBufferedBytes = maxBufferedBytes;
+  }
+
+  void attach(ClientSession session) {
+    this.session = session;
+  }
+
+  @Override
+  public Offer offer(ChannelMessage message) {
+    if (buffered >= maxBufferedBytes) {
+      return Offer.FULL;
+    }
+    write(message.frame());
+    return Offer.WRITTEN;
+  }
+
+  @Override
+  public void send(Buffer frame) {
+    write(frame);
+  }
+
+  @Override
+  public void whenDrained(Runnable action) {
+    if (buffered <= maxBufferedBytes / 2) {
+      action.run();
+    } else {
+      onDrain = action;
+    }
+  }
+
+  @Override
+  public long bufferedBytes() {
+    return buffered;
+  }
+
+  @Override
+  public void close(CloseReason reason) {
+    socket.close(reason.webSocketStatus(), reason.reason());
+  }
+
+  /**
+   * SockJS keeps its sessions alive itself (its {@code h} frames, and a session timeout that closes a session whose
+   * client stopped polling); that close reaches the session, so a heartbeat only counts as activity when nothing
+   * is waiting to be read.
+   */
+  @Override
+  public void heartbeat() {
+    if (buffered == 0 && session != null) {
+      session.touch();
+    }
+  }
+
+  private void write(Buffer frame) {
+    int size = frame.length();
+    buffered += size;
+    socket.write(frame).onComplete(r -> {
+      buffered -= size;
+      if (onDrain != null && buffered <= maxBufferedBytes / 2) {
+        Runnable action = onDrain;
+        onDrain = null;
+        action.run();
+      }
+    });
+  }
+}

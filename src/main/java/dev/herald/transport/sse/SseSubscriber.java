@@ -1,0 +1,133 @@
+package dev.herald.transport.sse;
+
+import dev.herald.fanout.ClientSession;
+import dev.herald.fanout.CloseReason;
+import dev.herald.fanout.Offer;
+import dev.herald.fanout.Subscriber;
+import dev.herald.message.Channel;
+import dev.herald.message.ChannelMessage;
+import dev.herald.message.MessageId;
+import dev.herald.transport.ResumeToken;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * One Server-Sent Events stream. A message is written as {@code id: <resume token>}, {@code event: message} and
+ * {@code data: <the shared message frame>}: the per-connection lines are put around the shared frame's bytes
+ * without copying them. Counts the bytes of writes not yet handed to the kernel and refuses messages above the
+ * bound, so the session switches the client to catch-up. Only touched on the response's event loop.
+ */
+final class SseSubscriber implements Subscriber, ClientSession.Heartbeats {
+
+  private static final byte[] EVENT_DATA = "\nevent: message\ndata: ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final Buffer HEARTBEAT = Buffer.buffer(": hb\n\n");
+
+  private final HttpServerResponse response;
+  private final long maxBufferedBytes;
+  private ClientSession session;
+  private Map<String, String> since = Map.of();
+  private long buffered;
+  private Runnable onDrain;
+  private boolean heartbeatPending;
+
+  SseSubscriber(HttpServerResponse response, long maxBufferedBytes) {
+    this.response = response;
+    this.maxBufferedBytes = maxBufferedBytes;
+  }
+
+  /** The session whose positions make the resume tokens; set once, right after it is opened. */
+  void attach(ClientSession session, Map<String, String> since) {
+    this.session = session;
+    this.since = since;
+  }
+
+  @Override
+  public Offer offer(ChannelMessage message) {
+    if (buffered >= maxBufferedBytes) {
+      return Offer.FULL;
+    }
+    // The session records this message's position only once it is written, so the token adds it here.
+    Map<Channel, MessageId> positions = session.positions();
+    positions.put(message.channel(), message.id());
+    byte[] id = ("id: " + ResumeToken.encode(session.channels(), positions, since)).getBytes(StandardCharsets.US_ASCII);
+    Buffer event = BufferInternal.buffer(Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(id),
+        Unpooled.wrappedBuffer(EVENT_DATA), ((BufferInternal) message.frame()).getByteBuf(),
+        Unpooled.wrappedBuffer(END)));
+    write(event);
+    return Offer.WRITTEN;
+  }
+
+  /** A control frame as {@code event: <op>} with the frame JSON as data, and no id. */
+  @Override
+  public void send(Buffer frame) {
+    String op = new JsonObject(frame).getString("op", "control");
+    write(Buffer.buffer("event: " + op + "\ndata: ").appendBuffer(frame).appendBytes(END));
+  }
+
+  @Override
+  public void whenDrained(Runnable action) {
+    if (buffered <= maxBufferedBytes / 2) {
+      action.run();
+    } else {
+      onDrain = action;
+    }
+  }
+
+  @Override
+  public long bufferedBytes() {
+    return buffered;
+  }
+
+  @Override
+  public void close(CloseReason reason) {
+    if (!response.ended() && !response.closed()) {
+      response.end();
+    }
+  }
+
+  /**
+   * A comment line. The client sends nothing on an SSE stream, so a heartbeat that reached the kernel counts as
+   * activity; a client that stops reading stops completing them and is found by the idle and stall checks.
+   */
+  @Override
+  public void heartbeat() {
+    if (heartbeatPending) {
+      return;
+    }
+    heartbeatPending = true;
+    write(HEARTBEAT).onComplete(r -> {
+      heartbeatPending = false;
+      if (r.succeeded() && session != null) {
+        session.touch();
+      }
+    });
+  }
+
+  /** Sends a comment at once so proxies and clients see the stream open. */
+  void open() {
+    write(Buffer.buffer(": ok\n\n"));
+  }
+
+  private Future<Void> write(Buffer data) {
+    if (response.closed() || response.ended()) {
+      return Future.failedFuture("closed");
+    }
+    int size = data.length();
+    buffered += size;
+    return response.write(data).onComplete(r -> {
+      buffered -= size;
+      if (onDrain != null && buffered <= maxBufferedBytes / 2) {
+        Runnable action = onDrain;
+        onDrain = null;
+        action.run();
+      }
+    });
+  }
+}

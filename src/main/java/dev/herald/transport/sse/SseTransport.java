@@ -1,0 +1,62 @@
+package dev.herald.transport.sse;
+
+import dev.herald.fanout.ClientSession;
+import dev.herald.transport.ResumeToken;
+import dev.herald.transport.SessionFactory;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /sse?channels=a:1,b:2[&since=<token>]}: Server-Sent Events. The browser's reconnect sends the last
+ * event id ({@code Last-Event-ID}), which wins over {@code since}; both are {@link ResumeToken}s. The stream
+ * starts with a {@code subscribed} event per channel; messages follow as {@code event: message}. One instance per
+ * event loop.
+ */
+public final class SseTransport {
+
+  private final SessionFactory sessions;
+
+  public SseTransport(SessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    HttpServerResponse resp = ctx.response();
+    String origin = req.getHeader("Origin");
+    if (!sessions.originAllowed(origin)) {
+      resp.setStatusCode(403).putHeader("Content-Type", "application/json").end("{\"error\":\"origin not allowed\"}");
+      return;
+    }
+    String token = req.getHeader("Last-Event-ID");
+    if (token == null || token.isBlank()) {
+      token = req.getParam("since");
+    }
+    Map<String, String> since = ResumeToken.decode(token);
+    List<String> channels = new ArrayList<>(SessionFactory.channelsParam(req.getParam("channels")));
+    if (channels.isEmpty()) {
+      channels.addAll(since.keySet());
+    }
+    if (channels.isEmpty()) {
+      resp.setStatusCode(400).putHeader("Content-Type", "application/json").end("{\"error\":\"channels required\"}");
+      return;
+    }
+    if (origin != null) {
+      resp.putHeader("Access-Control-Allow-Origin", origin).putHeader("Access-Control-Allow-Credentials", "true")
+          .putHeader("Vary", "Origin");
+    }
+    resp.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache, no-transform").putHeader("X-Accel-Buffering", "no");
+    SseSubscriber subscriber = new SseSubscriber(resp, sessions.maxBufferedBytes());
+    ClientSession session = sessions.open(subscriber, req.getParam("token"));
+    subscriber.attach(session, since);
+    resp.closeHandler(v -> session.closed());
+    resp.exceptionHandler(e -> session.closed());
+    subscriber.open();
+    session.subscribe(channels, since, null);
+  }
+}

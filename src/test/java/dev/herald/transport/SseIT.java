@@ -1,0 +1,147 @@
+package dev.herald.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.HeraldNode;
+import dev.herald.testing.Await;
+import dev.herald.testing.Http;
+import dev.herald.testing.SseTestClient;
+import dev.herald.testing.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /sse} on a real node: subscribed events, messages with resume tokens, resume after a drop. */
+class SseIT {
+
+  private Vertx vertx;
+  private HeraldNode node;
+  private Http http;
+  private final List<SseTestClient> clients = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    JsonObject tree = TestNodes.memory().put("transport", new JsonObject().put("heartbeatMs", 200))
+        .put("http", TestNodes.memory().getJsonObject("http").put("allowedOrigins", List.of("http://ok.test")));
+    node = TestNodes.start(vertx, tree);
+    http = new Http(vertx, node.port());
+  }
+
+  @AfterEach
+  void stop() {
+    clients.forEach(SseTestClient::close);
+    http.close();
+    Await.of(node.stop(0), 30);
+    Await.of(vertx.close(), 30);
+  }
+
+  private SseTestClient connect(String path, String lastEventId) {
+    SseTestClient c = SseTestClient.connect(vertx, node.port(), path, lastEventId, null);
+    clients.add(c);
+    return c;
+  }
+
+  private void publish(Http h, String channel, int n) {
+    assertThat(h.post("/api/publish", new JsonObject().put("channel", channel).put("type", "n").put("data", n)
+        .encode()).status()).isEqualTo(202);
+  }
+
+  @Test
+  void streamStartsWithSubscribedThenCarriesMessageFramesWithIds() {
+    SseTestClient c = connect("/sse?channels=thread:42,forum:tech", null);
+    assertThat(c.response().getHeader("Content-Type")).startsWith("text/event-stream");
+    SseTestClient.Event first = c.next();
+    SseTestClient.Event second = c.next();
+    assertThat(List.of(first.event(), second.event())).containsExactly("subscribed", "subscribed");
+    assertThat(first.id()).isNull();
+    assertThat(List.of(first.json().getString("channel"), second.json().getString("channel")))
+        .containsExactly("thread:42", "forum:tech");
+    assertThat(first.json().getBoolean("recovered")).isTrue();
+    publish(http, "forum:tech", 1);
+    SseTestClient.Event m = c.next("message");
+    assertThat(m.json().getString("op")).isEqualTo("message");
+    assertThat(m.json().getString("channel")).isEqualTo("forum:tech");
+    assertThat(m.json().getInteger("data")).isEqualTo(1);
+    assertThat(m.id()).matches("[A-Za-z0-9_-]+");
+    assertThat(ResumeToken.decode(m.id())).containsOnlyKeys("thread:42", "forum:tech")
+        .containsEntry("forum:tech", m.json().getString("id"));
+  }
+
+  @Test
+  void heartbeatsAreComments() {
+    SseTestClient c = connect("/sse?channels=thread:1", null);
+    c.next("subscribed");
+    assertThat(c.nextComment()).isEqualTo(": ok");
+    for (int i = 0; i < 3; i++) {
+      assertThat(c.nextComment()).isEqualTo(": hb");
+    }
+  }
+
+  @Test
+  void foreignOriginIsRefusedAndAllowedOriginGetsCors() {
+    Http.Reply refused = Await.of(vertx.createHttpClient().request(io.vertx.core.http.HttpMethod.GET, node.port(),
+        "127.0.0.1", "/sse?channels=thread:1").compose(r -> r.putHeader("Origin", "http://evil.test").send())
+        .compose(r -> r.body().map(b -> new Http.Reply(r.statusCode(), b.toString()))), 10);
+    assertThat(refused.status()).isEqualTo(403);
+    SseTestClient ok = SseTestClient.connect(vertx, node.port(), "/sse?channels=thread:1", null, "http://ok.test");
+    clients.add(ok);
+    assertThat(ok.response().getHeader("Access-Control-Allow-Origin")).isEqualTo("http://ok.test");
+    ok.next("subscribed");
+  }
+
+  @Test
+  void resumeWithLastEventIdAfterADropHasNoGapAndNoDuplicate() throws Exception {
+    int total = 60;
+    List<String> channels = List.of("thread:r1", "forum:r2");
+    SseTestClient c = connect("/sse?channels=thread:r1,forum:r2", null);
+    c.next("subscribed");
+    c.next("subscribed");
+    Http publisher = new Http(vertx, node.port());
+    CompletableFuture<Void> flow = CompletableFuture.runAsync(() -> {
+      for (int i = 1; i <= total; i++) {
+        publish(publisher, channels.get(i % 2), i);
+      }
+    });
+    Map<String, List<Integer>> got = new HashMap<>();
+    String lastId = null;
+    for (int i = 0; i < 10; i++) {
+      SseTestClient.Event m = c.next("message");
+      got.computeIfAbsent(m.json().getString("channel"), k -> new ArrayList<>()).add(m.json().getInteger("data"));
+      lastId = m.id();
+    }
+    c.drop();
+    clients.remove(c);
+    c.close();
+    // The same URL as the browser reconnects with: only Last-Event-ID tells where it was.
+    SseTestClient again = connect("/sse?channels=thread:r1,forum:r2", lastId);
+    flow.get(30, TimeUnit.SECONDS);
+    publisher.close();
+    int received = got.values().stream().mapToInt(List::size).sum();
+    while (received < total) {
+      SseTestClient.Event e = again.next();
+      if (!"message".equals(e.event())) {
+        assertThat(e.event()).isEqualTo("subscribed");
+        assertThat(e.json().getBoolean("recovered")).isTrue();
+        continue;
+      }
+      got.computeIfAbsent(e.json().getString("channel"), k -> new ArrayList<>()).add(e.json().getInteger("data"));
+      received++;
+    }
+    List<Integer> odd = new ArrayList<>();
+    List<Integer> even = new ArrayList<>();
+    for (int i = 1; i <= total; i++) {
+      (i % 2 == 1 ? odd : even).add(i);
+    }
+    assertThat(got.get("forum:r2")).containsExactlyElementsOf(odd);
+    assertThat(got.get("thread:r1")).containsExactlyElementsOf(even);
+  }
+}
