@@ -13,6 +13,8 @@
  * Reconnects with exponential backoff and full jitter, never sooner than the server's retryAfterMs, and resumes
  * every channel from the last message id seen (no gap, no duplicate while the server's history covers it).
  * Statuses: connecting, connected, disconnected, closed, error.
+ * onSubscribed(channel, frame), when given, is called each time the server confirms a channel's subscription
+ * (after every (re)connect; frame.recovered says whether the resume covered the gap).
  */
 (function (global) {
   'use strict';
@@ -135,6 +137,9 @@
         }
         if (f.recovered === false) {
           self.status('connected', {channel: f.channel, recovered: false});
+        }
+        if (typeof self.options.onSubscribed === 'function') {
+          try { self.options.onSubscribed(f.channel, f); } catch (e) { /* the page's problem */ }
         }
         break;
       case 'message':
