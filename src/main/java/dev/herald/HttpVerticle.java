@@ -23,6 +23,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -133,6 +134,10 @@ final class HttpVerticle extends VerticleBase {
         // jsonp_send carries a frame as a form attribute, escaped and URL-encoded.
         .setMaxFormAttributeSize(SockJsTransport.requestLimit(config.limits().maxFrameBytes()))
         .setTcpNoDelay(true).setReuseAddress(true).setReusePort(true);
+    if (config.http().tls().enabled()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setKeyPath(config.http().tls().keyPath())
+          .setCertPath(config.http().tls().certPath()));
+    }
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen();
   }

@@ -46,7 +46,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
   /** A copy with another HTTP port (tests bind port 0). */
   public HeraldConfig withHttpPort(int port) {
     return new HeraldConfig(node, new HttpConfig(http.host(), port, http.allowedOrigins(), http.trustedProxies(),
-        http.instances()),
+        http.instances(), http.tls()),
         engine, redis, ingest, history, publish, limits, transport, sockjs, demo, log, metrics, shutdown, namespaces,
         security, effective);
   }
