@@ -49,9 +49,14 @@ public final class Meters {
   /** Tag: the name of the limit (its config key under {@code limits} or {@code transport}). */
   public static final String LIMIT = "limit";
 
+  /** Transport tag values: {@code /ws}, {@code /rt} (every SockJS transport), {@code /sse}, {@code /poll}. */
   public static final String WEBSOCKET = "websocket";
+  public static final String SOCKJS = "sockjs";
+  public static final String SSE = "sse";
+  /** One long-poll request counts as one connection, opened when admitted and closed when answered. */
+  public static final String LONGPOLL = "longpoll";
   /** Every transport, so each shows at zero before its first connection. */
-  public static final List<String> TRANSPORTS = List.of(WEBSOCKET, "sockjs", "sse", "longpoll");
+  public static final List<String> TRANSPORTS = List.of(WEBSOCKET, SOCKJS, SSE, LONGPOLL);
 
   public static final String LIMIT_FRAME_BYTES = "maxFrameBytes";
   public static final String LIMIT_CHANNELS = "maxChannelsPerConnection";

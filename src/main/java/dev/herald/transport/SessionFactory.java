@@ -14,6 +14,7 @@ import dev.herald.security.Admission;
 import dev.herald.security.ClientAddress;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,9 +54,16 @@ public final class SessionFactory {
    * accept the upgrade and send {@code disconnect} (browsers cannot read a refused handshake's status).
    */
   public Admission.Result admit(HttpServerRequest req) {
-    String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();
-    Admission.Result result = admission.admit(ClientAddress.of(peer, req.getHeader("X-Forwarded-For"),
-        http.trustedProxies()));
+    return admit(req.remoteAddress(), req.getHeader("X-Forwarded-For"));
+  }
+
+  /**
+   * Admission of a connection known by its peer and {@code X-Forwarded-For} header only (a SockJS socket, whose
+   * session outlives the request that opened it); same rules as {@link #admit(HttpServerRequest)}.
+   */
+  public Admission.Result admit(SocketAddress peer, String forwardedFor) {
+    String address = peer == null ? null : peer.hostAddress();
+    Admission.Result result = admission.admit(ClientAddress.of(address, forwardedFor, http.trustedProxies()));
     if (result instanceof Admission.Overloaded) {
       metrics().limitHit(Meters.LIMIT_NEW_CONNECTIONS);
     } else if (result instanceof Admission.TooManyFromAddress) {

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.HeraldNode;
 import dev.herald.message.Channel;
 import dev.herald.testing.Await;
+import dev.herald.testing.Eventually;
 import dev.herald.testing.Http;
+import dev.herald.testing.Scrape;
 import dev.herald.testing.TestNodes;
+import dev.herald.testing.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +23,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code GET /poll} on a real node: immediate answers, empty answers on timeout, resume between polls. */
+/**
+ * {@code GET /poll} on a real node: immediate answers, empty answers on timeout, resume between polls, and the rules
+ * of {@code /ws}: private channels need a token, admission, connection and delivery counters.
+ */
 class LongPollIT {
 
   private Vertx vertx;
@@ -27,9 +34,12 @@ class LongPollIT {
   private Http http;
 
   private void start(long pollTimeoutMs) {
+    start(TestNodes.memory().put("transport", new JsonObject().put("pollTimeoutMs", pollTimeoutMs)));
+  }
+
+  private void start(JsonObject tree) {
     vertx = Vertx.vertx();
-    node = TestNodes.start(vertx, TestNodes.memory()
-        .put("transport", new JsonObject().put("pollTimeoutMs", pollTimeoutMs)));
+    node = TestNodes.start(vertx, tree);
     http = new Http(vertx, node.port());
   }
 
@@ -129,5 +139,63 @@ class LongPollIT {
     HttpClient client = vertx.createHttpClient();
     return client.request(HttpMethod.GET, node.port(), "127.0.0.1", path).compose(r -> r.send())
         .compose(r -> r.body()).map(b -> b.toJsonObject()).eventually(() -> client.close());
+  }
+
+  // --- the rules of /ws: tokens, admission, metrics ---
+
+  @Test
+  void privateChannelIsNamedInErrorsWithoutATokenAndPolledWithOne() {
+    // A poll that waited for a message would outlast the test client's 15 s limit: the error answers at once.
+    start(60_000);
+    JsonObject refused = poll("channels=thread:1,user:7");
+    assertThat(refused.getJsonArray("messages")).isEmpty();
+    JsonObject error = refused.getJsonArray("errors").getJsonObject(0);
+    assertThat(error.getString("op")).isEqualTo("error");
+    assertThat(error.getString("code")).isEqualTo("forbidden");
+    assertThat(error.getString("channel")).isEqualTo("user:7");
+    assertThat(ResumeToken.decode(refused.getString("since"))).containsOnlyKeys("thread:1");
+    publish("user:7", 7);
+    String fromStart = ResumeToken.encode(List.of(Channel.parse("user:7")), Map.of());
+    JsonObject owner = poll("channels=user:7&since=" + fromStart + "&token=" + Tokens.forUser("7", 60));
+    assertThat(data(owner)).containsExactly(7);
+    assertThat(owner.containsKey("errors")).isFalse();
+  }
+
+  @Test
+  void overBudgetPollIsRefusedWith503AndRetryAfter() {
+    start(TestNodes.memory().put("transport", new JsonObject().put("pollTimeoutMs", 100))
+        .put("limits", new JsonObject().put("newConnectionsPerSecond", 1)));
+    assertThat(http.get("/poll?channels=thread:1").status()).isEqualTo(200);
+    HttpClient client = vertx.createHttpClient();
+    HttpClientResponse refused = Await.of(client.request(HttpMethod.GET, node.port(), "127.0.0.1",
+        "/poll?channels=thread:1").compose(r -> r.send()).compose(r -> r.body().map(b -> r)), 15);
+    Await.of(client.close(), 5);
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(Long.parseLong(refused.getHeader("Retry-After"))).isPositive();
+  }
+
+  @Test
+  void pollsAndDeliveriesAreCountedOncePerRequest() {
+    start(60_000);
+    publish("thread:m1", 1);
+    publish("thread:m1", 2);
+    String fromStart = ResumeToken.encode(List.of(Channel.parse("thread:m1")), Map.of());
+    List<Integer> seen = new ArrayList<>();
+    int polls = 0;
+    String token = fromStart;
+    while (seen.size() < 2) {
+      JsonObject answer = poll("channels=thread:m1&since=" + token);
+      seen.addAll(data(answer));
+      token = answer.getString("since");
+      polls++;
+    }
+    int requests = polls;
+    Eventually.within(10, () -> {
+      Scrape s = Scrape.parse(http.get("/metrics").body());
+      assertThat(s.value("herald_transport_connections_opened_total", "transport", "longpoll")).isEqualTo(requests);
+      assertThat(s.value("herald_transport_connections_closed_total", "transport", "longpoll")).isEqualTo(requests);
+      assertThat(s.value("herald_transport_connections", "transport", "longpoll")).isZero();
+      assertThat(s.value("herald_delivery_messages_total")).isEqualTo(2);
+    });
   }
 }

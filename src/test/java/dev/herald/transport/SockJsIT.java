@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.HeraldNode;
 import dev.herald.testing.Await;
 import dev.herald.testing.Http;
+import dev.herald.testing.Scrape;
 import dev.herald.testing.TestNodes;
+import dev.herald.testing.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -27,7 +29,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** SockJS at {@code /rt} on a real node: xhr-polling and websocket with 60 KiB messages, CORS, the local library. */
+/**
+ * SockJS at {@code /rt} on a real node: xhr-polling and websocket with 60 KiB messages, CORS, the local library, and
+ * the rules of {@code /ws}: private channels need a token, admission, connection and delivery counters.
+ */
 class SockJsIT {
 
   private static final int BIG = 60 * 1024;
@@ -62,13 +67,28 @@ class SockJsIT {
   private final class XhrSession {
     private final String base = "/rt/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
     private final Deque<JsonObject> frames = new ArrayDeque<>();
+    /** The query of the URL the client was given; sockjs-client repeats it on every request. */
+    private final String query;
+
+    XhrSession() {
+      this("");
+    }
+
+    XhrSession(String query) {
+      this.query = query;
+    }
 
     String open() {
-      return http.post(base + "xhr", null).body();
+      return http.post(base + "xhr" + query, null).body();
+    }
+
+    /** One poll's raw body. */
+    String poll() {
+      return http.post(base + "xhr" + query, null).body();
     }
 
     void send(String frame) {
-      Http.Reply r = http.post(base + "xhr_send", new JsonArray().add(frame).encode());
+      Http.Reply r = http.post(base + "xhr_send" + query, new JsonArray().add(frame).encode());
       assertThat(r.status()).isEqualTo(204);
     }
 
@@ -80,7 +100,7 @@ class SockJsIT {
             return f;
           }
         }
-        String body = http.post(base + "xhr", null).body();
+        String body = poll();
         if (body.startsWith("a")) {
           new JsonArray(body.substring(1).trim()).forEach(s -> frames.add(new JsonObject((String) s)));
         } else {
@@ -274,5 +294,66 @@ class SockJsIT {
     } finally {
       Await.of(client.close(), 5);
     }
+  }
+
+  // --- the rules of /ws: tokens, admission, metrics ---
+
+  @Test
+  void privateChannelIsRefusedWithoutATokenAndOpenWithOneFromTheUrl() {
+    XhrSession anonymous = new XhrSession();
+    anonymous.open();
+    anonymous.send(subscribe("user:7"));
+    JsonObject refused = anonymous.nextOp("error");
+    assertThat(refused.getString("code")).isEqualTo("forbidden");
+    assertThat(refused.getString("channel")).isEqualTo("user:7");
+    XhrSession owner = new XhrSession("?token=" + Tokens.forUser("7", 60));
+    assertThat(owner.open()).isEqualTo("o\n");
+    owner.send(subscribe("user:7"));
+    assertThat(owner.nextOp("subscribed").getString("channel")).isEqualTo("user:7");
+    assertThat(http.post("/api/publish", new JsonObject().put("channel", "user:7").put("data", 7).encode()).status())
+        .isEqualTo(202);
+    assertThat(owner.nextOp("message").getInteger("data")).isEqualTo(7);
+  }
+
+  @Test
+  void overBudgetSessionIsToldToRetryThenClosed() {
+    // A node of its own, on a Vert.x of its own (a Vert.x carries one node's codecs).
+    Vertx other = Vertx.vertx();
+    HeraldNode small = TestNodes.start(other, TestNodes.memory()
+        .put("limits", new JsonObject().put("newConnectionsPerSecond", 1)));
+    Http smallHttp = new Http(vertx, small.port());
+    try {
+      String ok = "/rt/000/" + UUID.randomUUID().toString().replace("-", "") + "/xhr";
+      assertThat(smallHttp.post(ok, null).body()).isEqualTo("o\n");
+      String refused = "/rt/000/" + UUID.randomUUID().toString().replace("-", "") + "/xhr";
+      assertThat(smallHttp.post(refused, null).body()).isEqualTo("o\n");
+      String frames = smallHttp.post(refused, null).body();
+      assertThat(frames).startsWith("a");
+      JsonObject d = new JsonObject(new JsonArray(frames.substring(1).trim()).getString(0));
+      assertThat(d.getString("op")).isEqualTo("disconnect");
+      assertThat(d.getString("code")).isEqualTo("overloaded");
+      assertThat(d.getLong("retryAfterMs")).isPositive();
+      assertThat(smallHttp.post(refused, null).body()).startsWith("c[");
+    } finally {
+      smallHttp.close();
+      Await.of(small.stop(0), 30);
+      Await.of(other.close(), 30);
+    }
+  }
+
+  @Test
+  void sessionsAndDeliveriesAreCounted() {
+    XhrSession s = new XhrSession();
+    s.open();
+    s.send(subscribe("thread:m1"));
+    s.nextOp("subscribed");
+    assertThat(http.post("/api/publish", new JsonObject().put("channel", "thread:m1").put("data", 1).encode())
+        .status()).isEqualTo(202);
+    s.nextOp("message");
+    Scrape scrape = Scrape.parse(http.get("/metrics").body());
+    assertThat(scrape.value("herald_transport_connections", "transport", "sockjs")).isEqualTo(1);
+    assertThat(scrape.value("herald_transport_connections_opened_total", "transport", "sockjs")).isEqualTo(1);
+    assertThat(scrape.value("herald_delivery_messages_total")).isEqualTo(1);
+    assertThat(scrape.value("herald_delivery_latency_seconds_count")).isEqualTo(1);
   }
 }

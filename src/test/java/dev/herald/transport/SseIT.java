@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.HeraldNode;
 import dev.herald.testing.Await;
+import dev.herald.testing.Eventually;
 import dev.herald.testing.Http;
+import dev.herald.testing.Scrape;
 import dev.herald.testing.SseTestClient;
 import dev.herald.testing.TestNodes;
+import dev.herald.testing.Tokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -19,7 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code GET /sse} on a real node: subscribed events, messages with resume tokens, resume after a drop. */
+/**
+ * {@code GET /sse} on a real node: subscribed events, messages with resume tokens, resume after a drop, and the
+ * rules of {@code /ws}: private channels need a token, admission, connection and delivery counters.
+ */
 class SseIT {
 
   private Vertx vertx;
@@ -143,5 +149,70 @@ class SseIT {
     }
     assertThat(got.get("forum:r2")).containsExactlyElementsOf(odd);
     assertThat(got.get("thread:r1")).containsExactlyElementsOf(even);
+  }
+
+  // --- the rules of /ws: tokens, admission, metrics ---
+
+  @Test
+  void privateChannelIsRefusedWithoutATokenAndOpenWithOne() {
+    SseTestClient anonymous = connect("/sse?channels=thread:1,user:7", null);
+    SseTestClient.Event refused = anonymous.next("error");
+    assertThat(refused.json().getString("code")).isEqualTo("forbidden");
+    assertThat(refused.json().getString("channel")).isEqualTo("user:7");
+    SseTestClient owner = connect("/sse?channels=user:7&token=" + Tokens.forUser("7", 60), null);
+    assertThat(owner.next("subscribed").json().getString("channel")).isEqualTo("user:7");
+    publish(http, "user:7", 7);
+    publish(http, "thread:1", 1);
+    assertThat(owner.next("message").json().getInteger("data")).isEqualTo(7);
+    assertThat(anonymous.next("message").json().getInteger("data")).isEqualTo(1);
+  }
+
+  @Test
+  void overBudgetStreamIsRefusedWith503AndRetryAfter() {
+    // A node of its own, on a Vert.x of its own (a Vert.x carries one node's codecs).
+    Vertx other = Vertx.vertx();
+    HeraldNode small = TestNodes.start(other, TestNodes.memory()
+        .put("limits", new JsonObject().put("newConnectionsPerSecond", 1)));
+    try {
+      SseTestClient ok = SseTestClient.connect(vertx, small.port(), "/sse?channels=thread:1", null, null);
+      clients.add(ok);
+      ok.next("subscribed");
+      SseTestClient refused = SseTestClient.connect(vertx, small.port(), "/sse?channels=thread:1", null, null);
+      clients.add(refused);
+      assertThat(refused.response().statusCode()).isEqualTo(503);
+      assertThat(Long.parseLong(refused.response().getHeader("Retry-After"))).isPositive();
+    } finally {
+      clients.forEach(SseTestClient::close);
+      clients.clear();
+      Await.of(small.stop(0), 30);
+      Await.of(other.close(), 30);
+    }
+  }
+
+  @Test
+  void streamsAndDeliveriesAreCounted() {
+    SseTestClient c = connect("/sse?channels=thread:m1", null);
+    c.next("subscribed");
+    publish(http, "thread:m1", 1);
+    publish(http, "thread:m1", 2);
+    c.next("message");
+    c.next("message");
+    Scrape open = scrape();
+    assertThat(open.value("herald_transport_connections", "transport", "sse")).isEqualTo(1);
+    assertThat(open.value("herald_transport_connections_opened_total", "transport", "sse")).isEqualTo(1);
+    assertThat(open.value("herald_delivery_messages_total")).isEqualTo(2);
+    assertThat(open.value("herald_delivery_latency_seconds_count")).isEqualTo(2);
+    c.drop();
+    Eventually.within(10, () -> {
+      Scrape after = scrape();
+      assertThat(after.value("herald_transport_connections", "transport", "sse")).isZero();
+      assertThat(after.value("herald_transport_connections_closed_total", "transport", "sse")).isEqualTo(1);
+    });
+  }
+
+  private Scrape scrape() {
+    Http.Reply r = http.get("/metrics");
+    assertThat(r.status()).isEqualTo(200);
+    return Scrape.parse(r.body());
   }
 }

@@ -5,19 +5,21 @@ import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Offer;
 import dev.herald.fanout.Subscriber;
 import dev.herald.message.ChannelMessage;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.transport.ResumeToken;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One long-poll request: collects the message frames offered to it and answers them as one batch,
- * {@code {"messages":[…],"since":"<token>"}}, on the first message (at the end of the event-loop turn, so the
- * messages of that turn go together) or when the poll times out; the session is then closed. Control frames are
- * not part of the answer. Only touched on the request's event loop.
+ * {@code {"messages":[…],"since":"<token>"}}, on the first message or error (at the end of the event-loop turn, so
+ * the frames of that turn go together) or when the poll times out; the session is then closed. {@code error} frames
+ * go into {@code "errors":[…]}, present only when there are some; other control frames are not part of the answer. Only touched on the request's event loop.
  */
 final class LongPollSubscriber implements Subscriber {
 
@@ -26,15 +28,18 @@ final class LongPollSubscriber implements Subscriber {
   private final HttpServerResponse response;
   private final Context context;
   private final long maxBufferedBytes;
+  private final HeraldMetrics metrics;
   private final List<Buffer> frames = new ArrayList<>();
+  private final List<Buffer> errors = new ArrayList<>();
   private ClientSession session;
   private Map<String, String> since = Map.of();
   private long buffered;
   private boolean answerScheduled;
   private boolean answered;
 
-  LongPollSubscriber(HttpServerResponse response, Context context, long maxBufferedBytes) {
+  LongPollSubscriber(HttpServerResponse response, Context context, long maxBufferedBytes, HeraldMetrics metrics) {
     this.response = response;
+    this.metrics = metrics;
     this.context = context;
     this.maxBufferedBytes = maxBufferedBytes;
   }
@@ -53,16 +58,30 @@ final class LongPollSubscriber implements Subscriber {
     }
     frames.add(message.frame());
     buffered += message.frame().length();
+    metrics.delivered(message.acceptedAtMillis());
+    scheduleAnswer();
+    return Offer.WRITTEN;
+  }
+
+  /**
+   * Keeps {@code error} frames (a channel refused, a limit hit) for the answer's {@code errors} and answers at
+   * once, so the client learns of them without waiting for the poll to time out; subscribed/unsubscribed frames
+   * have no place in a poll answer, the token carries the positions.
+   */
+  @Override
+  public void send(Buffer frame) {
+    if (answered || !"error".equals(new JsonObject(frame).getString("op"))) {
+      return;
+    }
+    errors.add(frame);
+    scheduleAnswer();
+  }
+
+  private void scheduleAnswer() {
     if (!answerScheduled) {
       answerScheduled = true;
       context.runOnContext(v -> answer());
     }
-    return Offer.WRITTEN;
-  }
-
-  @Override
-  public void send(Buffer frame) {
-    // subscribed/unsubscribed/error frames have no place in a poll answer; the token carries the positions.
   }
 
   /** Never called back: a poll answers at once and never drains; its session ends with the answer. */
@@ -98,8 +117,20 @@ final class LongPollSubscriber implements Subscriber {
       }
       body.appendBuffer(frames.get(i));
     }
-    body.appendString("],\"since\":\"").appendString(token).appendString("\"}");
+    body.appendString("]");
+    if (!errors.isEmpty()) {
+      body.appendString(",\"errors\":[");
+      for (int i = 0; i < errors.size(); i++) {
+        if (i > 0) {
+          body.appendBytes(COMMA);
+        }
+        body.appendBuffer(errors.get(i));
+      }
+      body.appendString("]");
+    }
+    body.appendString(",\"since\":\"").appendString(token).appendString("\"}");
     frames.clear();
+    errors.clear();
     response.putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(body);
   }
 }

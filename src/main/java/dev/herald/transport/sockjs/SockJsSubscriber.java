@@ -5,6 +5,7 @@ import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Offer;
 import dev.herald.fanout.Subscriber;
 import dev.herald.message.ChannelMessage;
+import dev.herald.metrics.HeraldMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
@@ -19,12 +20,14 @@ final class SockJsSubscriber implements Subscriber, ClientSession.Heartbeats {
 
   private final SockJSSocket socket;
   private final long maxBufferedBytes;
+  private final HeraldMetrics metrics;
   private ClientSession session;
   private long buffered;
   private Runnable onDrain;
 
-  SockJsSubscriber(SockJSSocket socket, long maxBufferedBytes) {
+  SockJsSubscriber(SockJSSocket socket, long maxBufferedBytes, HeraldMetrics metrics) {
     this.socket = socket;
+    this.metrics = metrics;
     this.maxBufferedBytes = maxBufferedBytes;
   }
 
@@ -38,6 +41,7 @@ final class SockJsSubscriber implements Subscriber, ClientSession.Heartbeats {
       return Offer.FULL;
     }
     write(message.frame());
+    metrics.delivered(message.acceptedAtMillis());
     return Offer.WRITTEN;
   }
 

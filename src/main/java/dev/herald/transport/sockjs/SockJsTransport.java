@@ -1,7 +1,13 @@
 package dev.herald.transport.sockjs;
 
 import dev.herald.fanout.ClientSession;
+import dev.herald.fanout.CloseReason;
+import dev.herald.fanout.ServerFrames;
+import dev.herald.metrics.HeraldMetrics;
+import dev.herald.metrics.Meters;
+import dev.herald.security.Admission;
 import dev.herald.transport.SessionFactory;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -11,6 +17,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +26,9 @@ import java.util.regex.Pattern;
  * sockjs-client at {@code /rt-assets/sockjs.min.js} (the iframe page loads it from there, never from a CDN) and
  * closes gaps of vertx-web's SockJS: origin checks on every request, CORS headers on {@code /eventsource},
  * {@code Connection: close} where vertx-web closes the connection after the response, a second concurrent
- * xhr poll answered without reaching vertx-web ({@link HeldPolls}), and a body handler before {@code xhr_send}/{@code jsonp_send}. One instance per event loop.
+ * xhr poll answered without reaching vertx-web ({@link HeldPolls}), and a body handler before {@code xhr_send}/{@code jsonp_send}.
+ * Like {@code /ws}, a new session is admitted (per-address and per-node limits) when it opens, and
+ * {@code ?token=} on the endpoint URL grants private channels. One instance per event loop.
  */
 public final class SockJsTransport {
 
@@ -96,12 +106,56 @@ public final class SockJsTransport {
   }
 
   private void open(SockJSSocket socket) {
-    SockJsSubscriber subscriber = new SockJsSubscriber(socket, sessions.maxBufferedBytes());
-    ClientSession session = sessions.open(subscriber, null);
+    Admission.Result admitted = sessions.admit(socket.remoteAddress(), socket.headers().get("X-Forwarded-For"));
+    if (!(admitted instanceof Admission.Ticket ticket)) {
+      refuse(socket, admitted);
+      return;
+    }
+    HeraldMetrics.TransportMeters meters = sessions.metrics().transport(Meters.SOCKJS);
+    SockJsSubscriber subscriber = new SockJsSubscriber(socket, sessions.maxBufferedBytes(), sessions.metrics());
+    ClientSession session = sessions.open(subscriber, tokenParam(socket.uri()));
     subscriber.attach(session);
+    meters.opened();
+    // Only touched on the socket's context: SockJS calls these handlers there.
+    boolean[] ended = {false};
     socket.handler(b -> session.onFrame(b.toString(), b.length()));
-    socket.closeHandler(v -> session.closed());
-    socket.exceptionHandler(e -> session.closed());
+    socket.closeHandler(v -> {
+      if (!ended[0]) {
+        ended[0] = true;
+        meters.closed();
+      }
+      ticket.release();
+      session.closed();
+    });
+    socket.exceptionHandler(e -> {
+      ticket.release();
+      session.closed();
+    });
     session.hello();
+  }
+
+  /**
+   * Tells a refused client why, as {@code /ws} does: {@code disconnect} ({@code overloaded} with
+   * {@code retryAfterMs}, or {@code too_many_connections}), then a close (1013, 1008). The close waits for the frame
+   * to be taken: closing a SockJS session drops the frames a polling client has not fetched yet.
+   */
+  private static void refuse(SockJSSocket socket, Admission.Result refusal) {
+    CloseReason reason = refusal instanceof Admission.Overloaded ? CloseReason.OVERLOADED
+        : CloseReason.TOO_MANY_CONNECTIONS;
+    long retryAfterMs = refusal instanceof Admission.Overloaded o ? o.retryAfterMs() : 0;
+    socket.write(ServerFrames.disconnect(reason, retryAfterMs, Map.of()))
+        .onComplete(r -> socket.close(reason.webSocketStatus(), reason.reason()));
+  }
+
+  /**
+   * The {@code token} query parameter of the request that opened the session: sockjs-client keeps the query of
+   * the URL it was given on every request. Never logged.
+   */
+  static String tokenParam(String uri) {
+    if (uri == null) {
+      return null;
+    }
+    List<String> values = new QueryStringDecoder(uri).parameters().get("token");
+    return values == null || values.isEmpty() ? null : values.get(0);
   }
 }

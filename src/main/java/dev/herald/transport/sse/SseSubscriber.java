@@ -7,6 +7,7 @@ import dev.herald.fanout.Subscriber;
 import dev.herald.message.Channel;
 import dev.herald.message.ChannelMessage;
 import dev.herald.message.MessageId;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.transport.ResumeToken;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
@@ -31,14 +32,16 @@ final class SseSubscriber implements Subscriber, ClientSession.Heartbeats {
 
   private final HttpServerResponse response;
   private final long maxBufferedBytes;
+  private final HeraldMetrics metrics;
   private ClientSession session;
   private Map<String, String> since = Map.of();
   private long buffered;
   private Runnable onDrain;
   private boolean heartbeatPending;
 
-  SseSubscriber(HttpServerResponse response, long maxBufferedBytes) {
+  SseSubscriber(HttpServerResponse response, long maxBufferedBytes, HeraldMetrics metrics) {
     this.response = response;
+    this.metrics = metrics;
     this.maxBufferedBytes = maxBufferedBytes;
   }
 
@@ -61,6 +64,7 @@ final class SseSubscriber implements Subscriber, ClientSession.Heartbeats {
         Unpooled.wrappedBuffer(EVENT_DATA), ((BufferInternal) message.frame()).getByteBuf(),
         Unpooled.wrappedBuffer(END)));
     write(event);
+    metrics.delivered(message.acceptedAtMillis());
     return Offer.WRITTEN;
   }
 
