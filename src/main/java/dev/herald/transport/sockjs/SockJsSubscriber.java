@@ -5,6 +5,7 @@ import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Offer;
 import dev.herald.fanout.Subscriber;
 import dev.herald.message.ChannelMessage;
+import dev.herald.transport.OutboundBytes;
 import dev.herald.metrics.HeraldMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -19,16 +20,14 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 final class SockJsSubscriber implements Subscriber, ClientSession.Heartbeats {
 
   private final SockJSSocket socket;
-  private final long maxBufferedBytes;
+  private final OutboundBytes outbound;
   private final HeraldMetrics metrics;
   private ClientSession session;
-  private long buffered;
-  private Runnable onDrain;
 
   SockJsSubscriber(SockJSSocket socket, long maxBufferedBytes, HeraldMetrics metrics) {
     this.socket = socket;
     this.metrics = metrics;
-    this.maxBufferedBytes = maxBufferedBytes;
+    this.outbound = new OutboundBytes(maxBufferedBytes);
   }
 
   void attach(ClientSession session) {
@@ -37,7 +36,7 @@ final class SockJsSubscriber implements Subscriber, ClientSession.Heartbeats {
 
   @Override
   public Offer offer(ChannelMessage message) {
-    if (buffered >= maxBufferedBytes) {
+    if (outbound.full()) {
       return Offer.FULL;
     }
     write(message.frame());
@@ -52,16 +51,17 @@ final class SockJsSubscriber implements Subscriber, ClientSession.Heartbeats {
 
   @Override
   public void whenDrained(Runnable action) {
-    if (buffered <= maxBufferedBytes / 2) {
-      action.run();
-    } else {
-      onDrain = action;
-    }
+    outbound.whenDrained(action);
   }
 
   @Override
   public long bufferedBytes() {
-    return buffered;
+    return outbound.buffered();
+  }
+
+  @Override
+  public long peakBufferedBytes() {
+    return outbound.peak();
   }
 
   @Override
@@ -76,21 +76,12 @@ final class SockJsSubscriber implements Subscriber, ClientSession.Heartbeats {
    */
   @Override
   public void heartbeat() {
-    if (buffered == 0 && session != null) {
+    if (outbound.buffered() == 0 && session != null) {
       session.touch();
     }
   }
 
   private void write(Buffer frame) {
-    int size = frame.length();
-    buffered += size;
-    socket.write(frame).onComplete(r -> {
-      buffered -= size;
-      if (onDrain != null && buffered <= maxBufferedBytes / 2) {
-        Runnable action = onDrain;
-        onDrain = null;
-        action.run();
-      }
-    });
+    outbound.track(socket.write(frame), frame.length());
   }
 }

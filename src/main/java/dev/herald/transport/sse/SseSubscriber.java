@@ -6,6 +6,7 @@ import dev.herald.fanout.Offer;
 import dev.herald.fanout.Subscriber;
 import dev.herald.message.Channel;
 import dev.herald.message.ChannelMessage;
+import dev.herald.transport.OutboundBytes;
 import dev.herald.message.MessageId;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.transport.ResumeToken;
@@ -31,18 +32,16 @@ final class SseSubscriber implements Subscriber, ClientSession.Heartbeats {
   private static final Buffer HEARTBEAT = Buffer.buffer(": hb\n\n");
 
   private final HttpServerResponse response;
-  private final long maxBufferedBytes;
+  private final OutboundBytes outbound;
   private final HeraldMetrics metrics;
   private ClientSession session;
   private Map<String, String> since = Map.of();
-  private long buffered;
-  private Runnable onDrain;
   private boolean heartbeatPending;
 
   SseSubscriber(HttpServerResponse response, long maxBufferedBytes, HeraldMetrics metrics) {
     this.response = response;
     this.metrics = metrics;
-    this.maxBufferedBytes = maxBufferedBytes;
+    this.outbound = new OutboundBytes(maxBufferedBytes);
   }
 
   /** The session whose positions make the resume tokens; set once, right after it is opened. */
@@ -53,7 +52,7 @@ final class SseSubscriber implements Subscriber, ClientSession.Heartbeats {
 
   @Override
   public Offer offer(ChannelMessage message) {
-    if (buffered >= maxBufferedBytes) {
+    if (outbound.full()) {
       return Offer.FULL;
     }
     // The session records this message's position only once it is written, so the token adds it here.
@@ -77,16 +76,17 @@ final class SseSubscriber implements Subscriber, ClientSession.Heartbeats {
 
   @Override
   public void whenDrained(Runnable action) {
-    if (buffered <= maxBufferedBytes / 2) {
-      action.run();
-    } else {
-      onDrain = action;
-    }
+    outbound.whenDrained(action);
   }
 
   @Override
   public long bufferedBytes() {
-    return buffered;
+    return outbound.buffered();
+  }
+
+  @Override
+  public long peakBufferedBytes() {
+    return outbound.peak();
   }
 
   @Override
@@ -123,15 +123,6 @@ final class SseSubscriber implements Subscriber, ClientSession.Heartbeats {
     if (response.closed() || response.ended()) {
       return Future.failedFuture("closed");
     }
-    int size = data.length();
-    buffered += size;
-    return response.write(data).onComplete(r -> {
-      buffered -= size;
-      if (onDrain != null && buffered <= maxBufferedBytes / 2) {
-        Runnable action = onDrain;
-        onDrain = null;
-        action.run();
-      }
-    });
+    return outbound.track(response.write(data), data.length());
   }
 }

@@ -5,6 +5,7 @@ import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Offer;
 import dev.herald.fanout.Subscriber;
 import dev.herald.message.ChannelMessage;
+import dev.herald.transport.OutboundBytes;
 import dev.herald.metrics.HeraldMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -19,21 +20,18 @@ final class WebSocketSubscriber implements Subscriber, ClientSession.Heartbeats 
   private static final Buffer EMPTY = Buffer.buffer();
 
   private final ServerWebSocket ws;
-  private final long maxBufferedBytes;
+  private final OutboundBytes outbound;
   private final HeraldMetrics metrics;
-  private long buffered;
-  private long peak;
-  private Runnable onDrain;
 
   WebSocketSubscriber(ServerWebSocket ws, long maxBufferedBytes, HeraldMetrics metrics) {
     this.ws = ws;
     this.metrics = metrics;
-    this.maxBufferedBytes = maxBufferedBytes;
+    this.outbound = new OutboundBytes(maxBufferedBytes);
   }
 
   @Override
   public Offer offer(ChannelMessage message) {
-    if (buffered >= maxBufferedBytes) {
+    if (outbound.full()) {
       return Offer.FULL;
     }
     write(message.frame());
@@ -48,21 +46,17 @@ final class WebSocketSubscriber implements Subscriber, ClientSession.Heartbeats 
 
   @Override
   public void whenDrained(Runnable action) {
-    if (buffered <= maxBufferedBytes / 2) {
-      action.run();
-    } else {
-      onDrain = action;
-    }
+    outbound.whenDrained(action);
   }
 
   @Override
   public long bufferedBytes() {
-    return buffered;
+    return outbound.buffered();
   }
 
   @Override
   public long peakBufferedBytes() {
-    return peak;
+    return outbound.peak();
   }
 
   @Override
@@ -76,16 +70,6 @@ final class WebSocketSubscriber implements Subscriber, ClientSession.Heartbeats 
   }
 
   private void write(Buffer frame) {
-    int size = frame.length();
-    buffered += size;
-    peak = Math.max(peak, buffered);
-    ws.writeFrame(TextFrames.of(frame)).onComplete(r -> {
-      buffered -= size;
-      if (onDrain != null && buffered <= maxBufferedBytes / 2) {
-        Runnable action = onDrain;
-        onDrain = null;
-        action.run();
-      }
-    });
+    outbound.track(ws.writeFrame(TextFrames.of(frame)), frame.length());
   }
 }
