@@ -24,15 +24,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * CI-sized reconnect storm: 500 clients at once against a budget of 100 new connections per second. Every client
+ * CI-sized reconnect storm: 2,000 clients at once against a budget of 200 new connections per second. Every client
  * that is told {@code overloaded} waits the {@code retryAfterMs} it was given and tries again; all get in, none
  * needs more than a handful of attempts, and a client connected before the storm misses nothing. The full-size
  * storm belongs in {@code scripts/bench}.
  */
 class ReconnectStormIT {
 
-  private static final int CLIENTS = 500;
-  private static final int BUDGET = 100;
+  private static final int CLIENTS = 2000;
+  private static final int BUDGET = 200;
   private static final int MAX_ATTEMPTS = 20;
 
   private Vertx vertx;
