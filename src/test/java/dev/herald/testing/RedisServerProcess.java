@@ -23,29 +23,45 @@ public final class RedisServerProcess implements AutoCloseable {
   private final Path dir;
   private Process process;
 
-  private RedisServerProcess(int port, Path dir) {
+  private final boolean persistent;
+
+  private RedisServerProcess(int port, Path dir, boolean persistent) {
     this.port = port;
     this.dir = dir;
+    this.persistent = persistent;
   }
 
   /** Starts a server on a free port and returns once it accepts connections. */
   public static RedisServerProcess start() throws Exception {
+    return start(false);
+  }
+
+  /**
+   * Starts a server whose data survives {@link #stop()} and {@link #restart()}: every write goes to an
+   * append-only file first, as a production Redis would keep it.
+   */
+  public static RedisServerProcess startPersistent() throws Exception {
+    return start(true);
+  }
+
+  private static RedisServerProcess start(boolean persistent) throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    RedisServerProcess server = new RedisServerProcess(port, Files.createTempDirectory("herald-redis"));
+    RedisServerProcess server = new RedisServerProcess(port, Files.createTempDirectory("herald-redis"), persistent);
     server.restart();
     return server;
   }
 
-  /** Starts the server again on the same port (after {@link #stop()}); it comes back empty. */
+  /** Starts the server again on the same port (after {@link #stop()}); it comes back empty unless persistent. */
   public synchronized void restart() throws Exception {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("redis-server on port " + port + " is running");
     }
     ProcessBuilder builder = new ProcessBuilder("redis-server", "--port", Integer.toString(port),
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString())
+        "--bind", "127.0.0.1", "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always",
+        "--dir", dir.toString())
         .redirectErrorStream(true);
     try {
       process = builder.start();
@@ -103,7 +119,7 @@ public final class RedisServerProcess implements AutoCloseable {
     process = null;
   }
 
-  /** Stops the server and removes its (empty, since nothing is saved) directory. */
+  /** Stops the server and removes its directory. */
   @Override
   public void close() throws Exception {
     stop();
