@@ -33,9 +33,10 @@ public final class HeraldMain {
   public static void main(String[] argv) {
     LaunchArgs args;
     HeraldConfig config;
+    Path conf;
     try {
       args = LaunchArgs.parse(argv);
-      Path conf = args.conf() != null ? args.conf() : Files.isRegularFile(DEFAULT_CONF) ? DEFAULT_CONF : null;
+      conf = args.conf() != null ? args.conf() : Files.isRegularFile(DEFAULT_CONF) ? DEFAULT_CONF : null;
       config = ConfigLoader.load(conf);
     } catch (IllegalArgumentException | ConfigException e) {
       System.err.println("herald: " + e.getMessage());
@@ -47,7 +48,7 @@ public final class HeraldMain {
     HeraldNode node;
     try {
       vertx = startVertx(args).await(2, TimeUnit.MINUTES);
-      node = HeraldNode.start(vertx, config).await(2, TimeUnit.MINUTES);
+      node = HeraldNode.start(vertx, config, conf, System.getenv()).await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       LOG.severe("herald failed to start: " + e.getMessage());
       System.exit(1);

@@ -11,16 +11,12 @@ import dev.herald.engine.redis.RedisStreamQueue;
 import dev.herald.fanout.ChannelRouter;
 import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Publisher;
-import dev.herald.fanout.SubscribePolicy;
 import dev.herald.format.FormatterVerticle;
 import dev.herald.ingest.IngestVerticle;
 import dev.herald.message.Channel;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.security.KeyHashes;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.herald.security.Admission;
-import dev.herald.security.PublisherKeys;
-import dev.herald.security.TokenPolicy;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,8 +31,10 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -65,6 +63,7 @@ public final class HeraldNode {
   private long pollTimer = -1;
   private Future<Void> drained;
   private Future<Void> stopped;
+  private ConfigReload reload;
 
   private HeraldNode(Vertx vertx, NodeServices services, Supplier<Future<Void>> closeEngine) {
     this.vertx = vertx;
@@ -72,8 +71,17 @@ public final class HeraldNode {
     this.closeEngine = closeEngine;
   }
 
-  /** Starts a node on {@code vertx} (clustered or not). */
+  /** Starts a node on {@code vertx} (clustered or not) that watches no config file. */
   public static Future<HeraldNode> start(Vertx vertx, HeraldConfig config) {
+    return start(vertx, config, null, System.getenv());
+  }
+
+  /**
+   * Starts a node on {@code vertx} (clustered or not) with {@code config}, loaded from {@code file} (null: built-in
+   * defaults, nothing to watch) and {@code env}; the file is watched for live changes ({@code reload.scanPeriodMs})
+   * and re-read with the same {@code env}.
+   */
+  public static Future<HeraldNode> start(Vertx vertx, HeraldConfig config, Path file, Map<String, String> env) {
     Codecs.register(vertx.eventBus());
     String nodeId = config.nodeId(hostName(), config.http().port() == 0 ? randomPortTag() : config.http().port());
     return engine(vertx, config, nodeId).compose(engine -> {
@@ -85,19 +93,21 @@ public final class HeraldNode {
       HeraldNode[] self = new HeraldNode[1];
       ReadinessCheck readiness = new ReadinessCheck(vertx, engine.ping, () -> self[0] != null && self[0].port > 0,
           () -> self[0] != null && self[0].draining);
-      PublisherKeys keys = new PublisherKeys(config.security().publishers());
-      if (!keys.configured()) {
+      LiveSettings live = new LiveSettings(vertx, config, env.get(ADMIN_KEY_VARIABLE));
+      if (!live.current().publisherKeys().configured()) {
         // Chosen over an open API: a node that forgot its key must not accept posts from anyone on the internet.
         LOG.warning("publishing is disabled: no publisher key is configured (security.publishers or "
             + "HERALD_PUBLISH_KEY); POST /api/posts and /api/publish answer 401 until one is");
       }
-      SubscribePolicy policy = TokenPolicy.create(vertx, config.namespaces(), config.security().jwt());
       NodeServices services = new NodeServices(config, nodeId, engine.queue, engine.history, router,
-          new Publisher(vertx.eventBus(), engine.history), policy, metrics, readiness,
-          adminKeyHashes(config, System.getenv(ADMIN_KEY_VARIABLE)), keys, new Admission(config.limits()));
+          new Publisher(vertx.eventBus(), engine.history), live.policy(), metrics, readiness, live);
       HeraldNode node = new HeraldNode(vertx, services, engine.close);
       self[0] = node;
-      return node.deploy().map(node).onFailure(e -> metrics.close());
+      return node.deploy().compose(v -> ConfigReload.start(vertx, file, env, config, live))
+          .map(r -> {
+            node.reload = r;
+            return node;
+          }).onFailure(e -> metrics.close());
     });
   }
 
@@ -213,6 +223,9 @@ public final class HeraldNode {
       vertx.cancelTimer(pollTimer);
     }
     Future<Void> chain = drain(spreadMs);
+    if (reload != null) {
+      chain = chain.compose(v -> reload.close()).recover(e -> Future.succeededFuture());
+    }
     List<String> reversed = new ArrayList<>(deployments);
     java.util.Collections.reverse(reversed);
     for (String id : reversed) {

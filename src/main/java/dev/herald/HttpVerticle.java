@@ -63,8 +63,10 @@ final class HttpVerticle extends VerticleBase {
     HeraldConfig config = services.config();
     hub = new Hub(vertx, context, services.router(), config.transport(), System::currentTimeMillis,
         services.metrics());
-    SessionFactory sessions = new SessionFactory(hub, services.history(), services.policy(), config.http(),
-        config.limits(), config.transport(), services.nodeId(), services.admission());
+    LiveSettings live = services.live();
+    SessionFactory sessions = new SessionFactory(hub, services.history(), services.policy(),
+        () -> live.current().http(), () -> live.current().limits(), config.transport(), services.nodeId(),
+        live.admission());
     Router router = Router.router(vertx);
     WebSocketTransport ws = new WebSocketTransport(sessions);
     router.route("/ws").handler(this::refuseWhileDraining);
@@ -81,7 +83,7 @@ final class HttpVerticle extends VerticleBase {
     }
 
     PublishApi api = new PublishApi(services.queue(), new EntryParser(config.limits().maxFrameBytes()),
-        services.publisherKeys());
+        () -> live.current().publisherKeys());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.limits().maxFrameBytes());
     // The key is checked before the body is read: an unauthenticated client cannot make the node buffer it.
     router.post("/api/posts").handler(api::authenticate);
@@ -115,7 +117,7 @@ final class HttpVerticle extends VerticleBase {
       public void requestDrain() {
         node.requestDrain();
       }
-    }, services.adminKeyHashes()).mount(router);
+    }, () -> live.current().adminKeyHashes()).mount(router);
     router.route().failureHandler(ctx -> {
       int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
       String error = status == 413 ? "request body larger than " + config.limits().maxFrameBytes() + " bytes"

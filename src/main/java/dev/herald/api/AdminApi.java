@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -42,14 +43,17 @@ public final class AdminApi {
   private final Queue queue;
   private final History history;
   private final Node node;
-  private final List<String> keyHashes;
+  private final Supplier<List<String>> keyHashes;
 
-  /** {@code keyHashes}: SHA-256 hex of every accepted admin key; empty closes the API. */
-  public AdminApi(Queue queue, History history, Node node, List<String> keyHashes) {
+  /**
+   * {@code keyHashes}: SHA-256 hex of every accepted admin key (empty closes the API), read for each request so a
+   * config reload applies to the next one.
+   */
+  public AdminApi(Queue queue, History history, Node node, Supplier<List<String>> keyHashes) {
     this.queue = queue;
     this.history = history;
     this.node = node;
-    this.keyHashes = List.copyOf(keyHashes);
+    this.keyHashes = keyHashes;
   }
 
   /** Mounts the routes on {@code router}. */
@@ -63,7 +67,7 @@ public final class AdminApi {
   }
 
   private void authorize(RoutingContext ctx) {
-    if (KeyHashes.matches(KeyHashes.bearer(ctx.request().getHeader("Authorization")), keyHashes)) {
+    if (KeyHashes.matches(KeyHashes.bearer(ctx.request().getHeader("Authorization")), keyHashes.get())) {
       ctx.next();
       return;
     }

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -20,7 +21,8 @@ import java.util.logging.Logger;
  *
  * <p>Both need {@code Authorization: Bearer <publisher key>}: {@link #authenticate} runs before the body is read
  * and answers {@code 401} to a missing or unknown key; once the body is parsed, a key not allowed on one of the
- * message's namespaces (for a post: forum, thread, user and post) gets {@code 403}.
+ * message's namespaces (for a post: forum, thread, user and post) gets {@code 403}. The keys are read per request,
+ * so a config reload applies to the next one.
  */
 public final class PublishApi {
 
@@ -30,9 +32,10 @@ public final class PublishApi {
 
   private final Queue queue;
   private final EntryParser parser;
-  private final PublisherKeys keys;
+  private final Supplier<PublisherKeys> keys;
 
-  public PublishApi(Queue queue, EntryParser parser, PublisherKeys keys) {
+  /** {@code keys}: the publisher keys in force, read for each request. */
+  public PublishApi(Queue queue, EntryParser parser, Supplier<PublisherKeys> keys) {
     this.queue = queue;
     this.parser = parser;
     this.keys = keys;
@@ -40,7 +43,7 @@ public final class PublishApi {
 
   /** The first handler of the producer routes: refuses requests without a known key before their body is read. */
   public void authenticate(RoutingContext ctx) {
-    PublisherKeys.Verdict v = keys.check(ctx.request().getHeader("Authorization"));
+    PublisherKeys.Verdict v = keys.get().check(ctx.request().getHeader("Authorization"));
     if (v instanceof PublisherKeys.Verdict.Unauthorized u) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       Responses.error(ctx, 401, u.error(), null);

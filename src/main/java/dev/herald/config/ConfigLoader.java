@@ -41,6 +41,11 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
+    return fromText(text, file, env);
+  }
+
+  /** Validates the text of {@code file} (already read, e.g. by the reload watcher). */
+  public static HeraldConfig fromText(String text, Path file, Map<String, String> env) {
     JsonObject tree;
     try {
       tree = new JsonObject(text);

@@ -10,12 +10,13 @@ import java.util.Set;
  * @param engine     {@code memory} (default: in process, one node, no Redis) or {@code redis} (production)
  * @param namespaces which namespaces are private (need a subscriber token)
  * @param security   publisher keys and subscriber-token keys
+ * @param reload     live reload of the config file
  */
 public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, RedisConfig redis, IngestConfig ingest,
                            HistoryConfig history, PublishConfig publish, LimitsConfig limits,
                            TransportConfig transport, SockJsConfig sockjs, DemoConfig demo, LogConfig log,
                            MetricsConfig metrics, ShutdownConfig shutdown, NamespacesConfig namespaces,
-                           SecurityConfig security,
+                           SecurityConfig security, ReloadConfig reload,
                            JsonObject effective) {
 
   public static final String ENGINE_MEMORY = "memory";
@@ -31,7 +32,7 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
         DemoConfig.read(r.section("demo")),
         LogConfig.read(r.section("log")), MetricsConfig.read(r.section("metrics")),
         ShutdownConfig.read(r.section("shutdown")), NamespacesConfig.read(r, "namespaces"),
-        SecurityConfig.read(r.section("security")), r.effective());
+        SecurityConfig.read(r.section("security")), ReloadConfig.read(r.section("reload")), r.effective());
   }
 
   public boolean redisEngine() {
@@ -48,6 +49,6 @@ public record HeraldConfig(NodeConfig node, HttpConfig http, String engine, Redi
     return new HeraldConfig(node, new HttpConfig(http.host(), port, http.allowedOrigins(), http.trustedProxies(),
         http.instances(), http.tls()),
         engine, redis, ingest, history, publish, limits, transport, sockjs, demo, log, metrics, shutdown, namespaces,
-        security, effective);
+        security, reload, effective);
   }
 }

@@ -14,6 +14,10 @@ import java.util.function.LongSupplier;
  * every event loop without a lock. A refused client is told when to come back: the wait for the next free slot
  * plus the current backlog (clients refused this second) spread over the budget, with jitter, so a reconnect
  * storm returns at about the rate the node admits. Thread-safe; one per node.
+ *
+ * <p>The limits can change while the node runs ({@link #update}, on config reload): the next admission uses them.
+ * Connections already open stay counted; when {@code maxConnectionsPerIp} goes from 0 to a limit, connections
+ * admitted before are not counted against it.
  */
 public final class Admission {
 
@@ -21,9 +25,8 @@ public final class Admission {
   static final long MAX_RETRY_AFTER_MS = 60_000;
   private static final long SECOND_NANOS = 1_000_000_000L;
 
-  private final int maxPerIp;
-  private final long intervalNanos;
-  private final int ratePerSecond;
+  /** The limits in force; replaced whole by {@link #update}, so a reader never sees half of a change. */
+  private volatile Budget budget;
   private final LongSupplier nanoClock;
   private final long origin;
   /** Theoretical arrival time of the next connection, nanos since {@link #origin}. */
@@ -33,15 +36,25 @@ public final class Admission {
   private final ConcurrentHashMap<String, Integer> perIp = new ConcurrentHashMap<>();
 
   public Admission(LimitsConfig limits, LongSupplier nanoClock) {
-    this.maxPerIp = limits.maxConnectionsPerIp();
-    this.ratePerSecond = limits.newConnectionsPerSecond();
-    this.intervalNanos = Math.max(1, SECOND_NANOS / ratePerSecond);
+    this.budget = Budget.of(limits);
     this.nanoClock = nanoClock;
     this.origin = nanoClock.getAsLong();
   }
 
   public Admission(LimitsConfig limits) {
     this(limits, System::nanoTime);
+  }
+
+  /** Applies new {@code limits.maxConnectionsPerIp} and {@code limits.newConnectionsPerSecond} to new connections. */
+  public void update(LimitsConfig limits) {
+    budget = Budget.of(limits);
+  }
+
+  private record Budget(int maxPerIp, int ratePerSecond, long intervalNanos) {
+    static Budget of(LimitsConfig limits) {
+      return new Budget(limits.maxConnectionsPerIp(), limits.newConnectionsPerSecond(),
+          Math.max(1, SECOND_NANOS / limits.newConnectionsPerSecond()));
+    }
   }
 
   /** The answer for one new connection. */
@@ -77,16 +90,17 @@ public final class Admission {
 
   /** Admits or refuses a connection from {@code clientIp} (see {@link ClientAddress}). */
   public Result admit(String clientIp) {
-    String ip = maxPerIp > 0 ? clientIp : null;
-    if (ip != null && !reserve(ip)) {
-      return new TooManyFromAddress(maxPerIp);
+    Budget b = budget;
+    String ip = b.maxPerIp > 0 ? clientIp : null;
+    if (ip != null && !reserve(ip, b.maxPerIp)) {
+      return new TooManyFromAddress(b.maxPerIp);
     }
-    long waitNanos = takeToken();
+    long waitNanos = takeToken(b.intervalNanos);
     if (waitNanos > 0) {
       if (ip != null) {
         perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
       }
-      return new Overloaded(retryAfterMs(waitNanos));
+      return new Overloaded(retryAfterMs(waitNanos, b.ratePerSecond));
     }
     return new Ticket(this, ip);
   }
@@ -96,7 +110,7 @@ public final class Admission {
     return perIp.getOrDefault(ip, 0);
   }
 
-  private boolean reserve(String ip) {
+  private boolean reserve(String ip, int maxPerIp) {
     boolean[] ok = {false};
     perIp.compute(ip, (k, n) -> {
       int current = n == null ? 0 : n;
@@ -110,7 +124,7 @@ public final class Admission {
   }
 
   /** Takes one token; 0 when taken, else how long until one is free, nanos. */
-  private long takeToken() {
+  private long takeToken(long intervalNanos) {
     while (true) {
       long now = nanoClock.getAsLong() - origin;
       long current = tat.get();
@@ -125,7 +139,7 @@ public final class Admission {
     }
   }
 
-  private long retryAfterMs(long waitNanos) {
+  private long retryAfterMs(long waitNanos, int ratePerSecond) {
     long now = nanoClock.getAsLong() - origin;
     long start = backlogWindowStart.get();
     if (now - start > SECOND_NANOS && backlogWindowStart.compareAndSet(start, now)) {

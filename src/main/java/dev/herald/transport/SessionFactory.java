@@ -18,10 +18,12 @@ import io.vertx.core.net.SocketAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * What every transport of one event loop needs to open a session: the loop's hub, the history, the policy and
- * limits. One per event loop.
+ * limits. One per event loop. Limits, allowed origins and trusted proxies are read per use from suppliers (config
+ * reload); a session keeps the limits it was opened with.
  */
 public final class SessionFactory {
 
@@ -30,14 +32,20 @@ public final class SessionFactory {
   private final Hub hub;
   private final History history;
   private final SubscribePolicy policy;
-  private final HttpConfig http;
-  private final LimitsConfig limits;
+  private final Supplier<HttpConfig> http;
+  private final Supplier<LimitsConfig> limits;
   private final TransportConfig transport;
   private final String nodeId;
   private final Admission admission;
 
   public SessionFactory(Hub hub, History history, SubscribePolicy policy, HttpConfig http, LimitsConfig limits,
                         TransportConfig transport, String nodeId, Admission admission) {
+    this(hub, history, policy, () -> http, () -> limits, transport, nodeId, admission);
+  }
+
+  /** With the current HTTP settings and limits read from {@code http} and {@code limits} at each use. */
+  public SessionFactory(Hub hub, History history, SubscribePolicy policy, Supplier<HttpConfig> http,
+                        Supplier<LimitsConfig> limits, TransportConfig transport, String nodeId, Admission admission) {
     this.hub = hub;
     this.history = history;
     this.policy = policy;
@@ -63,7 +71,7 @@ public final class SessionFactory {
    */
   public Admission.Result admit(SocketAddress peer, String forwardedFor) {
     String address = peer == null ? null : peer.hostAddress();
-    Admission.Result result = admission.admit(ClientAddress.of(address, forwardedFor, http.trustedProxies()));
+    Admission.Result result = admission.admit(ClientAddress.of(address, forwardedFor, http.get().trustedProxies()));
     if (result instanceof Admission.Overloaded) {
       metrics().limitHit(Meters.LIMIT_NEW_CONNECTIONS);
     } else if (result instanceof Admission.TooManyFromAddress) {
@@ -90,11 +98,11 @@ public final class SessionFactory {
   /** A new session for a connection; {@code connectToken} is the {@code ?token=} value or null. */
   public ClientSession open(Subscriber subscriber, String connectToken) {
     String clientId = nodeId + "-" + Long.toString(IDS.incrementAndGet(), 36);
-    return new ClientSession(hub, subscriber, history, policy, limits, transport, clientId, connectToken);
+    return new ClientSession(hub, subscriber, history, policy, limits.get(), transport, clientId, connectToken);
   }
 
   public boolean originAllowed(String origin) {
-    return http.originAllowed(origin);
+    return http.get().originAllowed(origin);
   }
 
   public HeraldMetrics metrics() {
@@ -114,7 +122,7 @@ public final class SessionFactory {
   }
 
   public int maxFrameBytes() {
-    return limits.maxFrameBytes();
+    return limits.get().maxFrameBytes();
   }
 
   public long maxBufferedBytes() {

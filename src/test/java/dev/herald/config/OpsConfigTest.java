@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The operations sections: metrics, shutdown, security. */
+/** The operations sections: metrics, shutdown, security, reload. */
 class OpsConfigTest {
 
   private static final String HASH = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
@@ -28,6 +28,18 @@ class OpsConfigTest {
         "test", Map.of("HERALD_SHUTDOWN_DRAIN_WINDOW_MS", "2500", "HERALD_METRICS_PORT", "9100"));
     assertThat(c.shutdown().drainWindowMs()).isEqualTo(2500);
     assertThat(c.metrics().port()).isEqualTo(9100);
+  }
+
+  @Test
+  void reloadScanPeriodDefaultsToTwoSecondsAndZeroTurnsItOff() {
+    assertThat(ConfigLoader.fromJson(new JsonObject(), "test", Map.of()).reload().scanPeriodMs())
+        .isEqualTo(ReloadConfig.DEFAULT_SCAN_PERIOD_MS);
+    HeraldConfig off = ConfigLoader.fromJson(new JsonObject().put("reload", new JsonObject().put("scanPeriodMs", 0)),
+        "test", Map.of());
+    assertThat(off.reload().enabled()).isFalse();
+    assertThatThrownBy(() -> ConfigLoader.fromJson(new JsonObject().put("reload",
+        new JsonObject().put("scanPeriodMs", -1)), "conf/herald.json", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("reload.scanPeriodMs");
   }
 
   @Test
