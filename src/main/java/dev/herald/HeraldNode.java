@@ -1,6 +1,7 @@
 package dev.herald;
 
 import dev.herald.cluster.Codecs;
+import dev.herald.cluster.SubscriberCensus;
 import dev.herald.config.HeraldConfig;
 import dev.herald.engine.History;
 import dev.herald.engine.Queue;
@@ -59,6 +60,7 @@ public final class HeraldNode {
   private volatile Runnable drainRequestHandler;
   private String ingestDeployment;
   private HttpServer metricsServer;
+  private final SubscriberCensus census;
   private long sweepTimer = -1;
   private long pollTimer = -1;
   private Future<Void> drained;
@@ -69,6 +71,7 @@ public final class HeraldNode {
     this.vertx = vertx;
     this.services = services;
     this.closeEngine = closeEngine;
+    this.census = new SubscriberCensus(vertx, this::localSubscribers);
   }
 
   /** Starts a node on {@code vertx} (clustered or not) that watches no config file. */
@@ -170,6 +173,11 @@ public final class HeraldNode {
     }
   }
 
+  /** Subscribers of a channel on every node (answers for this node too). */
+  public SubscriberCensus census() {
+    return census;
+  }
+
   /** Subscribers of {@code channel} on this node, summed over the event loops. */
   public Future<Integer> localSubscribers(Channel channel) {
     List<Future<Integer>> counts;
@@ -222,7 +230,7 @@ public final class HeraldNode {
     if (pollTimer >= 0) {
       vertx.cancelTimer(pollTimer);
     }
-    Future<Void> chain = drain(spreadMs);
+    Future<Void> chain = drain(spreadMs).compose(v -> census.stop()).recover(e -> Future.succeededFuture());
     if (reload != null) {
       chain = chain.compose(v -> reload.close()).recover(e -> Future.succeededFuture());
     }
@@ -250,7 +258,8 @@ public final class HeraldNode {
 
   private Future<Void> deploy() {
     HeraldConfig config = services.config();
-    return vertx.deployVerticle(new FormatterVerticle(services.publisher(), services.metrics())).compose(id -> {
+    return census.start().compose(c -> vertx.deployVerticle(new FormatterVerticle(services.publisher(),
+        services.metrics()))).compose(id -> {
       deployments.add(id);
       return deployHttp(config.http().port(), config.http().effectiveInstances());
     }).compose(v -> startMetricsServer(config.metrics().port())).compose(v -> vertx.deployVerticle(

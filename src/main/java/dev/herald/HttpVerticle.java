@@ -1,6 +1,7 @@
 package dev.herald;
 
 import dev.herald.api.AdminApi;
+import dev.herald.cluster.SubscriberCensus;
 import dev.herald.api.DemoApi;
 import dev.herald.api.PublishApi;
 import dev.herald.api.Responses;
@@ -109,8 +110,8 @@ final class HttpVerticle extends VerticleBase {
     router.post("/admin/*").handler(body);
     new AdminApi(services.queue(), services.history(), new AdminApi.Node() {
       @Override
-      public Future<Integer> localSubscribers(Channel channel) {
-        return node.localSubscribers(channel);
+      public Future<SubscriberCensus.Count> subscribers(Channel channel) {
+        return node.census().count(channel);
       }
 
       @Override

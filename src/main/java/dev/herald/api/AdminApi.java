@@ -1,6 +1,7 @@
 package dev.herald.api;
 
 import dev.herald.engine.DeadLetter;
+import dev.herald.cluster.SubscriberCensus;
 import dev.herald.engine.History;
 import dev.herald.engine.Queue;
 import dev.herald.ingest.EntryParser;
@@ -33,8 +34,8 @@ public final class AdminApi {
 
   /** What the API needs from the node that runs it. */
   public interface Node {
-    /** Subscribers of {@code channel} on this node (every event loop), counted on each loop. */
-    Future<Integer> localSubscribers(Channel channel);
+    /** Subscribers of {@code channel} on every node of the cluster (this node alone when not clustered). */
+    Future<SubscriberCensus.Count> subscribers(Channel channel);
 
     /** Starts the drain (stop ingest, disconnect clients; the process exits when it runs as one). */
     void requestDrain();
@@ -81,7 +82,7 @@ public final class AdminApi {
       return;
     }
     Channel ch = channel.get();
-    Future<Integer> subscribers = node.localSubscribers(ch);
+    Future<SubscriberCensus.Count> subscribers = node.subscribers(ch);
     Future<Long> size = history.size(ch);
     Future<MessageId> position = history.since(ch, null, 0).map(r -> r.position());
     Future.all(subscribers, size, position).onComplete(r -> {
@@ -91,8 +92,8 @@ public final class AdminApi {
       }
       MessageId p = position.result();
       Responses.json(ctx, 200, new JsonObject().put("channel", ch.toString())
-          // Cluster-wide counts need a request to every node; this node's count is what is known locally.
-          .put("subscribers", new JsonObject().put("node", subscribers.result()).put("scope", "node"))
+          .put("subscribers", subscribers.result().subscribers())
+          .put("nodes", subscribers.result().nodes()).put("unansweredNodes", subscribers.result().unanswered())
           .put("historySize", size.result()).put("position", p == null ? null : p.toString()));
     });
   }

@@ -113,6 +113,23 @@ class ClusterIT {
   }
 
   @Test
+  void adminCountsAChannelsSubscribersOnEveryNode() {
+    for (int i = 0; i < 3; i++) {
+      connect(cluster.get(0), "/ws?channels=thread:census").nextOp("subscribed");
+    }
+    for (int i = 0; i < 2; i++) {
+      connect(cluster.get(1), "/ws?channels=thread:census").nextOp("subscribed");
+    }
+    try (Http http = new Http(clients, cluster.get(2).port())) {
+      JsonObject info = http.request(io.vertx.core.http.HttpMethod.GET, "/admin/channels/thread:census", null,
+          ClusterNodes.ADMIN_KEY).json();
+      assertThat(info.getInteger("subscribers")).isEqualTo(5);
+      assertThat(info.getInteger("nodes")).isEqualTo(cluster.clusterSize(cluster.get(2)));
+      assertThat(info.getInteger("unansweredNodes")).isZero();
+    }
+  }
+
+  @Test
   void streamPublishedOnOneNodeReachesEveryNodeOnceInChannelOrder() {
     List<String> channels = List.of("stream:a", "stream:b", "stream:c", "stream:d");
     String query = "/ws?channels=" + String.join(",", channels);

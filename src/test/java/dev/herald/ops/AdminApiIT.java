@@ -90,8 +90,9 @@ class AdminApiIT {
     String latest = last.messages(3).get(2).getString("id");
     JsonObject info = admin(HttpMethod.GET, "/admin/channels/thread:5").json();
     assertThat(info.getString("channel")).isEqualTo("thread:5");
-    assertThat(info.getJsonObject("subscribers").getInteger("node")).isEqualTo(2);
-    assertThat(info.getJsonObject("subscribers").getString("scope")).isEqualTo("node");
+    assertThat(info.getInteger("subscribers")).isEqualTo(2);
+    assertThat(info.getInteger("nodes")).isEqualTo(1);
+    assertThat(info.getInteger("unansweredNodes")).isZero();
     assertThat(info.getLong("historySize")).isEqualTo(3);
     assertThat(info.getString("position")).isEqualTo(latest);
     assertThat(admin(HttpMethod.GET, "/admin/channels/Not%20A%20Channel").status()).isEqualTo(400);

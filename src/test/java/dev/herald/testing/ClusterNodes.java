@@ -3,6 +3,7 @@ package dev.herald.testing;
 import com.hazelcast.multimap.MultiMap;
 import dev.herald.HeraldNode;
 import dev.herald.cluster.ClusterBootstrap;
+import dev.herald.security.KeyHashes;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +27,9 @@ import java.util.logging.Logger;
  * {@code capacity} nodes so that a node started later finds the others.
  */
 public final class ClusterNodes implements AutoCloseable {
+
+  /** The admin key every member accepts. */
+  public static final String ADMIN_KEY = "cluster-test-admin-key";
 
   private static final String HOST = "127.0.0.1";
   /** Hazelcast logs every connection attempt at INFO; tests keep warnings only. Held so it is not collected. */
@@ -92,7 +96,8 @@ public final class ClusterNodes implements AutoCloseable {
         .put("redis", new JsonObject().put("url", TestRedis.url()).put("keyPrefix", keyPrefix).put("poolSize", 4))
         .put("ingest", new JsonObject().put("blockMs", 500).put("claimIdleMs", 1000))
         .put("log", new JsonObject().put("level", "WARN"))
-        .put("security", TestNodes.memory().getJsonObject("security"));
+        .put("security", TestNodes.memory().getJsonObject("security")
+            .put("adminKeys", new io.vertx.core.json.JsonArray().add(KeyHashes.sha256Hex(ADMIN_KEY))));
   }
 
   /** Starts the next node (on the next reserved member port) and returns once it serves HTTP. */
