@@ -82,6 +82,8 @@ final class SockJsSubscriber implements Subscriber, ClientSession.Heartbeats {
   }
 
   private void write(Buffer frame) {
-    outbound.track(socket.write(frame), frame.length());
+    // As text: SockJS escapes every frame as a string for its own framing anyway, and on the raw WebSocket
+    // transport only the String write sends a text frame (the Buffer one sends binary).
+    outbound.track(socket.write(frame.toString()), frame.length());
   }
 }

@@ -33,6 +33,7 @@ public final class SockJsTestServices {
   }
 
   private static void echo(SockJSSocket socket) {
-    socket.handler(socket::write);
+    // Text in, text out: on the raw WebSocket transport a Buffer write would answer with a binary frame.
+    socket.handler(b -> socket.write(b.toString()));
   }
 }

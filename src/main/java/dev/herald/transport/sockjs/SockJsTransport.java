@@ -143,7 +143,7 @@ public final class SockJsTransport {
     CloseReason reason = refusal instanceof Admission.Overloaded ? CloseReason.OVERLOADED
         : CloseReason.TOO_MANY_CONNECTIONS;
     long retryAfterMs = refusal instanceof Admission.Overloaded o ? o.retryAfterMs() : 0;
-    socket.write(ServerFrames.disconnect(reason, retryAfterMs, Map.of()))
+    socket.write(ServerFrames.disconnect(reason, retryAfterMs, Map.of()).toString())
         .onComplete(r -> socket.close(reason.webSocketStatus(), reason.reason()));
   }
 
