@@ -112,6 +112,46 @@ class SockJsIT {
   }
 
   @Test
+  void jsonpPollingCarriesSixtyKibMessages() {
+    String base = "/rt/000/" + UUID.randomUUID().toString().replace("-", "") + "/";
+    assertThat(jsonp(base)).isEqualTo("o");
+    Deque<JsonObject> frames = new ArrayDeque<>();
+    // jsonp_send carries the frames as the form field d, as sockjs-client's form does.
+    String form = "d=" + java.net.URLEncoder.encode(new JsonArray().add(subscribe("thread:jp")).encode(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    io.vertx.core.http.HttpClient raw = vertx.createHttpClient();
+    int sent = Await.of(raw.request(new io.vertx.core.http.RequestOptions().setMethod(HttpMethod.POST)
+            .setHost("127.0.0.1").setPort(node.port()).setURI(base + "jsonp_send")
+            .putHeader("Content-Type", "application/x-www-form-urlencoded"))
+        .compose(r -> r.send(form)).compose(r -> r.body().map(b -> r.statusCode())), 15);
+    Await.of(raw.close(), 5);
+    assertThat(sent).isEqualTo(200);
+    assertThat(http.post("/api/publish", bigPublish("thread:jp")).status()).isEqualTo(202);
+    JsonObject message = null;
+    for (int polls = 0; polls < 20 && message == null; polls++) {
+      String body = jsonp(base);
+      if (body.startsWith("a")) {
+        new JsonArray(body.substring(1)).forEach(f -> frames.add(new JsonObject((String) f)));
+      }
+      while (!frames.isEmpty() && message == null) {
+        JsonObject f = frames.poll();
+        message = "message".equals(f.getString("op")) ? f : null;
+      }
+    }
+    assertThat(message).as("a message frame over jsonp-polling").isNotNull();
+    assertThat(message.getString("data")).hasSize(BIG);
+  }
+
+  /** One jsonp poll: the SockJS frame carried as the string argument of the callback. */
+  private String jsonp(String base) {
+    String body = http.get(base + "jsonp?c=cb").body();
+    int open = body.indexOf("cb(");
+    int close = body.lastIndexOf(");");
+    assertThat(open).as(body).isNotNegative();
+    return (String) io.vertx.core.json.Json.decodeValue(body.substring(open + 3, close));
+  }
+
+  @Test
   void xhrPollingCarriesTheWsFramesAndSixtyKibMessages() {
     XhrSession s = new XhrSession();
     assertThat(s.open()).isEqualTo("o\n");
