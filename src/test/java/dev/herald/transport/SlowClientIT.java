@@ -6,6 +6,7 @@ import dev.herald.HeraldNode;
 import dev.herald.testing.Await;
 import dev.herald.testing.TestNodes;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -79,6 +80,7 @@ class SlowClientIT {
     slowSocket.pause();
 
     String padding = "x".repeat(1000);
+    io.vertx.core.Context context = vertx.getOrCreateContext();
     HttpClient http = vertx.createHttpClient(new HttpClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(16));
     RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
         .setPort(node.port()).setURI("/api/publish");
@@ -87,8 +89,12 @@ class SlowClientIT {
       for (int n = from; n < Math.min(MESSAGES, from + 16); n++) {
         Buffer body = new JsonObject().put("channel", "thread:slow")
             .put("data", new JsonObject().put("n", n).put("pad", padding)).toBuffer();
-        batch.add(http.request(post).compose(r -> r.putHeader("Authorization", "Bearer " + TestNodes.PUBLISH_KEY)
-            .send(body)).compose(r -> r.body().map(b -> r.statusCode())));
+        // Built on an event loop: chained from the test thread, the body handler could come after the response.
+        Promise<Integer> status = Promise.promise();
+        context.runOnContext(v -> http.request(post).compose(r -> r.putHeader("Authorization", "Bearer "
+            + TestNodes.PUBLISH_KEY).send(body)).compose(r -> r.body().map(b -> r.statusCode()))
+            .onComplete(status));
+        batch.add(status.future());
       }
       batch.forEach(f -> assertThat(Await.of(f)).isEqualTo(202));
     }
