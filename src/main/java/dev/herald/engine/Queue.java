@@ -27,7 +27,10 @@ public interface Queue {
   /** Acknowledges a processed entry; it will never be delivered again. */
   Future<Void> ack(String entryId);
 
-  /** Moves an entry to the dead-letter stream with its fields and the reason, and acknowledges it, atomically. */
+  /**
+   * Moves an entry to the dead-letter stream with its fields and the reason, and acknowledges it, atomically. Does
+   * nothing when the entry is no longer pending (acknowledged meanwhile by a consumer that took it over).
+   */
   Future<Void> deadLetter(QueueEntry entry, String reason, int attempts);
 
   /** Dead letters, oldest first, at most {@code max}. */

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,7 @@ import java.util.function.Consumer;
 public final class ClientSession {
 
   private static final long FETCH_RETRY_MS = 1000;
+  private static final long FETCH_RETRY_MAX_MS = 30_000;
   private static final long MINUTE_MS = 60_000;
 
   private final Hub hub;
@@ -346,14 +348,23 @@ public final class ClientSession {
         return;
       }
       if (r.failed()) {
-        hub.context().owner().setTimer(FETCH_RETRY_MS, t -> {
+        // Capped, jittered backoff: while history is down, every subscription of every node would otherwise retry
+        // in step and hammer it as it recovers.
+        long cap = Math.min(FETCH_RETRY_MAX_MS, FETCH_RETRY_MS << Math.min(5, s.fetchFailures++));
+        hub.context().owner().setTimer(1 + ThreadLocalRandom.current().nextLong(cap), t -> {
           if (isCurrent(s) && s.state == Subscription.State.FETCHING) {
             fetch(s);
           }
         });
         return;
       }
+      s.fetchFailures = 0;
       Replay replay = r.result();
+      if (s.maxSeenEpoch != null && replay.position() != null
+          && !s.maxSeenEpoch.equals(replay.position().epoch())) {
+        // A live message from an epoch the history no longer has (a stale duplicate) must not keep us fetching.
+        s.maxSeenEpoch = null;
+      }
       if (!replay.recovered()) {
         // Loss is always signalled: the client learns that this channel's history no longer covers its position.
         out.send(ServerFrames.subscribed(s.channel, replay.position(), false));

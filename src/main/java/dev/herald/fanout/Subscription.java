@@ -30,6 +30,8 @@ final class Subscription {
   /** The newest live offset seen while not LIVE (and its epoch), to know whether another fetch is needed. */
   long maxSeen;
   String maxSeenEpoch;
+  /** History reads that failed in a row, for the retry backoff. */
+  int fetchFailures;
   /** When the token that granted this subscription expires, epoch ms; 0 = never. */
   long expiresAtMillis;
 

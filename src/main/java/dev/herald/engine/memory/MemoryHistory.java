@@ -48,6 +48,10 @@ public final class MemoryHistory implements History {
     long now = clock.getAsLong();
     Ring ring = rings.computeIfAbsent(channel, c -> new Ring());
     synchronized (ring) {
+      if (rings.get(channel) != ring) {
+        // sweep() dropped this ring between the lookup and the lock: commit to the one now in the map.
+        return commit(channel, dedupeKey, body);
+      }
       ring.expireIfIdle(now);
       if (dedupeKey != null) {
         ring.forgetMarkersBefore(now);

@@ -6,6 +6,7 @@ import dev.herald.engine.QueueEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,9 @@ public final class MemoryQueue implements Queue {
 
   @Override
   public Future<List<QueueEntry>> next(int max, long blockMs) {
-    Promise<List<QueueEntry>> promise = Promise.promise();
+    // Bound to the caller's event loop: add() completes it from whichever thread enqueues (an HTTP loop), and the
+    // consumer's callbacks must still run on the consumer's own loop.
+    Promise<List<QueueEntry>> promise = ((ContextInternal) vertx.getOrCreateContext()).promise();
     synchronized (this) {
       if (!ready.isEmpty()) {
         return Future.succeededFuture(take(max));
@@ -91,7 +94,9 @@ public final class MemoryQueue implements Queue {
 
   @Override
   public synchronized Future<Void> deadLetter(QueueEntry entry, String reason, int attempts) {
-    pending.remove(entry.id());
+    if (pending.remove(entry.id()) == null) {
+      return Future.succeededFuture();
+    }
     String id = Long.toString(++deadSequence);
     dead.put(id, new DeadLetter(id, entry.id(), reason, attempts, entry.fields()));
     return Future.succeededFuture();

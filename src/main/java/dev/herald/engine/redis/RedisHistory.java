@@ -37,11 +37,12 @@ import java.util.List;
 public final class RedisHistory implements History {
 
   private static final LuaScript COMMIT = new LuaScript("""
-      if KEYS[3] then
-        local seen = redis.call('GET', KEYS[3])
-        if seen then return {seen, 1} end
-      end
       local epoch = redis.call('HGET', KEYS[1], 'epoch')
+      if KEYS[3] then
+        -- A marker from a history since lost names an id no subscriber can find: commit again instead.
+        local seen = redis.call('GET', KEYS[3])
+        if seen and epoch and string.sub(seen, 1, #epoch + 1) == epoch .. '-' then return {seen, 1} end
+      end
       if not epoch then
         epoch = ARGV[1]
         redis.call('DEL', KEYS[2])

@@ -54,9 +54,10 @@ public final class RedisStreamQueue implements Queue {
       args[#args + 1] = 'herald.reason'; args[#args + 1] = ARGV[3]
       args[#args + 1] = 'herald.entryId'; args[#args + 1] = ARGV[2]
       args[#args + 1] = 'herald.attempts'; args[#args + 1] = ARGV[4]
-      local id = redis.call('XADD', KEYS[2], '*', unpack(args))
-      redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-      return id
+      -- Only the consumer that still holds the entry may dead-letter it: one that was taken over and acknowledged
+      -- elsewhere meanwhile is not dead-lettered (nor twice).
+      if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return '' end
+      return redis.call('XADD', KEYS[2], '*', unpack(args))
       """);
 
   private static final LuaScript REPLAY = new LuaScript("""

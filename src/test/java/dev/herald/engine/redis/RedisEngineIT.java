@@ -8,6 +8,7 @@ import dev.herald.config.HistoryConfig;
 import dev.herald.config.PublishConfig;
 import dev.herald.config.RedisConfig;
 import dev.herald.engine.QueueEntry;
+import dev.herald.engine.Commit;
 import dev.herald.engine.Replay;
 import dev.herald.message.Channel;
 import dev.herald.message.MessageId;
@@ -167,6 +168,19 @@ class RedisEngineIT {
     Replay r = result(h.since(ch, before, 10));
     assertThat(r.recovered()).isFalse();
     assertThat(r.entries()).extracting(Replay.Entry::id).containsExactly(after);
+  }
+
+  @Test
+  void aDedupeMarkerFromALostHistoryDoesNotHideTheMessage(Vertx vertx) throws Throwable {
+    connect(vertx, TestRedis.url(), ProtocolVersion.RESP3);
+    RedisHistory h = new RedisHistory(pool, config, new HistoryConfig(100, 0), new PublishConfig(60_000));
+    Channel ch = new Channel("news", "marker");
+    MessageId first = result(h.commit(ch, "post:1", Buffer.buffer("a"))).id();
+    result(pool.send(Request.cmd(Command.DEL).arg(config.keyPrefix() + "{" + ch + "}:meta")));
+    Commit again = result(h.commit(ch, "post:1", Buffer.buffer("a")));
+    assertThat(again.duplicate()).as("the old marker names an id of a lost epoch").isFalse();
+    assertThat(again.id().epoch()).isNotEqualTo(first.epoch());
+    assertThat(result(h.commit(ch, "post:1", Buffer.buffer("a"))).duplicate()).isTrue();
   }
 
   @Test
