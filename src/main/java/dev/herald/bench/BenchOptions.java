@@ -97,6 +97,11 @@ record BenchOptions(Map<String, String> raw) {
     return integer("step-seconds", dflt);
   }
 
+  /** Repeats of a failed step before the ladder stops (a GC or scheduling hiccup is not a knee). */
+  int retries() {
+    return integer("retries", 1);
+  }
+
   /** A step fails when its p99 latency is above this, ms. */
   int p99LimitMs() {
     return integer("p99-limit-ms", 200);
@@ -110,6 +115,11 @@ record BenchOptions(Map<String, String> raw) {
   /** Publish requests in flight at most; past it the publisher falls behind its rate (the step fails). */
   int maxInFlight() {
     return integer("max-in-flight", 256);
+  }
+
+  /** Connections opened and closed before the measured ones (idle, connect), to warm the server's JIT; 0: none. */
+  int warmupConnections() {
+    return integer("warmup-connections", 0);
   }
 
   /** Seconds to wait after connecting before measuring memory. */
