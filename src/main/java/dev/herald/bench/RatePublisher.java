@@ -9,11 +9,15 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Publishes at a fixed rate over HTTP: Herald's {@code POST /api/publish} or nchan's {@code POST /pub/<channel>},
- * the same JSON body either way, {@code {"channel":…,"data":{"t":<epoch µs at send>,"n":<per-channel seq>}}},
+ * or with {@code --publish-via xadd} straight onto Herald's Redis ingest stream ({@code XADD <stream> * publish
+ * <body>}, Herald's redis engine). The same JSON body every way, {@code {"channel":…,"data":{"t":<epoch µs at send>,"n":<per-channel seq>}}},
  * channels round-robin. Sends {@code Authorization: Bearer $HERALD_PUBLISH_KEY} when that variable is set.
  * Paced by a 1 ms timer against the ideal schedule, with a cap on requests in flight: a server that answers too
  * slowly makes the publisher fall behind, which fails the step. Only touched on its Vert.x context.
@@ -27,6 +31,8 @@ final class RatePublisher {
   private final int maxInFlight;
   private final String authorization;
   private final long[] seq;
+  private final RedisAPI redis;
+  private final String stream;
 
   RatePublisher(Vertx vertx, BenchOptions o) {
     this.vertx = vertx;
@@ -38,6 +44,11 @@ final class RatePublisher {
     String key = System.getenv("HERALD_PUBLISH_KEY");
     this.authorization = key == null || key.isEmpty() ? null : "Bearer " + key;
     this.seq = new long[channels];
+    boolean xadd = "xadd".equals(o.get("publish-via", "http"));
+    this.redis = xadd ? RedisAPI.api(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
+        .setConnectionString(o.get("redis-url", "redis://127.0.0.1:6379")).setMaxPoolSize(o.publishConnections())
+        .setMaxPoolWaiting(100_000))) : null;
+    this.stream = o.get("stream", "herald:ingest");
   }
 
   /** What one step sent. {@code perChannel[k]}: messages accepted on channel k during the step. */
@@ -55,6 +66,9 @@ final class RatePublisher {
   }
 
   Future<Void> close() {
+    if (redis != null) {
+      redis.close();
+    }
     return http.close();
   }
 
@@ -110,17 +124,23 @@ final class RatePublisher {
           + ",\"n\":" + n + "}}");
       sent++;
       inFlight++;
-      RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI(target.publishPath(channel))
-          .putHeader("Content-Type", "application/json");
-      if (authorization != null) {
-        ro.putHeader("Authorization", authorization);
-      }
-      http.request(ro).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> {
-        if (resp.statusCode() / 100 != 2) {
-          throw new IllegalStateException("HTTP " + resp.statusCode() + " " + b);
+      Future<?> answer;
+      if (redis != null) {
+        answer = redis.xadd(List.of(stream, "*", "publish", body.toString()));
+      } else {
+        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI(target.publishPath(channel))
+            .putHeader("Content-Type", "application/json");
+        if (authorization != null) {
+          ro.putHeader("Authorization", authorization);
         }
-        return b;
-      })).onComplete(r -> {
+        answer = http.request(ro).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> {
+          if (resp.statusCode() / 100 != 2) {
+            throw new IllegalStateException("HTTP " + resp.statusCode() + " " + b);
+          }
+          return b;
+        }));
+      }
+      answer.onComplete(r -> {
         inFlight--;
         if (r.succeeded()) {
           accepted++;
