@@ -82,6 +82,10 @@ public final class BenchMain {
         server.fullGc();
         long rssAfter = server.rssBytes();
         long heapAfter = server.heapUsedBytes();
+        String histogramFile = o.histogramFile();
+        if (!histogramFile.isEmpty() && o.target() == Target.HERALD) {
+          Files.writeString(Path.of(histogramFile), server.classHistogram());
+        }
         JsonObject mem = new JsonObject().put("rssBeforeBytes", rssBefore).put("rssAfterBytes", rssAfter)
             .put("rssPerConnectionBytes", c.ok() == 0 ? 0 : (rssAfter - rssBefore) / c.ok());
         if (heapAfter >= 0) {
@@ -220,7 +224,7 @@ public final class BenchMain {
   }
 
   private static JsonObject header(String scenario, BenchOptions o, int subscribers) {
-    return new JsonObject().put("scenario", o.get("name", scenario)).put("target", o.target().label())
+    return new JsonObject().put("scenario", o.name(scenario)).put("target", o.target().label())
         .put("commit", o.commit()).put("jdk", System.getProperty("java.vm.name") + " "
             + System.getProperty("java.version")).put("cpus", Runtime.getRuntime().availableProcessors())
         .put("serverFlags", o.serverFlags()).put("subscribers", subscribers).put("channels", o.channels())

@@ -137,6 +137,31 @@ record BenchOptions(Map<String, String> raw) {
     return get("server-flags", "");
   }
 
+  /** http (default: Herald's POST /api/publish or nchan's /pub/<channel>) or xadd (Herald's Redis ingest stream). */
+  String publishVia() {
+    return get("publish-via", "http");
+  }
+
+  /** Redis of {@code --publish-via xadd}. */
+  String redisUrl() {
+    return get("redis-url", "redis://127.0.0.1:6379");
+  }
+
+  /** The ingest stream key of {@code --publish-via xadd}: Herald's {@code redis.keyPrefix} + {@code ingest.stream}. */
+  String stream() {
+    return get("stream", "herald:ingest");
+  }
+
+  /** Where idle and connect write the Herald node's live-object histogram after the full GC; empty for none. */
+  String histogramFile() {
+    return get("histogram-file", "");
+  }
+
+  /** The scenario's name in the results (scripts/bench passes idle-10k, fanout-1ch, …). */
+  String name(String dflt) {
+    return get("name", dflt);
+  }
+
   String commit() {
     return get("commit", "unknown");
   }

@@ -67,6 +67,11 @@ final class ProcessProbe {
     return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
   }
 
+  /** The server JVM's class histogram (live objects), or empty when the server is not a JVM. */
+  String classHistogram() {
+    return jvm ? jcmd("GC.class_histogram") : "";
+  }
+
   /** CPU nanoseconds of one process (no children), for the client processes. */
   static long cpuNanosOf(long pid) {
     return cpuTicks(pid) * (1_000_000_000L / TICKS_PER_SECOND);

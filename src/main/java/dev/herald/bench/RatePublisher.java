@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Publishes at a fixed rate over HTTP: Herald's {@code POST /api/publish} or nchan's {@code POST /pub/<channel>},
  * or with {@code --publish-via xadd} straight onto Herald's Redis ingest stream ({@code XADD <stream> * publish
- * <body>}, Herald's redis engine). The same JSON body every way, {@code {"channel":…,"data":{"t":<epoch µs at send>,"n":<per-channel seq>}}},
- * channels round-robin. Sends {@code Authorization: Bearer $HERALD_PUBLISH_KEY} when that variable is set.
+ * <body>}, Herald's redis engine). The same JSON body every way,
+ * {@code {"channel":…,"data":{"t":<epoch µs at send>,"n":<per-channel seq>}}}, channels round-robin. Sends {@code Authorization: Bearer $HERALD_PUBLISH_KEY} when that variable is set.
  * Paced by a 1 ms timer against the ideal schedule, with a cap on requests in flight: a server that answers too
  * slowly makes the publisher fall behind, which fails the step. Only touched on its Vert.x context.
  */
@@ -44,11 +44,11 @@ final class RatePublisher {
     String key = System.getenv("HERALD_PUBLISH_KEY");
     this.authorization = key == null || key.isEmpty() ? null : "Bearer " + key;
     this.seq = new long[channels];
-    boolean xadd = "xadd".equals(o.get("publish-via", "http"));
+    boolean xadd = "xadd".equals(o.publishVia());
     this.redis = xadd ? RedisAPI.api(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
-        .setConnectionString(o.get("redis-url", "redis://127.0.0.1:6379")).setMaxPoolSize(o.publishConnections())
+        .setConnectionString(o.redisUrl()).setMaxPoolSize(o.publishConnections())
         .setMaxPoolWaiting(100_000))) : null;
-    this.stream = o.get("stream", "herald:ingest");
+    this.stream = o.stream();
   }
 
   /** What one step sent. {@code perChannel[k]}: messages accepted on channel k during the step. */
