@@ -116,8 +116,8 @@ public final class BenchMain {
     try (RemoteFleet fleet = new RemoteFleet(o, n)) {
       long cpu0 = server == null ? 0 : server.cpuNanos();
       result.put("connect", connectJson(fleet.connect(), server == null ? 0 : server.cpuNanos() - cpu0));
-      List<Double> rates = o.rates(light ? "10" : channels == 1 ? "5,10,20,40,60,80,100,130,160,200,250,300,400"
-          : "500,1000,2000,4000,6000,8000,10000,13000,16000,20000,25000,30000");
+      List<Double> rates = o.rates(light ? "10" : channels == 1 ? "1,2,3,4,5,6,8,10,13,16,20,25,30,40"
+          : "100,200,300,400,500,600,800,1000,1300,1600,2000,2500,3000,4000");
       int seconds = o.stepSeconds(light ? 30 : 10);
       // Warm-up at the first rate, not recorded: JIT compilation of both sides, first connections of the pool.
       if (o.warmupSeconds() > 0) {

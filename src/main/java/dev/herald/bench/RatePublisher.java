@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * or with {@code --publish-via xadd} straight onto Herald's Redis ingest stream ({@code XADD <stream> * publish
  * <body>}, Herald's redis engine). The same JSON body every way,
  * {@code {"channel":…,"data":{"t":<epoch µs at send>,"n":<per-channel seq>}}}, channels round-robin. Sends {@code Authorization: Bearer $HERALD_PUBLISH_KEY} when that variable is set.
- * Paced by a 1 ms timer against the ideal schedule, with a cap on requests in flight: a server that answers too
- * slowly makes the publisher fall behind, which fails the step. Only touched on its Vert.x context.
+ * Paced by a 1 ms timer against the ideal schedule, with at most one request in flight per channel (so a
+ * channel's sequence numbers reach the server in order) and a cap on requests in flight: a server that answers
+ * too slowly makes the publisher fall behind, which fails the step. Only touched on its Vert.x context.
  */
 final class RatePublisher {
 
@@ -77,6 +78,7 @@ final class RatePublisher {
     final long durationNanos;
     final Promise<Result> done;
     final long[] perChannel = new long[channels];
+    final boolean[] busy = new boolean[channels];
     final AtomicReference<String> firstError = new AtomicReference<>();
     long start;
     long sent;
@@ -105,7 +107,11 @@ final class RatePublisher {
       long elapsed = Math.min(now - start, durationNanos);
       long due = (long) (rate * elapsed / 1e9);
       while (sent < due && inFlight < maxInFlight) {
-        send();
+        int ch = nextIdleChannel();
+        if (ch < 0) {
+          break;
+        }
+        send(ch);
       }
       if (now - start >= durationNanos && !finished) {
         finished = true;
@@ -115,9 +121,24 @@ final class RatePublisher {
       }
     }
 
-    void send() {
-      int ch = nextChannel;
-      nextChannel = (nextChannel + 1) % channels;
+    /**
+     * The next channel, round-robin, with no request in flight, or -1. One request per channel at a time keeps
+     * each channel's messages in sequence order at the server: requests on parallel connections can overtake
+     * each other, and the server would rightly deliver them in arrival order.
+     */
+    int nextIdleChannel() {
+      for (int i = 0; i < channels; i++) {
+        int ch = (nextChannel + i) % channels;
+        if (!busy[ch]) {
+          nextChannel = (ch + 1) % channels;
+          return ch;
+        }
+      }
+      return -1;
+    }
+
+    void send(int ch) {
+      busy[ch] = true;
       long n = ++seq[ch];
       String channel = SubscriberFleet.channel(ch);
       Buffer body = Buffer.buffer("{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + SubscriberFleet.nowMicros()
@@ -142,6 +163,7 @@ final class RatePublisher {
       }
       answer.onComplete(r -> {
         inFlight--;
+        busy[ch] = false;
         if (r.succeeded()) {
           accepted++;
           perChannel[ch]++;
