@@ -1,0 +1,254 @@
+package dev.herald.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The load generator's entry point:
+ * <pre>
+ *   java -cp target/herald.jar dev.herald.bench.BenchMain idle|connect|fanout|light [--name value ...]
+ *   java -cp target/herald.jar dev.herald.bench.BenchMain compare herald.jsonl nchan.jsonl
+ * </pre>
+ * Scenarios: {@code idle} (memory per idle connection; default 10,000 subscribers), {@code connect} (connect
+ * rate; default 18,000), {@code fanout} (rising publish rates until p99 is above {@code --p99-limit-ms} or
+ * anything is lost; default 10,000 subscribers), {@code light} (1,000 subscribers, 10 messages/s, 30 s). Each
+ * prints one JSON line (also appended to {@code --out}) and a readable summary; options are in
+ * {@link BenchOptions}. {@code worker} is the subscriber process the scenarios start themselves.
+ */
+public final class BenchMain {
+
+  private BenchMain() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println("usage: BenchMain idle|connect|fanout|light [--option value ...] | compare A.jsonl B.jsonl");
+      System.exit(2);
+    }
+    switch (args[0]) {
+      case "worker" -> FleetWorker.run(BenchOptions.parse(args, 1).raw());
+      case "compare" -> Report.compare(Path.of(args[1]), Path.of(args[2]));
+      case "table" -> Report.table(Path.of(args[1]));
+      case "idle", "connect" -> {
+        BenchOptions o = BenchOptions.parse(args, 1);
+        emit(connections(args[0], o), o);
+      }
+      case "fanout", "light" -> {
+        BenchOptions o = BenchOptions.parse(args, 1);
+        emit(fanout(args[0], o), o);
+      }
+      default -> {
+        System.err.println("unknown scenario " + args[0]);
+        System.exit(2);
+      }
+    }
+    System.exit(0);
+  }
+
+  /** {@code idle} and {@code connect}: opens the connections, then measures the server's memory after a full GC. */
+  static JsonObject connections(String scenario, BenchOptions o) throws Exception {
+    int n = o.subscribers("connect".equals(scenario) ? 18_000 : 10_000);
+    JsonObject result = header(scenario, o, n);
+    ProcessProbe server = probe(o);
+    int warm = o.warmupConnections();
+    if (warm > 0) {
+      // Connect and close a first fleet so the measured one meets a JIT-compiled server (nchan has no warm-up).
+      try (RemoteFleet w = new RemoteFleet(o, warm)) {
+        result.put("warmupConnections", w.connect().ok());
+      }
+      Thread.sleep(2000);
+    }
+    long rssBefore = 0, heapBefore = 0, cpuBefore = 0;
+    if (server != null) {
+      server.fullGc();
+      rssBefore = server.rssBytes();
+      heapBefore = server.heapUsedBytes();
+      cpuBefore = server.cpuNanos();
+    }
+    try (RemoteFleet fleet = new RemoteFleet(o, n)) {
+      SubscriberFleet.ConnectResult c = fleet.connect();
+      long cpuConnect = server == null ? 0 : server.cpuNanos() - cpuBefore;
+      result.put("connect", connectJson(c, cpuConnect));
+      Thread.sleep(o.settleSeconds() * 1000L);
+      if (server != null) {
+        server.fullGc();
+        long rssAfter = server.rssBytes();
+        long heapAfter = server.heapUsedBytes();
+        String histogramFile = o.histogramFile();
+        if (!histogramFile.isEmpty() && o.target() == Target.HERALD) {
+          Files.writeString(Path.of(histogramFile), server.classHistogram());
+        }
+        JsonObject mem = new JsonObject().put("rssBeforeBytes", rssBefore).put("rssAfterBytes", rssAfter)
+            .put("rssPerConnectionBytes", c.ok() == 0 ? 0 : (rssAfter - rssBefore) / c.ok());
+        if (heapAfter >= 0) {
+          mem.put("heapBeforeBytes", heapBefore).put("heapAfterBytes", heapAfter)
+              .put("heapPerConnectionBytes", c.ok() == 0 ? 0 : (heapAfter - heapBefore) / c.ok());
+        }
+        result.put("memory", mem);
+      }
+    }
+    return result;
+  }
+
+  /** {@code fanout} and {@code light}: connects, then publishes at each rate in turn until a step fails. */
+  static JsonObject fanout(String scenario, BenchOptions o) throws Exception {
+    boolean light = "light".equals(scenario);
+    int n = o.subscribers(light ? 1000 : 10_000);
+    JsonObject result = header(scenario, o, n);
+    ProcessProbe server = probe(o);
+    int channels = o.channels();
+    long[] subsPerChannel = new long[channels];
+    for (int i = 0; i < n; i++) {
+      subsPerChannel[i % channels]++;
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1));
+    RatePublisher publisher = new RatePublisher(vertx, o);
+    JsonArray steps = new JsonArray();
+    JsonObject best = null;
+    try (RemoteFleet fleet = new RemoteFleet(o, n)) {
+      long cpu0 = server == null ? 0 : server.cpuNanos();
+      result.put("connect", connectJson(fleet.connect(), server == null ? 0 : server.cpuNanos() - cpu0));
+      List<Double> rates = o.rates(light ? "10" : channels == 1 ? "1,2,3,4,5,6,8,10,13,16,20,25,30,40"
+          : "100,200,300,400,500,600,800,1000,1300,1600,2000,2500,3000,4000");
+      int seconds = o.stepSeconds(light ? 30 : 10);
+      // Warm-up at the first rate, not recorded: JIT compilation of both sides, first connections of the pool.
+      if (o.warmupSeconds() > 0) {
+        RatePublisher.Result w = publisher.run(rates.get(0), o.warmupSeconds()).toCompletionStage()
+            .toCompletableFuture().get();
+        long expected = 0;
+        for (int k = 0; k < channels; k++) {
+          expected += w.perChannel()[k] * subsPerChannel[k];
+        }
+        drain(fleet, expected);
+      }
+      int attemptsPerRate = 1 + o.retries();
+      ladder:
+      for (double rate : rates) {
+        for (int attempt = 1; ; attempt++) {
+          JsonObject step = step(fleet, publisher, server, rate, seconds, channels, subsPerChannel, o);
+          step.put("attempt", attempt);
+          steps.add(step);
+          System.err.println(scenario + " " + o.target().label() + " " + Report.stepLine(step));
+          if (step.getBoolean("pass")) {
+            best = step;
+            break;
+          }
+          // A failed step is repeated (--retries, default 1) so one GC or scheduling hiccup does not end the ladder.
+          if (attempt >= attemptsPerRate) {
+            break ladder;
+          }
+        }
+      }
+    } finally {
+      publisher.close();
+      vertx.close();
+    }
+    result.put("steps", steps);
+    if (best != null) {
+      result.put("best", best);
+    }
+    return result;
+  }
+
+  /** One step: publish at {@code rate} for {@code seconds}, wait for the deliveries, measure. */
+  private static JsonObject step(RemoteFleet fleet, RatePublisher publisher, ProcessProbe server, double rate,
+                                 int seconds, int channels, long[] subsPerChannel, BenchOptions o) throws Exception {
+    fleet.reset();
+    long serverCpu0 = server == null ? 0 : server.cpuNanos();
+    long clientCpu0 = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid());
+    RatePublisher.Result pub = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
+    long expected = 0;
+    for (int k = 0; k < channels; k++) {
+      expected += pub.perChannel()[k] * subsPerChannel[k];
+    }
+    drain(fleet, expected);
+    long serverCpu = server == null ? 0 : server.cpuNanos() - serverCpu0;
+    long clientCpu = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid()) - clientCpu0;
+    RemoteFleet.Stats s = fleet.stats(pub.perChannel());
+    return stepJson(rate, pub, s, serverCpu, clientCpu, o.p99LimitMs());
+  }
+
+  /** Waits until every expected delivery arrived, or nothing arrived for 3 s (at most 60 s). */
+  private static void drain(RemoteFleet fleet, long expected) throws IOException, InterruptedException {
+    long last = -1;
+    long lastProgress = System.nanoTime();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      long got = fleet.uniqueReceived();
+      if (got >= expected) {
+        return;
+      }
+      if (got != last) {
+        last = got;
+        lastProgress = System.nanoTime();
+      } else if (System.nanoTime() - lastProgress > 3_000_000_000L) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static JsonObject stepJson(double rate, RatePublisher.Result pub, RemoteFleet.Stats s, long serverCpu,
+                                     long clientCpu, int p99LimitMs) {
+    Histogram h = s.latency();
+    long loss = s.expected() - s.unique();
+    double p99Ms = h.getValueAtPercentile(99) / 1000.0;
+    boolean pass = loss == 0 && s.duplicates() == 0 && s.orderViolations() == 0 && pub.errors() == 0
+        && p99Ms <= p99LimitMs && pub.achievedRate() >= 0.95 * rate && s.unique() > 0;
+    return new JsonObject().put("rate", rate).put("published", pub.accepted()).put("publishErrors", pub.errors())
+        .put("publishFirstError", pub.firstError()).put("publishedPerSecond", round(pub.achievedRate()))
+        .put("expected", s.expected()).put("received", s.unique()).put("loss", loss)
+        .put("duplicates", s.duplicates()).put("orderViolations", s.orderViolations())
+        .put("deliveriesPerSecond", round(s.unique() / pub.seconds()))
+        .put("latencyMs", new JsonObject().put("p50", ms(h, 50)).put("p90", ms(h, 90)).put("p99", ms(h, 99))
+            .put("p999", ms(h, 99.9)).put("max", round(h.getMaxValue() / 1000.0)))
+        .put("serverCpuSeconds", round(serverCpu / 1e9))
+        .put("serverCpuPerDeliveryNs", s.unique() == 0 ? 0 : round((double) serverCpu / s.unique()))
+        .put("clientCpuSeconds", round(clientCpu / 1e9)).put("pass", pass);
+  }
+
+  private static JsonObject connectJson(SubscriberFleet.ConnectResult c, long serverCpuNanos) {
+    double secs = c.handshakeNanos() / 1e9;
+    return new JsonObject().put("established", c.ok()).put("failed", c.failed()).put("subscribed", c.subscribed())
+        .put("seconds", round(secs)).put("perSecond", secs <= 0 ? 0 : round(c.ok() / secs))
+        .put("subscribedSeconds", round(c.subscribedNanos() / 1e9))
+        .put("serverCpuSeconds", round(serverCpuNanos / 1e9)).put("firstError", c.firstError());
+  }
+
+  private static JsonObject header(String scenario, BenchOptions o, int subscribers) {
+    return new JsonObject().put("scenario", o.name(scenario)).put("target", o.target().label())
+        .put("commit", o.commit()).put("jdk", System.getProperty("java.vm.name") + " "
+            + System.getProperty("java.version")).put("cpus", Runtime.getRuntime().availableProcessors())
+        .put("serverFlags", o.serverFlags()).put("subscribers", subscribers).put("channels", o.channels())
+        .put("clientProcesses", o.processes(subscribers)).put("sources", o.sources());
+  }
+
+  private static ProcessProbe probe(BenchOptions o) {
+    return o.serverPid() > 0 ? new ProcessProbe(o.serverPid(), o.target() == Target.HERALD) : null;
+  }
+
+  private static void emit(JsonObject result, BenchOptions o) throws IOException {
+    String line = result.encode();
+    System.out.println(line);
+    System.out.println(Report.summary(result));
+    if (!o.out().isEmpty()) {
+      Files.writeString(Path.of(o.out()), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+  }
+
+  private static double ms(Histogram h, double percentile) {
+    return round(h.getValueAtPercentile(percentile) / 1000.0);
+  }
+
+  static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.herald.bench;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Command-line options ({@code --name value}), every one with its default here. Sizes and rates of a scenario are
+ * options, so {@code scripts/bench} and a person at a shell run the same program.
+ */
+record BenchOptions(Map<String, String> raw) {
+
+  static BenchOptions parse(String[] args, int from) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = from; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --name value, got " + args[i]);
+      }
+      m.put(args[i].substring(2), args[++i]);
+    }
+    return new BenchOptions(m);
+  }
+
+  String get(String name, String dflt) {
+    return raw.getOrDefault(name, dflt);
+  }
+
+  int integer(String name, int dflt) {
+    return Integer.parseInt(get(name, Integer.toString(dflt)));
+  }
+
+  /** herald (default) or nchan. */
+  Target target() {
+    return Target.parse(get("target", "herald"));
+  }
+
+  String host() {
+    return get("host", "127.0.0.1");
+  }
+
+  int port() {
+    return integer("port", 8080);
+  }
+
+  /** PID of the server under test (its children are counted too); 0: no server probes. */
+  long serverPid() {
+    return Long.parseLong(get("server-pid", "0"));
+  }
+
+  int subscribers(int dflt) {
+    return integer("subscribers", dflt);
+  }
+
+  int channels() {
+    return integer("channels", 1);
+  }
+
+  /** Loopback source addresses 127.0.0.2, .3, … the subscribers are spread over. */
+  int sources() {
+    return integer("sources", 8);
+  }
+
+  /** WebSocket handshakes in flight at once, over all client processes. */
+  int concurrency() {
+    return integer("concurrency", 512);
+  }
+
+  /** Client processes; by default one per 15,000 subscribers (the open-files limit is 20,000 per process). */
+  int processes(int subscribers) {
+    return raw.containsKey("processes") ? integer("processes", 1) : Math.max(1, (subscribers + 14_999) / 15_000);
+  }
+
+  String clientHeap() {
+    return get("client-heap", "1g");
+  }
+
+  int clientLoops() {
+    return integer("client-loops", 2);
+  }
+
+  /** Publish rates of the steps, messages/s, comma-separated. */
+  List<Double> rates(String dflt) {
+    List<Double> r = new ArrayList<>();
+    for (String s : get("rates", dflt).split(",")) {
+      r.add(Double.parseDouble(s.trim()));
+    }
+    return r;
+  }
+
+  /** Seconds of unrecorded publishing at the first rate before the steps (JIT warm-up of both sides). */
+  int warmupSeconds() {
+    return integer("warmup-seconds", 5);
+  }
+
+  int stepSeconds(int dflt) {
+    return integer("step-seconds", dflt);
+  }
+
+  /** Repeats of a failed step before the ladder stops (a GC or scheduling hiccup is not a knee). */
+  int retries() {
+    return integer("retries", 1);
+  }
+
+  /** A step fails when its p99 latency is above this, ms. */
+  int p99LimitMs() {
+    return integer("p99-limit-ms", 200);
+  }
+
+  /** HTTP connections of the publisher. */
+  int publishConnections() {
+    return integer("publish-connections", 16);
+  }
+
+  /** Publish requests in flight at most; past it the publisher falls behind its rate (the step fails). */
+  int maxInFlight() {
+    return integer("max-in-flight", 256);
+  }
+
+  /** Connections opened and closed before the measured ones (idle, connect), to warm the server's JIT; 0: none. */
+  int warmupConnections() {
+    return integer("warmup-connections", 0);
+  }
+
+  /** Seconds to wait after connecting before measuring memory. */
+  int settleSeconds() {
+    return integer("settle-seconds", 5);
+  }
+
+  /** JSON lines are appended to this file (besides stdout); empty for none. */
+  String out() {
+    return get("out", "");
+  }
+
+  /** Free text recorded with the results: the server's JVM flags or nginx settings. */
+  String serverFlags() {
+    return get("server-flags", "");
+  }
+
+  /** http (default: Herald's POST /api/publish or nchan's /pub/<channel>) or xadd (Herald's Redis ingest stream). */
+  String publishVia() {
+    return get("publish-via", "http");
+  }
+
+  /** Redis of {@code --publish-via xadd}. */
+  String redisUrl() {
+    return get("redis-url", "redis://127.0.0.1:6379");
+  }
+
+  /** The ingest stream key of {@code --publish-via xadd}: Herald's {@code redis.keyPrefix} + {@code ingest.stream}. */
+  String stream() {
+    return get("stream", "herald:ingest");
+  }
+
+  /** Where idle and connect write the Herald node's live-object histogram after the full GC; empty for none. */
+  String histogramFile() {
+    return get("histogram-file", "");
+  }
+
+  /** The scenario's name in the results (scripts/bench passes idle-10k, fanout-1ch, …). */
+  String name(String dflt) {
+    return get("name", dflt);
+  }
+
+  String commit() {
+    return get("commit", "unknown");
+  }
+}

@@ -1,0 +1,83 @@
+package dev.herald.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A client process holding one share of the subscribers ({@code BenchMain worker ...}). Several processes keep
+ * each under the per-process open-files limit. Line protocol on stdin/stdout, one reply line per command:
+ * <pre>
+ *   connect            → connected ok failed subscribed handshakeNanos subscribedNanos firstError
+ *   reset              → ok
+ *   count              → count uniqueReceived
+ *   stats p0,p1,...    → stats unique expected duplicates orderViolations base64(compressed histogram)
+ *   close              → closed (then exits)
+ * </pre>
+ * where {@code p<k>} is how many messages the publisher sent on channel k. Logs go to stderr.
+ */
+final class FleetWorker {
+
+  private FleetWorker() {
+  }
+
+  static void run(Map<String, String> o) throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(Integer.parseInt(o.getOrDefault("loops", "2"))));
+    SubscriberFleet fleet = new SubscriberFleet(vertx, Target.parse(o.get("target")), o.get("host"),
+        Integer.parseInt(o.get("port")), Integer.parseInt(o.get("from")), Integer.parseInt(o.get("to")),
+        Integer.parseInt(o.get("channels")), Integer.parseInt(o.get("sources")),
+        Integer.parseInt(o.get("concurrency")));
+    PrintStream out = System.out;
+    out.println("ready");
+    out.flush();
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] cmd = line.trim().split(" ", 2);
+      switch (cmd[0]) {
+        case "connect" -> {
+          SubscriberFleet.ConnectResult r = fleet.connect(Long.parseLong(o.getOrDefault("subscribe-wait-ms",
+              "60000"))).toCompletionStage().toCompletableFuture().get();
+          String err = r.firstError() == null ? "-" : r.firstError().replace(' ', '_');
+          out.println("connected " + r.ok() + " " + r.failed() + " " + r.subscribed() + " " + r.handshakeNanos()
+              + " " + r.subscribedNanos() + " " + err);
+        }
+        case "reset" -> {
+          fleet.reset();
+          out.println("ok");
+        }
+        case "count" -> out.println("count " + fleet.uniqueReceived());
+        case "stats" -> {
+          String[] parts = cmd[1].split(",");
+          long[] published = new long[parts.length];
+          for (int i = 0; i < parts.length; i++) {
+            published[i] = Long.parseLong(parts[i]);
+          }
+          Histogram h = fleet.latency();
+          ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+          int n = h.encodeIntoCompressedByteBuffer(buf);
+          String hist = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), n));
+          out.println("stats " + fleet.uniqueReceived() + " " + fleet.expected(published) + " "
+              + fleet.duplicates() + " " + fleet.orderViolations() + " " + hist);
+        }
+        case "close" -> {
+          fleet.close().toCompletionStage().toCompletableFuture().get();
+          out.println("closed");
+          out.flush();
+          vertx.close().toCompletionStage().toCompletableFuture().get();
+          return;
+        }
+        default -> out.println("error unknown command " + cmd[0]);
+      }
+      out.flush();
+    }
+    vertx.close();
+  }
+}

@@ -1,0 +1,140 @@
+package dev.herald.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads a process tree's CPU time and resident memory from {@code /proc} (Linux only): the given process and its
+ * direct children, so an nginx master and its workers count as one server. For a JVM it can first run a full GC
+ * and read the used heap through {@code jcmd}.
+ */
+final class ProcessProbe {
+
+  /** Clock ticks per second of {@code /proc/<pid>/stat}; 100 on every Linux we run on ({@code getconf CLK_TCK}). */
+  private static final long TICKS_PER_SECOND = 100;
+  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+
+  private final long pid;
+  private final boolean jvm;
+
+  ProcessProbe(long pid, boolean jvm) {
+    this.pid = pid;
+    this.jvm = jvm;
+  }
+
+  long pid() {
+    return pid;
+  }
+
+  /** User plus system CPU time of the process and its children, in nanoseconds. */
+  long cpuNanos() {
+    long ticks = 0;
+    for (long p : tree()) {
+      ticks += cpuTicks(p);
+    }
+    return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
+  /** Resident set size of the process and its children, in bytes. */
+  long rssBytes() {
+    long kb = 0;
+    for (long p : tree()) {
+      kb += rssKb(p);
+    }
+    return kb * 1024;
+  }
+
+  /** Runs a full GC in the server JVM (no-op for other servers) and waits for it. */
+  void fullGc() {
+    if (jvm) {
+      jcmd("GC.run");
+    }
+  }
+
+  /** Used Java heap in bytes, or -1 when the server is not a JVM. */
+  long heapUsedBytes() {
+    if (!jvm) {
+      return -1;
+    }
+    Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
+    return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+  }
+
+  /** The server JVM's class histogram (live objects), or empty when the server is not a JVM. */
+  String classHistogram() {
+    return jvm ? jcmd("GC.class_histogram") : "";
+  }
+
+  /** CPU nanoseconds of one process (no children), for the client processes. */
+  static long cpuNanosOf(long pid) {
+    return cpuTicks(pid) * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
+  private List<Long> tree() {
+    List<Long> pids = new ArrayList<>();
+    pids.add(pid);
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+        String[] f = statFields(Long.parseLong(p.getFileName().toString()));
+        // f[1] is field 4 of stat (ppid): fields after the ")" that closes the command name start at field 3.
+        if (f != null && Long.parseLong(f[1]) == pid) {
+          pids.add(Long.parseLong(p.getFileName().toString()));
+        }
+      });
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc", e);
+    }
+    return pids;
+  }
+
+  private static long cpuTicks(long pid) {
+    String[] f = statFields(pid);
+    // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the command name.
+    return f == null ? 0 : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  private static String[] statFields(long pid) {
+    try {
+      String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return s.substring(s.lastIndexOf(')') + 2).split(" ");
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static long rssKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  private String jcmd(String command) {
+    try {
+      Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroy();
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("jcmd " + pid + " " + command + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+}

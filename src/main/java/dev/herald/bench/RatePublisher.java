@@ -1,0 +1,186 @@
+package dev.herald.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Publishes at a fixed rate over HTTP: Herald's {@code POST /api/publish} or nchan's {@code POST /pub/<channel>},
+ * or with {@code --publish-via xadd} straight onto Herald's Redis ingest stream ({@code XADD <stream> * publish
+ * <body>}, Herald's redis engine). The same JSON body every way,
+ * {@code {"channel":…,"data":{"t":<epoch µs at send>,"n":<per-channel seq>}}}, channels round-robin. Sends {@code Authorization: Bearer $HERALD_PUBLISH_KEY} when that variable is set.
+ * Paced by a 1 ms timer against the ideal schedule, with at most one request in flight per channel (so a
+ * channel's sequence numbers reach the server in order) and a cap on requests in flight: a server that answers
+ * too slowly makes the publisher fall behind, which fails the step. Only touched on its Vert.x context.
+ */
+final class RatePublisher {
+
+  private final Vertx vertx;
+  private final HttpClient http;
+  private final Target target;
+  private final int channels;
+  private final int maxInFlight;
+  private final String authorization;
+  private final long[] seq;
+  private final RedisAPI redis;
+  private final String stream;
+
+  RatePublisher(Vertx vertx, BenchOptions o) {
+    this.vertx = vertx;
+    this.target = o.target();
+    this.channels = o.channels();
+    this.maxInFlight = o.maxInFlight();
+    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(o.host()).setDefaultPort(o.port())
+        .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(o.publishConnections()));
+    String key = System.getenv("HERALD_PUBLISH_KEY");
+    this.authorization = key == null || key.isEmpty() ? null : "Bearer " + key;
+    this.seq = new long[channels];
+    boolean xadd = "xadd".equals(o.publishVia());
+    this.redis = xadd ? RedisAPI.api(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
+        .setConnectionString(o.redisUrl()).setMaxPoolSize(o.publishConnections())
+        .setMaxPoolWaiting(100_000))) : null;
+    this.stream = o.stream();
+  }
+
+  /** What one step sent. {@code perChannel[k]}: messages accepted on channel k during the step. */
+  record Result(long sent, long accepted, long errors, double seconds, long[] perChannel, String firstError) {
+    double achievedRate() {
+      return seconds <= 0 ? 0 : accepted / seconds;
+    }
+  }
+
+  /** Publishes at {@code rate} messages/s for {@code seconds}; completes when every answer arrived. */
+  Future<Result> run(double rate, double seconds) {
+    Promise<Result> done = Promise.promise();
+    vertx.runOnContext(v -> new Step(rate, seconds, done).start());
+    return done.future();
+  }
+
+  Future<Void> close() {
+    if (redis != null) {
+      redis.close();
+    }
+    return http.close();
+  }
+
+  private final class Step {
+    final double rate;
+    final long durationNanos;
+    final Promise<Result> done;
+    final long[] perChannel = new long[channels];
+    final boolean[] busy = new boolean[channels];
+    final AtomicReference<String> firstError = new AtomicReference<>();
+    long start;
+    long sent;
+    long accepted;
+    long errors;
+    int inFlight;
+    int nextChannel;
+    long timer;
+    boolean finished;
+    long endNanos;
+
+    Step(double rate, double seconds, Promise<Result> done) {
+      this.rate = rate;
+      this.durationNanos = (long) (seconds * 1e9);
+      this.done = done;
+    }
+
+    void start() {
+      start = System.nanoTime();
+      timer = vertx.setPeriodic(1, t -> tick());
+      tick();
+    }
+
+    void tick() {
+      long now = System.nanoTime();
+      long elapsed = Math.min(now - start, durationNanos);
+      long due = (long) (rate * elapsed / 1e9);
+      while (sent < due && inFlight < maxInFlight) {
+        int ch = nextIdleChannel();
+        if (ch < 0) {
+          break;
+        }
+        send(ch);
+      }
+      if (now - start >= durationNanos && !finished) {
+        finished = true;
+        endNanos = now;
+        vertx.cancelTimer(timer);
+        maybeDone();
+      }
+    }
+
+    /**
+     * The next channel, round-robin, with no request in flight, or -1. One request per channel at a time keeps
+     * each channel's messages in sequence order at the server: requests on parallel connections can overtake
+     * each other, and the server would rightly deliver them in arrival order.
+     */
+    int nextIdleChannel() {
+      for (int i = 0; i < channels; i++) {
+        int ch = (nextChannel + i) % channels;
+        if (!busy[ch]) {
+          nextChannel = (ch + 1) % channels;
+          return ch;
+        }
+      }
+      return -1;
+    }
+
+    void send(int ch) {
+      busy[ch] = true;
+      long n = ++seq[ch];
+      String channel = SubscriberFleet.channel(ch);
+      Buffer body = Buffer.buffer("{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + SubscriberFleet.nowMicros()
+          + ",\"n\":" + n + "}}");
+      sent++;
+      inFlight++;
+      Future<?> answer;
+      if (redis != null) {
+        answer = redis.xadd(List.of(stream, "*", "publish", body.toString()));
+      } else {
+        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI(target.publishPath(channel))
+            .putHeader("Content-Type", "application/json");
+        if (authorization != null) {
+          ro.putHeader("Authorization", authorization);
+        }
+        answer = http.request(ro).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> {
+          if (resp.statusCode() / 100 != 2) {
+            throw new IllegalStateException("HTTP " + resp.statusCode() + " " + b);
+          }
+          return b;
+        }));
+      }
+      answer.onComplete(r -> {
+        inFlight--;
+        busy[ch] = false;
+        if (r.succeeded()) {
+          accepted++;
+          perChannel[ch]++;
+        } else {
+          errors++;
+          // A message the server refused is not expected by subscribers; its sequence number becomes a gap.
+          firstError.compareAndSet(null, r.cause().getMessage());
+        }
+        maybeDone();
+      });
+    }
+
+    void maybeDone() {
+      if (finished && inFlight == 0) {
+        done.tryComplete(new Result(sent, accepted, errors, (endNanos - start) / 1e9, perChannel.clone(),
+            firstError.get()));
+      }
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package dev.herald.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * WebSocket subscribers {@code from..to-1} of a run: subscriber {@code i} subscribes to channel
+ * {@code bench:(i % channels)} and connects from source address {@code 127.0.0.(2 + i % sources)}, so the
+ * ephemeral ports (and TIME_WAIT entries) of a large fleet are spread over several loopback addresses. Vert.x can
+ * bind a client's local address ({@code WebSocketClientOptions.setLocalAddress}), so there is one client per
+ * source address. Counters are thread-safe; each connection's own state is touched only on its event loop.
+ */
+final class SubscriberFleet {
+
+  private final Vertx vertx;
+  private final Target target;
+  private final String host;
+  private final int port;
+  private final int from;
+  private final int to;
+  private final int channels;
+  private final int concurrency;
+  private final List<WebSocketClient> clients = new ArrayList<>();
+  private final Conn[] conns;
+
+  private final LongAdder unique = new LongAdder();
+  private final LongAdder duplicates = new LongAdder();
+  private final LongAdder orderViolations = new LongAdder();
+  private final Recorder latency = new Recorder(3);
+  private final AtomicLong handshakesDone = new AtomicLong();
+  private final AtomicLong subscribedCount = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong lastSubscribedNanos = new AtomicLong();
+  private final AtomicReference<String> firstError = new AtomicReference<>();
+
+  SubscriberFleet(Vertx vertx, Target target, String host, int port, int from, int to, int channels, int sources,
+                  int concurrency) {
+    this.vertx = vertx;
+    this.target = target;
+    this.host = host;
+    this.port = port;
+    this.from = from;
+    this.to = to;
+    this.channels = channels;
+    this.concurrency = concurrency;
+    for (int s = 0; s < sources; s++) {
+      clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress("127.0.0." + (2 + s))
+          .setMaxConnections(to - from + 1).setConnectTimeout(30_000).setTcpNoDelay(true)
+          .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 21)));
+    }
+    this.conns = new Conn[to - from];
+  }
+
+  static String channel(int index) {
+    return "bench:" + index;
+  }
+
+  /** Result of {@link #connect}: counts and elapsed times since the call. */
+  record ConnectResult(long ok, long failed, long subscribed, long handshakeNanos, long subscribedNanos,
+                       String firstError) {
+  }
+
+  /**
+   * Opens every connection with at most {@code concurrency} handshakes in flight; completes when each has
+   * succeeded or failed and every successful one is subscribed (or {@code subscribeWaitMs} passed).
+   */
+  Future<ConnectResult> connect(long subscribeWaitMs) {
+    long start = System.nanoTime();
+    AtomicInteger next = new AtomicInteger(from);
+    AtomicInteger finished = new AtomicInteger();
+    AtomicLong lastHandshake = new AtomicLong(start);
+    Promise<Void> handshakes = Promise.promise();
+    int total = to - from;
+    if (total == 0) {
+      handshakes.complete();
+    }
+    for (int k = 0; k < Math.min(concurrency, total); k++) {
+      chain(next, finished, total, handshakes, lastHandshake);
+    }
+    Promise<ConnectResult> result = Promise.promise();
+    handshakes.future().onComplete(v -> {
+      long deadline = System.nanoTime() + subscribeWaitMs * 1_000_000;
+      vertx.setPeriodic(20, t -> {
+        if (subscribedCount.get() >= handshakesDone.get() || System.nanoTime() > deadline) {
+          vertx.cancelTimer(t);
+          long subNanos = subscribedCount.get() == 0 ? 0 : lastSubscribedNanos.get() - start;
+          result.complete(new ConnectResult(handshakesDone.get(), failed.get(), subscribedCount.get(),
+              lastHandshake.get() - start, Math.max(0, subNanos), firstError.get()));
+        }
+      });
+    });
+    return result.future();
+  }
+
+  private void chain(AtomicInteger next, AtomicInteger finished, int total, Promise<Void> done,
+                     AtomicLong lastHandshake) {
+    int i = next.getAndIncrement();
+    if (i >= to) {
+      return;
+    }
+    Conn c = new Conn(i % channels);
+    conns[i - from] = c;
+    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(port)
+        .setURI(target.subscribePath(channel(c.channel)));
+    clients.get(i % clients.size()).connect(o).onComplete(r -> {
+      if (r.succeeded()) {
+        c.attach(r.result());
+        handshakesDone.incrementAndGet();
+        lastHandshake.accumulateAndGet(System.nanoTime(), Math::max);
+        if (target.subscribedOnUpgrade()) {
+          c.markSubscribed();
+        }
+      } else {
+        failed.incrementAndGet();
+        firstError.compareAndSet(null, r.cause().toString());
+      }
+      if (finished.incrementAndGet() == total) {
+        done.tryComplete();
+      } else {
+        chain(next, finished, total, done, lastHandshake);
+      }
+    });
+  }
+
+  /** Starts a new measurement step: counters and latencies from now on. */
+  void reset() {
+    unique.reset();
+    duplicates.reset();
+    orderViolations.reset();
+    latency.getIntervalHistogram();
+  }
+
+  long uniqueReceived() {
+    return unique.sum();
+  }
+
+  /** Messages each connection should have received, given how many were published on each channel. */
+  long expected(long[] publishedPerChannel) {
+    long e = 0;
+    for (int i = from; i < to; i++) {
+      Conn c = conns[i - from];
+      if (c != null && c.ws != null) {
+        e += publishedPerChannel[c.channel];
+      }
+    }
+    return e;
+  }
+
+  long duplicates() {
+    return duplicates.sum();
+  }
+
+  long orderViolations() {
+    return orderViolations.sum();
+  }
+
+  /** Latencies recorded since the last reset (or the last call), in microseconds. */
+  Histogram latency() {
+    return latency.getIntervalHistogram();
+  }
+
+  Future<Void> close() {
+    List<Future<Void>> all = new ArrayList<>();
+    for (WebSocketClient c : clients) {
+      all.add(c.close());
+    }
+    return Future.join(all).mapEmpty();
+  }
+
+  static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+  }
+
+  /** One connection. Only touched on its event loop after {@link #attach}. */
+  private final class Conn {
+    final int channel;
+    final Target.Frame frame = new Target.Frame();
+    WebSocket ws;
+    long lastSeq;
+    boolean subscribed;
+
+    Conn(int channel) {
+      this.channel = channel;
+    }
+
+    void attach(WebSocket ws) {
+      this.ws = ws;
+      ws.handler(b -> {
+        Target.scan(b, frame);
+        if (frame.kind == Target.Frame.MESSAGE) {
+          latency.recordValue(Math.max(0, nowMicros() - frame.sentMicros));
+          if (frame.seq > lastSeq) {
+            lastSeq = frame.seq;
+            unique.increment();
+          } else if (frame.seq == lastSeq) {
+            duplicates.increment();
+          } else {
+            orderViolations.increment();
+          }
+        } else if (frame.kind == Target.Frame.SUBSCRIBED) {
+          markSubscribed();
+        }
+      });
+      ws.exceptionHandler(e -> firstError.compareAndSet(null, e.toString()));
+    }
+
+    void markSubscribed() {
+      if (!subscribed) {
+        subscribed = true;
+        subscribedCount.incrementAndGet();
+        lastSubscribedNanos.accumulateAndGet(System.nanoTime(), Math::max);
+      }
+    }
+  }
+}
