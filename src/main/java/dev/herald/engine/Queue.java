@@ -28,8 +28,9 @@ public interface Queue {
   Future<Void> ack(String entryId);
 
   /**
-   * Moves an entry to the dead-letter stream with its fields and the reason, and acknowledges it, atomically. Does
-   * nothing when the entry is no longer pending (acknowledged meanwhile by a consumer that took it over).
+   * Moves an entry to the dead-letter stream with its fields and the reason, and acknowledges it, atomically. On a
+   * shared stream it does nothing when the entry is no longer pending (a consumer that took it over acknowledged
+   * it meanwhile).
    */
   Future<Void> deadLetter(QueueEntry entry, String reason, int attempts);
 

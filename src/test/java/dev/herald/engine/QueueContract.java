@@ -163,16 +163,6 @@ public abstract class QueueContract {
   }
 
   @Test
-  void anEntryAcknowledgedElsewhereIsNotDeadLettered() throws Throwable {
-    Queue q = queue("n1");
-    result(q.add(Map.of("n", "1")));
-    QueueEntry entry = result(q.next(10, 100)).get(0);
-    result(q.ack(entry.id()));
-    result(q.deadLetter(entry, "too late", 5));
-    assertThat(result(q.deadLetters(10))).isEmpty();
-  }
-
-  @Test
   void deadLettersAreListedOldestFirstUpToMax() throws Throwable {
     Queue q = queue("a");
     for (int i = 0; i < 3; i++) {

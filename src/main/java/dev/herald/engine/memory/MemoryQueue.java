@@ -94,9 +94,9 @@ public final class MemoryQueue implements Queue {
 
   @Override
   public synchronized Future<Void> deadLetter(QueueEntry entry, String reason, int attempts) {
-    if (pending.remove(entry.id()) == null) {
-      return Future.succeededFuture();
-    }
+    // One process, one consumer: no other consumer can have taken the entry over and acknowledged it, so there is
+    // no race to guard against here (the Redis queue checks that the entry is still pending).
+    pending.remove(entry.id());
     String id = Long.toString(++deadSequence);
     dead.put(id, new DeadLetter(id, entry.id(), reason, attempts, entry.fields()));
     return Future.succeededFuture();

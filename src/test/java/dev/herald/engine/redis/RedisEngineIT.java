@@ -99,6 +99,20 @@ class RedisEngineIT {
   }
 
   @Test
+  void anEntryTakenOverAndAcknowledgedElsewhereIsNotDeadLettered(Vertx vertx) throws Throwable {
+    connect(vertx, TestRedis.url(), ProtocolVersion.RESP3);
+    RedisStreamQueue slow = queue("slow");
+    RedisStreamQueue other = queue("other");
+    result(slow.add(Map.of("n", "1")));
+    QueueEntry entry = result(slow.next(10, 100)).get(0);
+    result(vertx.timer(300));
+    assertThat(result(other.claimStale(200, 10))).hasSize(1);
+    result(other.ack(entry.id()));
+    result(slow.deadLetter(entry, "too late", 5));
+    assertThat(result(slow.deadLetters(10))).isEmpty();
+  }
+
+  @Test
   void claimStaleStopsAtMaxAndLeavesTheRestForTheNextCall(Vertx vertx) throws Throwable {
     connect(vertx, TestRedis.url(), ProtocolVersion.RESP3);
     RedisStreamQueue dead = queue("dead");
