@@ -44,6 +44,8 @@ final class SubscriberFleet {
   private final AtomicLong handshakesDone = new AtomicLong();
   private final AtomicLong subscribedCount = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  /** Connections told to come back later (reconnect storm admission) and not back yet. */
+  private final AtomicLong awaitingRetry = new AtomicLong();
   private final AtomicLong lastSubscribedNanos = new AtomicLong();
   private final AtomicReference<String> firstError = new AtomicReference<>();
 
@@ -95,7 +97,8 @@ final class SubscriberFleet {
     handshakes.future().onComplete(v -> {
       long deadline = System.nanoTime() + subscribeWaitMs * 1_000_000;
       vertx.setPeriodic(20, t -> {
-        if (subscribedCount.get() >= handshakesDone.get() || System.nanoTime() > deadline) {
+        boolean settled = subscribedCount.get() >= handshakesDone.get() && awaitingRetry.get() == 0;
+        if (settled || System.nanoTime() > deadline) {
           vertx.cancelTimer(t);
           long subNanos = subscribedCount.get() == 0 ? 0 : lastSubscribedNanos.get() - start;
           result.complete(new ConnectResult(handshakesDone.get(), failed.get(), subscribedCount.get(),
@@ -112,13 +115,10 @@ final class SubscriberFleet {
     if (i >= to) {
       return;
     }
-    Conn c = new Conn(i % channels);
+    Conn c = new Conn(i % channels, i);
     conns[i - from] = c;
-    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(port)
-        .setURI(target.subscribePath(channel(c.channel)));
-    clients.get(i % clients.size()).connect(o).onComplete(r -> {
+    c.open().onComplete(r -> {
       if (r.succeeded()) {
-        c.attach(r.result());
         handshakesDone.incrementAndGet();
         lastHandshake.accumulateAndGet(System.nanoTime(), Math::max);
         if (target.subscribedOnUpgrade()) {
@@ -189,20 +189,54 @@ final class SubscriberFleet {
   /** One connection. Only touched on its event loop after {@link #attach}. */
   private final class Conn {
     final int channel;
+    final int index;
     final Target.Frame frame = new Target.Frame();
     WebSocket ws;
     long lastSeq;
     boolean subscribed;
 
-    Conn(int channel) {
+    Conn(int channel, int index) {
       this.channel = channel;
+      this.index = index;
+    }
+
+    /** Opens the WebSocket and attaches the frame handler. */
+    Future<WebSocket> open() {
+      WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(port)
+          .setURI(target.subscribePath(channel(channel)));
+      return clients.get(index % clients.size()).connect(o).onSuccess(this::attach);
+    }
+
+    /**
+     * The server refused this connection for now (reconnect storm admission): it no longer counts as established;
+     * reconnect once the server's {@code retryAfterMs} has passed, as a client honouring it does.
+     */
+    void retryLater(long retryAfterMs) {
+      handshakesDone.decrementAndGet();
+      awaitingRetry.incrementAndGet();
+      WebSocket refused = ws;
+      ws = null;
+      refused.closeHandler(v -> reopenAfter(retryAfterMs));
+    }
+
+    private void reopenAfter(long delayMs) {
+      vertx.setTimer(Math.max(1, delayMs), t -> open().onComplete(r -> {
+        if (r.succeeded()) {
+          handshakesDone.incrementAndGet();
+          awaitingRetry.decrementAndGet();
+        } else {
+          reopenAfter(Math.max(100, delayMs));
+        }
+      }));
     }
 
     void attach(WebSocket ws) {
       this.ws = ws;
       ws.handler(b -> {
         Target.scan(b, frame);
-        if (frame.kind == Target.Frame.MESSAGE) {
+        if (frame.kind == Target.Frame.RETRY && !subscribed) {
+          retryLater(frame.retryAfterMs);
+        } else if (frame.kind == Target.Frame.MESSAGE) {
           latency.recordValue(Math.max(0, nowMicros() - frame.sentMicros));
           if (frame.seq > lastSeq) {
             lastSeq = frame.seq;

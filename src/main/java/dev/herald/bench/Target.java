@@ -42,15 +42,20 @@ enum Target {
     static final int OTHER = 0;
     static final int MESSAGE = 1;
     static final int SUBSCRIBED = 2;
+    /** The server refused the connection for now ({@code disconnect} with {@code retryAfterMs}). */
+    static final int RETRY = 3;
 
     int kind;
     long sentMicros;
     long seq;
+    long retryAfterMs;
   }
 
   private static final byte[] T_KEY = bytes("\"t\":");
   private static final byte[] N_KEY = bytes("\"n\":");
   private static final byte[] SUBSCRIBED = bytes("\"op\":\"subscribed\"");
+  private static final byte[] RETRY_AFTER = bytes("\"retryAfterMs\":");
+  private static final byte[] DISCONNECT = bytes("\"op\":\"disconnect\"");
 
   /** Scans a frame's bytes without decoding it to a String (the client must stay cheaper than the server). */
   static void scan(Buffer b, Frame into) {
@@ -67,6 +72,10 @@ enum Target {
     }
     if (indexOf(b, SUBSCRIBED, 0) >= 0) {
       into.kind = Frame.SUBSCRIBED;
+    } else if (indexOf(b, DISCONNECT, 0) >= 0) {
+      int r = indexOf(b, RETRY_AFTER, 0);
+      into.kind = Frame.RETRY;
+      into.retryAfterMs = r < 0 ? 0 : number(b, r + RETRY_AFTER.length);
     }
   }
 
