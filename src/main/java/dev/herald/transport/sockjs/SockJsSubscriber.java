@@ -2,11 +2,9 @@ package dev.herald.transport.sockjs;
 
 import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.CloseReason;
-import dev.herald.fanout.Offer;
-import dev.herald.fanout.Subscriber;
 import dev.herald.message.ChannelMessage;
-import dev.herald.transport.OutboundBytes;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.transport.StreamSubscriber;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
@@ -17,17 +15,14 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
  * framing ({@code a[...]}) per session, which Herald cannot avoid on this transport. Only touched on the socket's
  * event loop.
  */
-final class SockJsSubscriber implements Subscriber, ClientSession.Heartbeats {
+final class SockJsSubscriber extends StreamSubscriber implements ClientSession.Heartbeats {
 
   private final SockJSSocket socket;
-  private final OutboundBytes outbound;
-  private final HeraldMetrics metrics;
   private ClientSession session;
 
   SockJsSubscriber(SockJSSocket socket, long maxBufferedBytes, HeraldMetrics metrics) {
+    super(maxBufferedBytes, metrics);
     this.socket = socket;
-    this.metrics = metrics;
-    this.outbound = new OutboundBytes(maxBufferedBytes);
   }
 
   void attach(ClientSession session) {
@@ -35,33 +30,13 @@ final class SockJsSubscriber implements Subscriber, ClientSession.Heartbeats {
   }
 
   @Override
-  public Offer offer(ChannelMessage message) {
-    if (outbound.full()) {
-      return Offer.FULL;
-    }
+  protected void writeMessage(ChannelMessage message) {
     write(message.frame());
-    metrics.delivered(message.acceptedAtMillis());
-    return Offer.WRITTEN;
   }
 
   @Override
   public void send(Buffer frame) {
     write(frame);
-  }
-
-  @Override
-  public void whenDrained(Runnable action) {
-    outbound.whenDrained(action);
-  }
-
-  @Override
-  public long bufferedBytes() {
-    return outbound.buffered();
-  }
-
-  @Override
-  public long peakBufferedBytes() {
-    return outbound.peak();
   }
 
   @Override

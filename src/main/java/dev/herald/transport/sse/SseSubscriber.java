@@ -2,13 +2,11 @@ package dev.herald.transport.sse;
 
 import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.CloseReason;
-import dev.herald.fanout.Offer;
-import dev.herald.fanout.Subscriber;
 import dev.herald.message.Channel;
 import dev.herald.message.ChannelMessage;
-import dev.herald.transport.OutboundBytes;
 import dev.herald.message.MessageId;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.transport.StreamSubscriber;
 import dev.herald.transport.ResumeToken;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
@@ -25,23 +23,20 @@ import java.util.Map;
  * without copying them. Counts the bytes of writes not yet handed to the kernel and refuses messages above the
  * bound, so the session switches the client to catch-up. Only touched on the response's event loop.
  */
-final class SseSubscriber implements Subscriber, ClientSession.Heartbeats {
+final class SseSubscriber extends StreamSubscriber implements ClientSession.Heartbeats {
 
   private static final byte[] EVENT_DATA = "\nevent: message\ndata: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final Buffer HEARTBEAT = Buffer.buffer(": hb\n\n");
 
   private final HttpServerResponse response;
-  private final OutboundBytes outbound;
-  private final HeraldMetrics metrics;
   private ClientSession session;
   private Map<String, String> since = Map.of();
   private boolean heartbeatPending;
 
   SseSubscriber(HttpServerResponse response, long maxBufferedBytes, HeraldMetrics metrics) {
+    super(maxBufferedBytes, metrics);
     this.response = response;
-    this.metrics = metrics;
-    this.outbound = new OutboundBytes(maxBufferedBytes);
   }
 
   /** The session whose positions make the resume tokens; set once, right after it is opened. */
@@ -51,10 +46,7 @@ final class SseSubscriber implements Subscriber, ClientSession.Heartbeats {
   }
 
   @Override
-  public Offer offer(ChannelMessage message) {
-    if (outbound.full()) {
-      return Offer.FULL;
-    }
+  protected void writeMessage(ChannelMessage message) {
     // The session records this message's position only once it is written, so the token adds it here.
     Map<Channel, MessageId> positions = session.positions();
     positions.put(message.channel(), message.id());
@@ -63,8 +55,6 @@ final class SseSubscriber implements Subscriber, ClientSession.Heartbeats {
         Unpooled.wrappedBuffer(EVENT_DATA), ((BufferInternal) message.frame()).getByteBuf(),
         Unpooled.wrappedBuffer(END)));
     write(event);
-    metrics.delivered(message.acceptedAtMillis());
-    return Offer.WRITTEN;
   }
 
   /** A control frame as {@code event: <op>} with the frame JSON as data, and no id. */
@@ -72,21 +62,6 @@ final class SseSubscriber implements Subscriber, ClientSession.Heartbeats {
   public void send(Buffer frame) {
     String op = new JsonObject(frame).getString("op", "control");
     write(Buffer.buffer("event: " + op + "\ndata: ").appendBuffer(frame).appendBytes(END));
-  }
-
-  @Override
-  public void whenDrained(Runnable action) {
-    outbound.whenDrained(action);
-  }
-
-  @Override
-  public long bufferedBytes() {
-    return outbound.buffered();
-  }
-
-  @Override
-  public long peakBufferedBytes() {
-    return outbound.peak();
   }
 
   @Override

@@ -2,11 +2,9 @@ package dev.herald.transport.websocket;
 
 import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.CloseReason;
-import dev.herald.fanout.Offer;
-import dev.herald.fanout.Subscriber;
 import dev.herald.message.ChannelMessage;
-import dev.herald.transport.OutboundBytes;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.transport.StreamSubscriber;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 
@@ -15,48 +13,25 @@ import io.vertx.core.http.ServerWebSocket;
  * {@code writeQueueFull} alone does not bound the heap) and refuses message frames above the bound, so the
  * session can switch the client to catch-up. Only touched on the socket's event loop.
  */
-final class WebSocketSubscriber implements Subscriber, ClientSession.Heartbeats {
+final class WebSocketSubscriber extends StreamSubscriber implements ClientSession.Heartbeats {
 
   private static final Buffer EMPTY = Buffer.buffer();
 
   private final ServerWebSocket ws;
-  private final OutboundBytes outbound;
-  private final HeraldMetrics metrics;
 
   WebSocketSubscriber(ServerWebSocket ws, long maxBufferedBytes, HeraldMetrics metrics) {
+    super(maxBufferedBytes, metrics);
     this.ws = ws;
-    this.metrics = metrics;
-    this.outbound = new OutboundBytes(maxBufferedBytes);
   }
 
   @Override
-  public Offer offer(ChannelMessage message) {
-    if (outbound.full()) {
-      return Offer.FULL;
-    }
+  protected void writeMessage(ChannelMessage message) {
     write(message.frame());
-    metrics.delivered(message.acceptedAtMillis());
-    return Offer.WRITTEN;
   }
 
   @Override
   public void send(Buffer frame) {
     write(frame);
-  }
-
-  @Override
-  public void whenDrained(Runnable action) {
-    outbound.whenDrained(action);
-  }
-
-  @Override
-  public long bufferedBytes() {
-    return outbound.buffered();
-  }
-
-  @Override
-  public long peakBufferedBytes() {
-    return outbound.peak();
   }
 
   @Override

@@ -1,0 +1,50 @@
+package dev.herald.transport;
+
+import dev.herald.fanout.Offer;
+import dev.herald.fanout.Subscriber;
+import dev.herald.message.ChannelMessage;
+import dev.herald.metrics.HeraldMetrics;
+
+/**
+ * A subscriber on a streaming connection (WebSocket, SSE, SockJS): message frames are refused while the connection
+ * holds more than its bound of unsent bytes ({@link OutboundBytes}), and every delivery is counted. A transport
+ * only says how it writes. Only touched on the connection's event loop.
+ */
+public abstract class StreamSubscriber implements Subscriber {
+
+  protected final OutboundBytes outbound;
+  private final HeraldMetrics metrics;
+
+  protected StreamSubscriber(long maxBufferedBytes, HeraldMetrics metrics) {
+    this.outbound = new OutboundBytes(maxBufferedBytes);
+    this.metrics = metrics;
+  }
+
+  @Override
+  public final Offer offer(ChannelMessage message) {
+    if (outbound.full()) {
+      return Offer.FULL;
+    }
+    writeMessage(message);
+    metrics.delivered(message.acceptedAtMillis());
+    return Offer.WRITTEN;
+  }
+
+  /** Writes the message's shared frame, with at most a small per-connection prefix, counting it in {@link #outbound}. */
+  protected abstract void writeMessage(ChannelMessage message);
+
+  @Override
+  public final void whenDrained(Runnable action) {
+    outbound.whenDrained(action);
+  }
+
+  @Override
+  public final long bufferedBytes() {
+    return outbound.buffered();
+  }
+
+  @Override
+  public final long peakBufferedBytes() {
+    return outbound.peak();
+  }
+}
