@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -127,6 +128,39 @@ public final class SessionFactory {
 
   public long maxBufferedBytes() {
     return transport.maxBufferedBytes();
+  }
+
+  /**
+   * The origin check of the plain HTTP transports: answers {@code 403} and returns false for an origin not in
+   * {@code http.allowedOrigins}, else adds the CORS headers a browser needs to read the answer.
+   */
+  public boolean admitOrigin(HttpServerRequest req, HttpServerResponse resp) {
+    String origin = req.getHeader("Origin");
+    if (!originAllowed(origin)) {
+      resp.setStatusCode(403).putHeader("Content-Type", "application/json").end("{\"error\":\"origin not allowed\"}");
+      return false;
+    }
+    if (origin != null) {
+      resp.putHeader("Access-Control-Allow-Origin", origin).putHeader("Access-Control-Allow-Credentials", "true")
+          .putHeader("Vary", "Origin");
+    }
+    return true;
+  }
+
+  /**
+   * The channels of a resumable HTTP request: the {@code channels} parameter, else those of the resume token; when
+   * there are none, answers {@code 400} and returns an empty list.
+   */
+  public static List<String> channelsOrAnswer400(HttpServerRequest req, HttpServerResponse resp,
+                                                 Map<String, String> since) {
+    List<String> channels = channelsParam(req.getParam("channels"));
+    if (channels.isEmpty()) {
+      channels = List.copyOf(since.keySet());
+    }
+    if (channels.isEmpty()) {
+      resp.setStatusCode(400).putHeader("Content-Type", "application/json").end("{\"error\":\"channels required\"}");
+    }
+    return channels;
   }
 
   /** Splits a {@code channels=a:1,b:2} query parameter; empty when absent. */

@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -36,22 +35,12 @@ public final class LongPollTransport {
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     HttpServerResponse resp = ctx.response();
-    String origin = req.getHeader("Origin");
-    if (!sessions.originAllowed(origin)) {
-      resp.setStatusCode(403).putHeader("Content-Type", "application/json").end("{\"error\":\"origin not allowed\"}");
+    if (!sessions.admitOrigin(req, resp)) {
       return;
     }
-    if (origin != null) {
-      resp.putHeader("Access-Control-Allow-Origin", origin).putHeader("Access-Control-Allow-Credentials", "true")
-          .putHeader("Vary", "Origin");
-    }
     Map<String, String> since = ResumeToken.decode(req.getParam("since"));
-    List<String> channels = new ArrayList<>(SessionFactory.channelsParam(req.getParam("channels")));
+    List<String> channels = SessionFactory.channelsOrAnswer400(req, resp, since);
     if (channels.isEmpty()) {
-      channels.addAll(since.keySet());
-    }
-    if (channels.isEmpty()) {
-      resp.setStatusCode(400).putHeader("Content-Type", "application/json").end("{\"error\":\"channels required\"}");
       return;
     }
     for (String name : channels) {

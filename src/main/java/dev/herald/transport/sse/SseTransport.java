@@ -9,7 +9,6 @@ import dev.herald.transport.SessionFactory;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -31,9 +30,7 @@ public final class SseTransport {
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     HttpServerResponse resp = ctx.response();
-    String origin = req.getHeader("Origin");
-    if (!sessions.originAllowed(origin)) {
-      resp.setStatusCode(403).putHeader("Content-Type", "application/json").end("{\"error\":\"origin not allowed\"}");
+    if (!sessions.admitOrigin(req, resp)) {
       return;
     }
     String token = req.getHeader("Last-Event-ID");
@@ -41,17 +38,9 @@ public final class SseTransport {
       token = req.getParam("since");
     }
     Map<String, String> since = ResumeToken.decode(token);
-    List<String> channels = new ArrayList<>(SessionFactory.channelsParam(req.getParam("channels")));
+    List<String> channels = SessionFactory.channelsOrAnswer400(req, resp, since);
     if (channels.isEmpty()) {
-      channels.addAll(since.keySet());
-    }
-    if (channels.isEmpty()) {
-      resp.setStatusCode(400).putHeader("Content-Type", "application/json").end("{\"error\":\"channels required\"}");
       return;
-    }
-    if (origin != null) {
-      resp.putHeader("Access-Control-Allow-Origin", origin).putHeader("Access-Control-Allow-Credentials", "true")
-          .putHeader("Vary", "Origin");
     }
     Admission.Result admitted = sessions.admit(req);
     if (!(admitted instanceof Admission.Ticket ticket)) {
