@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers shared by scripts/run and scripts/cluster (sourced, not executed).
+# Helpers shared by scripts/run, scripts/cluster and scripts/bench (sourced, not executed).
 # Expects the current directory to be the repository root.
 
 # Default JVM options, used when JAVA_OPTS is unset (keep in sync with the Dockerfile):
@@ -36,4 +36,68 @@ herald_raise_nofile() {
   if [[ "$hard" != unlimited ]] && (( hard < 20000 )); then
     echo "warning: hard open-files limit is $hard; it caps the connections a node can hold" >&2
   fi
+}
+
+# Writes the Hazelcast config of a cluster whose members all run on 127.0.0.1 to <file>: conf/cluster.xml with its
+# single-line <member> elements removed, the <!--MEMBERS--> marker replaced by one <member>127.0.0.1:PORT</member>
+# per given port (a single member probes only three ports and a port range crashes Hazelcast 5.3.8, so every member
+# is listed), and its <cluster-name> replaced. Without conf/cluster.xml, the same settings are written in full.
+# Usage: herald_cluster_xml <file> <cluster-name> <member-port>...
+herald_cluster_xml() {
+  local xml=$1 name=$2 members="" port
+  shift 2
+  for port in "$@"; do
+    members+="        <member>127.0.0.1:$port</member>"$'\n'
+  done
+  if [[ -f conf/cluster.xml ]]; then
+    if ! grep -q '<!--MEMBERS-->' conf/cluster.xml; then
+      echo "error: conf/cluster.xml has no <!--MEMBERS--> marker" >&2
+      return 1
+    fi
+    MEMBERS="$members" NAME="$name" awk '
+      /^[[:space:]]*<member>[^<]*<\/member>[[:space:]]*$/ { next }
+      /<!--MEMBERS-->/ { printf "%s", ENVIRON["MEMBERS"]; next }
+      /<cluster-name>[^<]*<\/cluster-name>/ {
+        sub(/<cluster-name>[^<]*<\/cluster-name>/, "<cluster-name>" ENVIRON["NAME"] "</cluster-name>")
+      }
+      { print }
+    ' conf/cluster.xml > "$xml"
+    return 0
+  fi
+  cat > "$xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<hazelcast xmlns="http://www.hazelcast.com/schema/config"
+           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+           xsi:schemaLocation="http://www.hazelcast.com/schema/config
+           https://www.hazelcast.com/schema/config/hazelcast-config-5.3.xsd">
+  <cluster-name>${name}</cluster-name>
+  <properties>
+    <property name="hazelcast.phone.home.enabled">false</property>
+    <property name="hazelcast.socket.bind.any">false</property>
+    <property name="hazelcast.max.no.heartbeat.seconds">5</property>
+    <property name="hazelcast.heartbeat.interval.seconds">1</property>
+    <property name="hazelcast.merge.first.run.delay.seconds">5</property>
+    <property name="hazelcast.wait.seconds.before.join">0</property>
+  </properties>
+  <network>
+    <port auto-increment="true">5701</port>
+    <join>
+      <auto-detection enabled="false"/>
+      <multicast enabled="false"/>
+      <tcp-ip enabled="true">
+${members}      </tcp-ip>
+    </join>
+  </network>
+  <multimap name="__vertx.subs">
+    <backup-count>1</backup-count>
+    <value-collection-type>SET</value-collection-type>
+  </multimap>
+  <map name="__vertx.haInfo">
+    <backup-count>1</backup-count>
+  </map>
+  <map name="__vertx.nodeInfo">
+    <backup-count>1</backup-count>
+  </map>
+</hazelcast>
+XML
 }
