@@ -5,9 +5,11 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -22,6 +24,12 @@ import org.HdrHistogram.Histogram;
  * anything is lost; default 10,000 subscribers), {@code light} (1,000 subscribers, 10 messages/s, 30 s). Each
  * prints one JSON line (also appended to {@code --out}) and a readable summary; options are in
  * {@link BenchOptions}. {@code worker} is the subscriber process the scenarios start themselves.
+ *
+ * <p>A cluster is measured like one server: {@code --port} and {@code --server-pid} take one entry per node
+ * (comma-separated, same order), subscribers and publish requests are spread over the nodes, CPU and memory are
+ * summed over them and also reported per node, and {@code --metrics-urls} adds the event-bus bytes the nodes sent
+ * each other in each fanout step. {@code compare-scenarios FILE A B} sets two scenarios of one results file side by
+ * side (e.g. {@code cluster-3} against {@code cluster-1}).
  */
 public final class BenchMain {
 
@@ -37,6 +45,7 @@ public final class BenchMain {
       case "worker" -> FleetWorker.run(BenchOptions.parse(args, 1).raw());
       case "compare" -> Report.compare(Path.of(args[1]), Path.of(args[2]));
       case "table" -> Report.table(Path.of(args[1]));
+      case "compare-scenarios" -> Report.compareScenarios(Path.of(args[1]), args[2], args[3]);
       case "idle", "connect" -> {
         BenchOptions o = BenchOptions.parse(args, 1);
         emit(connections(args[0], o), o);
@@ -57,7 +66,7 @@ public final class BenchMain {
   static JsonObject connections(String scenario, BenchOptions o) throws Exception {
     int n = o.subscribers("connect".equals(scenario) ? 18_000 : 10_000);
     JsonObject result = header(scenario, o, n);
-    ProcessProbe server = probe(o);
+    ServerNodes server = ServerNodes.of(o);
     int warm = o.warmupConnections();
     if (warm > 0) {
       // Connect and close a first fleet so the measured one meets a JIT-compiled server (nchan has no warm-up).
@@ -66,11 +75,13 @@ public final class BenchMain {
       }
       Thread.sleep(2000);
     }
-    long rssBefore = 0, heapBefore = 0, cpuBefore = 0;
+    long[] rssBefore = null;
+    long[] heapBefore = null;
+    long cpuBefore = 0;
     if (server != null) {
       server.fullGc();
-      rssBefore = server.rssBytes();
-      heapBefore = server.heapUsedBytes();
+      rssBefore = server.rssBytesEach();
+      heapBefore = server.heapUsedBytesEach();
       cpuBefore = server.cpuNanos();
     }
     try (RemoteFleet fleet = new RemoteFleet(o, n)) {
@@ -80,17 +91,22 @@ public final class BenchMain {
       Thread.sleep(o.settleSeconds() * 1000L);
       if (server != null) {
         server.fullGc();
-        long rssAfter = server.rssBytes();
-        long heapAfter = server.heapUsedBytes();
+        long[] rssAfter = server.rssBytesEach();
+        long[] heapAfter = server.heapUsedBytesEach();
         String histogramFile = o.histogramFile();
         if (!histogramFile.isEmpty() && o.target() == Target.HERALD) {
-          Files.writeString(Path.of(histogramFile), server.classHistogram());
+          Files.writeString(Path.of(histogramFile), server.classHistograms());
         }
-        JsonObject mem = new JsonObject().put("rssBeforeBytes", rssBefore).put("rssAfterBytes", rssAfter)
-            .put("rssPerConnectionBytes", c.ok() == 0 ? 0 : (rssAfter - rssBefore) / c.ok());
-        if (heapAfter >= 0) {
-          mem.put("heapBeforeBytes", heapBefore).put("heapAfterBytes", heapAfter)
-              .put("heapPerConnectionBytes", c.ok() == 0 ? 0 : (heapAfter - heapBefore) / c.ok());
+        JsonObject mem = memoryJson(ServerNodes.sum(rssBefore), ServerNodes.sum(rssAfter),
+            ServerNodes.sum(heapBefore), ServerNodes.sum(heapAfter), c.ok());
+        if (server.size() > 1) {
+          JsonArray nodes = new JsonArray();
+          for (int k = 0; k < server.size(); k++) {
+            nodes.add(new JsonObject().put("port", o.ports().get(k)).put("pid", server.pids().get(k))
+                .put("connections", c.perPort()[k])
+                .mergeIn(memoryJson(rssBefore[k], rssAfter[k], heapBefore[k], heapAfter[k], c.perPort()[k])));
+          }
+          mem.put("nodes", nodes);
         }
         result.put("memory", mem);
       }
@@ -98,13 +114,32 @@ public final class BenchMain {
     return result;
   }
 
+  /** Memory before and after {@code connections} were opened (heap figures only when known). */
+  private static JsonObject memoryJson(long rssBefore, long rssAfter, long heapBefore, long heapAfter,
+                                       long connections) {
+    JsonObject mem = new JsonObject().put("rssBeforeBytes", rssBefore).put("rssAfterBytes", rssAfter)
+        .put("rssPerConnectionBytes", connections == 0 ? 0 : (rssAfter - rssBefore) / connections);
+    if (heapAfter >= 0) {
+      mem.put("heapBeforeBytes", heapBefore).put("heapAfterBytes", heapAfter)
+          .put("heapPerConnectionBytes", connections == 0 ? 0 : (heapAfter - heapBefore) / connections);
+    }
+    return mem;
+  }
+
   /** {@code fanout} and {@code light}: connects, then publishes at each rate in turn until a step fails. */
   static JsonObject fanout(String scenario, BenchOptions o) throws Exception {
     boolean light = "light".equals(scenario);
     int n = o.subscribers(light ? 1000 : 10_000);
     JsonObject result = header(scenario, o, n);
-    ProcessProbe server = probe(o);
+    ServerNodes server = ServerNodes.of(o);
+    EventBusTraffic eventBus = EventBusTraffic.of(o);
     int channels = o.channels();
+    int nodes = o.ports().size();
+    if (nodes > 1 && BigInteger.valueOf(channels).gcd(BigInteger.valueOf(nodes)).intValue() != 1) {
+      // Subscriber i is on node i mod P and channel i mod C: with a common factor a channel misses some nodes.
+      System.err.println("warning: " + channels + " channels over " + nodes + " nodes: a channel's subscribers "
+          + "are not on every node (choose coprime counts)");
+    }
     long[] subsPerChannel = new long[channels];
     for (int i = 0; i < n; i++) {
       subsPerChannel[i % channels]++;
@@ -133,7 +168,7 @@ public final class BenchMain {
       ladder:
       for (double rate : rates) {
         for (int attempt = 1; ; attempt++) {
-          JsonObject step = step(fleet, publisher, server, rate, seconds, channels, subsPerChannel, o);
+          JsonObject step = step(fleet, publisher, server, eventBus, rate, seconds, subsPerChannel, o);
           step.put("attempt", attempt);
           steps.add(step);
           System.err.println(scenario + " " + o.target().label() + " " + Report.stepLine(step));
@@ -159,21 +194,60 @@ public final class BenchMain {
   }
 
   /** One step: publish at {@code rate} for {@code seconds}, wait for the deliveries, measure. */
-  private static JsonObject step(RemoteFleet fleet, RatePublisher publisher, ProcessProbe server, double rate,
-                                 int seconds, int channels, long[] subsPerChannel, BenchOptions o) throws Exception {
+  private static JsonObject step(RemoteFleet fleet, RatePublisher publisher, ServerNodes server,
+                                 EventBusTraffic eventBus, double rate, int seconds, long[] subsPerChannel,
+                                 BenchOptions o) throws Exception {
     fleet.reset();
-    long serverCpu0 = server == null ? 0 : server.cpuNanos();
+    // Scraped before the CPU is read and after it is read again, so the scrapes' own CPU is left out.
+    List<EventBusTraffic.Sample> bus0 = eventBus == null ? null : eventBus.read();
+    long[] serverCpu0 = server == null ? new long[0] : server.cpuNanosEach();
     long clientCpu0 = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid());
     RatePublisher.Result pub = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
     long expected = 0;
-    for (int k = 0; k < channels; k++) {
+    for (int k = 0; k < subsPerChannel.length; k++) {
       expected += pub.perChannel()[k] * subsPerChannel[k];
     }
     drain(fleet, expected);
-    long serverCpu = server == null ? 0 : server.cpuNanos() - serverCpu0;
+    long[] serverCpu = server == null ? new long[0] : server.cpuNanosEach();
+    for (int k = 0; k < serverCpu.length; k++) {
+      serverCpu[k] -= serverCpu0[k];
+    }
     long clientCpu = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid()) - clientCpu0;
+    List<EventBusTraffic.Sample> bus = eventBus == null ? null : eventBus.read();
     RemoteFleet.Stats s = fleet.stats(pub.perChannel());
-    return stepJson(rate, pub, s, serverCpu, clientCpu, o.p99LimitMs());
+    JsonObject step = stepJson(rate, pub, s, ServerNodes.sum(serverCpu), clientCpu, o.p99LimitMs());
+    if (serverCpu.length > 1) {
+      JsonArray perNode = new JsonArray();
+      for (long cpu : serverCpu) {
+        perNode.add(round(cpu / 1e9));
+      }
+      step.put("serverCpuSecondsPerNode", perNode);
+    }
+    if (bus != null) {
+      step.put("eventBus", eventBusJson(bus0, bus, pub.accepted()));
+    }
+    return step;
+  }
+
+  /**
+   * The event-bus traffic between the nodes during a step: bytes and messages written (each message counted by
+   * the node that sent it), bytes read, and bytes written per message the publisher had accepted.
+   */
+  private static JsonObject eventBusJson(List<EventBusTraffic.Sample> before, List<EventBusTraffic.Sample> after,
+                                         long published) {
+    long bytes = 0, messages = 0, read = 0;
+    JsonArray perNode = new JsonArray();
+    for (int k = 0; k < after.size(); k++) {
+      EventBusTraffic.Sample d = after.get(k).minus(before.get(k));
+      bytes += d.bytesWritten();
+      messages += d.messagesWritten();
+      read += d.bytesRead();
+      perNode.add(d.bytesWritten());
+    }
+    return new JsonObject().put("bytesWritten", bytes).put("messagesWritten", messages).put("bytesRead", read)
+        .put("bytesPerMessage", published == 0 ? 0 : round((double) bytes / published))
+        .put("bytesPerBusMessage", messages == 0 ? 0 : round((double) bytes / messages))
+        .put("bytesWrittenPerNode", perNode);
   }
 
   /** Waits until every expected delivery arrived, or nothing arrived for 3 s (at most 60 s). */
@@ -217,22 +291,27 @@ public final class BenchMain {
 
   private static JsonObject connectJson(SubscriberFleet.ConnectResult c, long serverCpuNanos) {
     double secs = c.handshakeNanos() / 1e9;
-    return new JsonObject().put("established", c.ok()).put("failed", c.failed()).put("subscribed", c.subscribed())
-        .put("seconds", round(secs)).put("perSecond", secs <= 0 ? 0 : round(c.ok() / secs))
+    JsonObject j = new JsonObject().put("established", c.ok()).put("failed", c.failed())
+        .put("subscribed", c.subscribed()).put("seconds", round(secs))
+        .put("perSecond", secs <= 0 ? 0 : round(c.ok() / secs))
         .put("subscribedSeconds", round(c.subscribedNanos() / 1e9))
         .put("serverCpuSeconds", round(serverCpuNanos / 1e9)).put("firstError", c.firstError());
+    if (c.perPort().length > 1) {
+      j.put("establishedPerNode", new JsonArray(Arrays.stream(c.perPort()).boxed().toList()));
+    }
+    return j;
   }
 
   private static JsonObject header(String scenario, BenchOptions o, int subscribers) {
-    return new JsonObject().put("scenario", o.name(scenario)).put("target", o.target().label())
+    JsonObject header = new JsonObject().put("scenario", o.name(scenario)).put("target", o.target().label())
         .put("commit", o.commit()).put("jdk", System.getProperty("java.vm.name") + " "
             + System.getProperty("java.version")).put("cpus", Runtime.getRuntime().availableProcessors())
         .put("serverFlags", o.serverFlags()).put("subscribers", subscribers).put("channels", o.channels())
         .put("clientProcesses", o.processes(subscribers)).put("sources", o.sources());
-  }
-
-  private static ProcessProbe probe(BenchOptions o) {
-    return o.serverPid() > 0 ? new ProcessProbe(o.serverPid(), o.target() == Target.HERALD) : null;
+    if (o.ports().size() > 1) {
+      header.put("nodes", o.ports().size());
+    }
+    return header;
   }
 
   private static void emit(JsonObject result, BenchOptions o) throws IOException {

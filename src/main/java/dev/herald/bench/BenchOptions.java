@@ -39,13 +39,48 @@ record BenchOptions(Map<String, String> raw) {
     return get("host", "127.0.0.1");
   }
 
-  int port() {
-    return integer("port", 8080);
+  /**
+   * Ports of the server's nodes, comma-separated (default 8080): subscriber {@code i} connects to port
+   * {@code i mod P}, the publisher sends its requests to the ports in turn.
+   */
+  List<Integer> ports() {
+    List<Integer> ports = new ArrayList<>();
+    for (String s : list("port", "8080")) {
+      int p = Integer.parseInt(s);
+      if (p <= 0 || p > 65535) {
+        throw new IllegalArgumentException("--port must list port numbers (1-65535), not " + s);
+      }
+      ports.add(p);
+    }
+    return ports;
   }
 
-  /** PID of the server under test (its children are counted too); 0: no server probes. */
-  long serverPid() {
-    return Long.parseLong(get("server-pid", "0"));
+  /**
+   * PIDs of the server's processes, comma-separated, one per node in the order of {@link #ports} (each PID's
+   * children are counted too); empty or 0: no server probes. Figures are summed over the PIDs, and reported per
+   * node as well when there are several.
+   */
+  List<Long> serverPids() {
+    List<Long> pids = new ArrayList<>();
+    for (String s : list("server-pid", "0")) {
+      long pid = Long.parseLong(s);
+      if (pid > 0) {
+        pids.add(pid);
+      }
+    }
+    if (pids.size() > 1 && pids.size() != ports().size()) {
+      throw new IllegalArgumentException("--server-pid lists " + pids.size() + " PIDs for " + ports().size()
+          + " ports; give one PID per port, in the same order");
+    }
+    return pids;
+  }
+
+  /**
+   * Prometheus endpoints of the nodes ({@code http://127.0.0.1:<port>/metrics}), comma-separated; empty (default):
+   * none. When given, each fanout step reports the event-bus bytes the nodes sent each other.
+   */
+  List<String> metricsUrls() {
+    return list("metrics-urls", "");
   }
 
   int subscribers(int dflt) {
@@ -81,11 +116,18 @@ record BenchOptions(Map<String, String> raw) {
 
   /** Publish rates of the steps, messages/s, comma-separated. */
   List<Double> rates(String dflt) {
-    List<Double> r = new ArrayList<>();
-    for (String s : get("rates", dflt).split(",")) {
-      r.add(Double.parseDouble(s.trim()));
+    return list("rates", dflt).stream().map(Double::parseDouble).toList();
+  }
+
+  /** A comma-separated option: its items trimmed, empty items left out. */
+  List<String> list(String name, String dflt) {
+    List<String> items = new ArrayList<>();
+    for (String s : get(name, dflt).split(",")) {
+      if (!s.isBlank()) {
+        items.add(s.trim());
+      }
     }
-    return r;
+    return items;
   }
 
   /** Seconds of unrecorded publishing at the first rate before the steps (JIT warm-up of both sides). */
@@ -107,7 +149,7 @@ record BenchOptions(Map<String, String> raw) {
     return integer("p99-limit-ms", 200);
   }
 
-  /** HTTP connections of the publisher. */
+  /** HTTP connections of the publisher, to each port. */
   int publishConnections() {
     return integer("publish-connections", 16);
   }

@@ -8,19 +8,21 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Map;
+import java.util.StringJoiner;
 import org.HdrHistogram.Histogram;
 
 /**
  * A client process holding one share of the subscribers ({@code BenchMain worker ...}). Several processes keep
  * each under the per-process open-files limit. Line protocol on stdin/stdout, one reply line per command:
  * <pre>
- *   connect            → connected ok failed subscribed handshakeNanos subscribedNanos firstError
+ *   connect            → connected ok failed subscribed handshakeNanos subscribedNanos okPerPort firstError
  *   reset              → ok
  *   count              → count uniqueReceived
  *   stats p0,p1,...    → stats unique expected duplicates orderViolations base64(compressed histogram)
  *   close              → closed (then exits)
  * </pre>
- * where {@code p<k>} is how many messages the publisher sent on channel k. Logs go to stderr.
+ * where {@code okPerPort} is {@code n0,n1,...}, the connections established to each port of {@code --port}, and
+ * {@code p<k>} is how many messages the publisher sent on channel k. Logs go to stderr.
  */
 final class FleetWorker {
 
@@ -31,7 +33,7 @@ final class FleetWorker {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
         .setEventLoopPoolSize(Integer.parseInt(o.getOrDefault("loops", "2"))));
     SubscriberFleet fleet = new SubscriberFleet(vertx, Target.parse(o.get("target")), o.get("host"),
-        Integer.parseInt(o.get("port")), Integer.parseInt(o.get("from")), Integer.parseInt(o.get("to")),
+        new BenchOptions(o).ports(), Integer.parseInt(o.get("from")), Integer.parseInt(o.get("to")),
         Integer.parseInt(o.get("channels")), Integer.parseInt(o.get("sources")),
         Integer.parseInt(o.get("concurrency")));
     PrintStream out = System.out;
@@ -46,8 +48,12 @@ final class FleetWorker {
           SubscriberFleet.ConnectResult r = fleet.connect(Long.parseLong(o.getOrDefault("subscribe-wait-ms",
               "60000"))).toCompletionStage().toCompletableFuture().get();
           String err = r.firstError() == null ? "-" : r.firstError().replace(' ', '_');
+          StringJoiner perPort = new StringJoiner(",");
+          for (long n : r.perPort()) {
+            perPort.add(Long.toString(n));
+          }
           out.println("connected " + r.ok() + " " + r.failed() + " " + r.subscribed() + " " + r.handshakeNanos()
-              + " " + r.subscribedNanos() + " " + err);
+              + " " + r.subscribedNanos() + " " + perPort + " " + err);
         }
         case "reset" -> {
           fleet.reset();

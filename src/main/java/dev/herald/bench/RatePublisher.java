@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * or with {@code --publish-via xadd} straight onto Herald's Redis ingest stream ({@code XADD <stream> * publish
  * <body>}, Herald's redis engine). The same JSON body every way,
  * {@code {"channel":…,"data":{"t":<epoch µs at send>,"n":<per-channel seq>}}}, channels round-robin. Sends {@code Authorization: Bearer $HERALD_PUBLISH_KEY} when that variable is set.
+ * With several ports (the nodes of a cluster) the HTTP requests go to them in turn, one message each.
  * Paced by a 1 ms timer against the ideal schedule, with at most one request in flight per channel (so a
  * channel's sequence numbers reach the server in order) and a cap on requests in flight: a server that answers
  * too slowly makes the publisher fall behind, which fails the step. Only touched on its Vert.x context.
@@ -28,6 +29,7 @@ final class RatePublisher {
   private final Vertx vertx;
   private final HttpClient http;
   private final Target target;
+  private final int[] ports;
   private final int channels;
   private final int maxInFlight;
   private final String authorization;
@@ -40,8 +42,10 @@ final class RatePublisher {
     this.target = o.target();
     this.channels = o.channels();
     this.maxInFlight = o.maxInFlight();
-    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(o.host()).setDefaultPort(o.port())
-        .setKeepAlive(true).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(o.publishConnections()));
+    this.ports = o.ports().stream().mapToInt(Integer::intValue).toArray();
+    // --publish-connections is per port: Vert.x pools connections per server address.
+    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(o.host()).setKeepAlive(true)
+        .setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(o.publishConnections()));
     String key = System.getenv("HERALD_PUBLISH_KEY");
     this.authorization = key == null || key.isEmpty() ? null : "Bearer " + key;
     this.seq = new long[channels];
@@ -143,14 +147,15 @@ final class RatePublisher {
       String channel = SubscriberFleet.channel(ch);
       Buffer body = Buffer.buffer("{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + SubscriberFleet.nowMicros()
           + ",\"n\":" + n + "}}");
+      int port = ports[(int) (sent % ports.length)];
       sent++;
       inFlight++;
       Future<?> answer;
       if (redis != null) {
         answer = redis.xadd(List.of(stream, "*", "publish", body.toString()));
       } else {
-        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI(target.publishPath(channel))
-            .putHeader("Content-Type", "application/json");
+        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
+            .setURI(target.publishPath(channel)).putHeader("Content-Type", "application/json");
         if (authorization != null) {
           ro.putHeader("Authorization", authorization);
         }

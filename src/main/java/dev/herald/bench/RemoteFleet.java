@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
@@ -23,12 +24,13 @@ final class RemoteFleet implements AutoCloseable {
   RemoteFleet(BenchOptions o, int subscribers) throws IOException {
     int processes = Math.max(1, Math.min(o.processes(subscribers), subscribers));
     String java = ProcessHandle.current().info().command().orElse("java");
+    String ports = o.ports().stream().map(String::valueOf).collect(Collectors.joining(","));
     for (int p = 0; p < processes; p++) {
       int from = (int) ((long) subscribers * p / processes);
       int to = (int) ((long) subscribers * (p + 1) / processes);
       List<String> cmd = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx" + o.clientHeap(), "-XX:+UseParallelGC",
           "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(), "worker",
-          "--target", o.target().label(), "--host", o.host(), "--port", Integer.toString(o.port()),
+          "--target", o.target().label(), "--host", o.host(), "--port", ports,
           "--from", Integer.toString(from), "--to", Integer.toString(to),
           "--channels", Integer.toString(o.channels()), "--sources", Integer.toString(o.sources()),
           "--concurrency", Integer.toString(Math.max(1, o.concurrency() / processes)),
@@ -49,6 +51,7 @@ final class RemoteFleet implements AutoCloseable {
   SubscriberFleet.ConnectResult connect() throws IOException {
     List<String[]> replies = all("connect");
     long ok = 0, failed = 0, subscribed = 0, hs = 0, sub = 0;
+    long[] perPort = null;
     String err = null;
     for (String[] r : replies) {
       ok += Long.parseLong(r[1]);
@@ -56,11 +59,16 @@ final class RemoteFleet implements AutoCloseable {
       subscribed += Long.parseLong(r[3]);
       hs = Math.max(hs, Long.parseLong(r[4]));
       sub = Math.max(sub, Long.parseLong(r[5]));
-      if (err == null && !"-".equals(r[6])) {
-        err = r[6];
+      String[] ports = r[6].split(",");
+      perPort = perPort == null ? new long[ports.length] : perPort;
+      for (int k = 0; k < ports.length; k++) {
+        perPort[k] += Long.parseLong(ports[k]);
+      }
+      if (err == null && !"-".equals(r[7])) {
+        err = r[7];
       }
     }
-    return new SubscriberFleet.ConnectResult(ok, failed, subscribed, hs, sub, err);
+    return new SubscriberFleet.ConnectResult(ok, failed, subscribed, hs, sub, perPort, err);
   }
 
   void reset() throws IOException {

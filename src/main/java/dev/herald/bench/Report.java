@@ -19,52 +19,89 @@ final class Report {
 
   static String stepLine(JsonObject s) {
     JsonObject l = s.getJsonObject("latencyMs");
+    JsonObject bus = s.getJsonObject("eventBus");
+    String busText = bus == null ? "" : String.format(Locale.ROOT, "event bus %.0f B/msg  ",
+        bus.getDouble("bytesPerMessage"));
     return String.format(Locale.ROOT, "rate %8.0f msg/s  published %7.0f/s  deliveries %10.0f/s  loss %d dup %d "
             + "order %d  p50 %7.2f p90 %7.2f p99 %8.2f p99.9 %8.2f max %8.2f ms  server CPU %6.0f ns/delivery "
-            + "(%.2f s)  client CPU %.2f s  %s",
+            + "(%.2f s)  client CPU %.2f s  %s%s",
         s.getDouble("rate"), s.getDouble("publishedPerSecond"), s.getDouble("deliveriesPerSecond"),
         s.getLong("loss"), s.getLong("duplicates"), s.getLong("orderViolations"), l.getDouble("p50"),
         l.getDouble("p90"), l.getDouble("p99"), l.getDouble("p999"), l.getDouble("max"),
         s.getDouble("serverCpuPerDeliveryNs"), s.getDouble("serverCpuSeconds"), s.getDouble("clientCpuSeconds"),
-        s.getBoolean("pass") ? "PASS" : "FAIL" + (s.getString("publishFirstError") == null ? ""
+        busText, s.getBoolean("pass") ? "PASS" : "FAIL" + (s.getString("publishFirstError") == null ? ""
             : " (" + s.getString("publishFirstError") + ")"));
   }
 
   static String summary(JsonObject r) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "== %s on %s: %d subscribers, %d channels (commit %s, %s, %d CPUs, "
-            + "server flags: %s)%n", r.getString("scenario"), r.getString("target"), r.getInteger("subscribers"),
+    sb.append(String.format(Locale.ROOT, "== %s on %s%s: %d subscribers, %d channels (commit %s, %s, %d CPUs, "
+            + "server flags: %s)%n", r.getString("scenario"), r.getString("target"),
+        r.containsKey("nodes") ? " (" + r.getInteger("nodes") + " nodes)" : "", r.getInteger("subscribers"),
         r.getInteger("channels"), r.getString("commit"), r.getString("jdk"), r.getInteger("cpus"),
         r.getString("serverFlags")));
     JsonObject c = r.getJsonObject("connect");
     if (c != null) {
       sb.append(String.format(Locale.ROOT, "   connections %d established, %d failed, %d subscribed; %.2f s "
-              + "(%.0f/s), all subscribed after %.2f s; server CPU %.2f s%s%n", c.getLong("established"),
+              + "(%.0f/s), all subscribed after %.2f s; server CPU %.2f s%s%s%n", c.getLong("established"),
           c.getLong("failed"), c.getLong("subscribed"), c.getDouble("seconds"), c.getDouble("perSecond"),
           c.getDouble("subscribedSeconds"), c.getDouble("serverCpuSeconds"),
+          c.containsKey("establishedPerNode") ? "; per node " + join(c.getJsonArray("establishedPerNode")) : "",
           c.getString("firstError") == null ? "" : "; first error " + c.getString("firstError")));
     }
     JsonObject m = r.getJsonObject("memory");
     if (m != null) {
-      sb.append(String.format(Locale.ROOT, "   server RSS %.1f MB -> %.1f MB after full GC: %d bytes/connection",
-          m.getLong("rssBeforeBytes") / 1048576.0, m.getLong("rssAfterBytes") / 1048576.0,
-          m.getLong("rssPerConnectionBytes")));
-      if (m.containsKey("heapPerConnectionBytes")) {
-        sb.append(String.format(Locale.ROOT, "; heap used %.1f MB -> %.1f MB: %d bytes/connection",
-            m.getLong("heapBeforeBytes") / 1048576.0, m.getLong("heapAfterBytes") / 1048576.0,
-            m.getLong("heapPerConnectionBytes")));
+      sb.append("   server ").append(memoryLine(m)).append('\n');
+      JsonArray nodes = m.getJsonArray("nodes");
+      for (int k = 0; nodes != null && k < nodes.size(); k++) {
+        JsonObject node = nodes.getJsonObject(k);
+        sb.append(String.format(Locale.ROOT, "     node %d (port %d, pid %d, %d connections): %s%n", k + 1,
+            node.getInteger("port"), node.getLong("pid"), node.getLong("connections"), memoryLine(node)));
       }
-      sb.append('\n');
     }
     JsonArray steps = r.getJsonArray("steps");
     if (steps != null) {
       for (int i = 0; i < steps.size(); i++) {
-        sb.append("   ").append(stepLine(steps.getJsonObject(i))).append('\n');
+        JsonObject step = steps.getJsonObject(i);
+        sb.append("   ").append(stepLine(step)).append('\n');
+        if (step.containsKey("serverCpuSecondsPerNode")) {
+          sb.append("     server CPU per node ").append(join(step.getJsonArray("serverCpuSecondsPerNode")))
+              .append(" s");
+          JsonObject bus = step.getJsonObject("eventBus");
+          if (bus != null) {
+            sb.append(String.format(Locale.ROOT, "; event bus %d bytes in %d messages written (%.0f B each), "
+                    + "%d read; written per node %s", bus.getLong("bytesWritten"), bus.getLong("messagesWritten"),
+                bus.getDouble("bytesPerBusMessage"), bus.getLong("bytesRead"),
+                join(bus.getJsonArray("bytesWrittenPerNode"))));
+          }
+          sb.append('\n');
+        }
       }
       JsonObject best = r.getJsonObject("best");
       sb.append(best == null ? "   no step passed\n" : String.format(Locale.ROOT,
           "   highest sustained: %.0f deliveries/s at %.0f msg/s%n", best.getDouble("deliveriesPerSecond"),
           best.getDouble("rate")));
+    }
+    return sb.toString();
+  }
+
+  /** RSS (and heap, when known) before and after, and per connection. */
+  private static String memoryLine(JsonObject m) {
+    String line = String.format(Locale.ROOT, "RSS %.1f MB -> %.1f MB after full GC: %d bytes/connection",
+        m.getLong("rssBeforeBytes") / 1048576.0, m.getLong("rssAfterBytes") / 1048576.0,
+        m.getLong("rssPerConnectionBytes"));
+    if (m.containsKey("heapPerConnectionBytes")) {
+      line += String.format(Locale.ROOT, "; heap used %.1f MB -> %.1f MB: %d bytes/connection",
+          m.getLong("heapBeforeBytes") / 1048576.0, m.getLong("heapAfterBytes") / 1048576.0,
+          m.getLong("heapPerConnectionBytes"));
+    }
+    return line;
+  }
+
+  private static String join(JsonArray a) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < a.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(fmt(((Number) a.getValue(i)).doubleValue()));
     }
     return sb.toString();
   }
@@ -79,23 +116,45 @@ final class Report {
   static void compare(Path heraldFile, Path nchanFile) throws IOException {
     Map<String, JsonObject> herald = read(heraldFile);
     Map<String, JsonObject> nchan = read(nchanFile);
-    System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s  %s%n", "scenario", "figure", "herald", "nchan",
-        "ratio", "better");
+    printHeader("scenario", "herald", "nchan");
     for (Map.Entry<String, JsonObject> e : herald.entrySet()) {
-      JsonObject h = e.getValue();
       JsonObject n = nchan.get(e.getKey());
-      if (n == null) {
-        continue;
-      }
-      for (Row row : rows(h, n)) {
-        System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s  %s%n", e.getKey(), row.name, fmt(row.herald),
-            fmt(row.nchan), row.herald == null || row.nchan == null || row.nchan == 0 ? "-"
-                : String.format(Locale.ROOT, "%.2f", row.herald / row.nchan), row.better);
+      if (n != null) {
+        printRows(e.getKey(), rows(e.getValue(), n));
       }
     }
   }
 
-  private record Row(String name, Double herald, Double nchan, String better) {
+  /**
+   * Two scenarios of one results file side by side, with the ratio a/b: e.g. {@code cluster-3} against
+   * {@code cluster-1}, the same load on three nodes and on one.
+   */
+  static void compareScenarios(Path file, String a, String b) throws IOException {
+    Map<String, JsonObject> results = read(file);
+    JsonObject ra = results.get(a);
+    JsonObject rb = results.get(b);
+    if (ra == null || rb == null) {
+      System.out.println("no result for " + (ra == null ? a : b) + " in " + file);
+      return;
+    }
+    printHeader("scenario", a, b);
+    printRows(a, rows(ra, rb));
+  }
+
+  private static void printHeader(String first, String a, String b) {
+    System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s  %s%n", first, "figure", a, b, "ratio", "better");
+  }
+
+  private static void printRows(String first, List<Row> rows) {
+    for (Row row : rows) {
+      System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s  %s%n", first, row.name, fmt(row.a), fmt(row.b),
+          row.a == null || row.b == null || row.b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", row.a / row.b),
+          row.better);
+    }
+  }
+
+  /** One figure of two results, {@code a} and {@code b}; null when a result does not have it. */
+  private record Row(String name, Double a, Double b, String better) {
   }
 
   private static List<Row> rows(JsonObject h, JsonObject n) {
@@ -139,9 +198,18 @@ final class Report {
           rows.add(new Row("latency " + p + " ms" + at, hs.getJsonObject("latencyMs").getDouble(p),
               ns.getJsonObject("latencyMs").getDouble(p), "lower"));
         }
+        if (hs.containsKey("eventBus") || ns.containsKey("eventBus")) {
+          rows.add(new Row("event-bus bytes/message" + at, busBytesPerMessage(hs), busBytesPerMessage(ns),
+              "lower"));
+        }
       }
     }
     return rows;
+  }
+
+  private static Double busBytesPerMessage(JsonObject step) {
+    JsonObject bus = step.getJsonObject("eventBus");
+    return bus == null ? null : bus.getDouble("bytesPerMessage");
   }
 
   private static String fmt(Double v) {

@@ -19,7 +19,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * WebSocket subscribers {@code from..to-1} of a run: subscriber {@code i} subscribes to channel
- * {@code bench:(i % channels)} and connects from source address {@code 127.0.0.(2 + i % sources)}, so the
+ * {@code bench:(i % channels)}, connects to the server's port {@code ports[i % ports.length]} (one port per node
+ * of a cluster) and from source address {@code 127.0.0.(2 + i % sources)}, so the
  * ephemeral ports (and TIME_WAIT entries) of a large fleet are spread over several loopback addresses. Vert.x can
  * bind a client's local address ({@code WebSocketClientOptions.setLocalAddress}), so there is one client per
  * source address. Counters are thread-safe; each connection's own state is touched only on its event loop.
@@ -29,7 +30,7 @@ final class SubscriberFleet {
   private final Vertx vertx;
   private final Target target;
   private final String host;
-  private final int port;
+  private final List<Integer> ports;
   private final int from;
   private final int to;
   private final int channels;
@@ -49,12 +50,12 @@ final class SubscriberFleet {
   private final AtomicLong lastSubscribedNanos = new AtomicLong();
   private final AtomicReference<String> firstError = new AtomicReference<>();
 
-  SubscriberFleet(Vertx vertx, Target target, String host, int port, int from, int to, int channels, int sources,
-                  int concurrency) {
+  SubscriberFleet(Vertx vertx, Target target, String host, List<Integer> ports, int from, int to, int channels,
+                  int sources, int concurrency) {
     this.vertx = vertx;
     this.target = target;
     this.host = host;
-    this.port = port;
+    this.ports = List.copyOf(ports);
     this.from = from;
     this.to = to;
     this.channels = channels;
@@ -71,9 +72,12 @@ final class SubscriberFleet {
     return "bench:" + index;
   }
 
-  /** Result of {@link #connect}: counts and elapsed times since the call. */
+  /**
+   * Result of {@link #connect}: counts and elapsed times since the call; {@code perPort[k]}: connections
+   * established to the k-th port.
+   */
   record ConnectResult(long ok, long failed, long subscribed, long handshakeNanos, long subscribedNanos,
-                       String firstError) {
+                       long[] perPort, String firstError) {
   }
 
   /**
@@ -102,7 +106,7 @@ final class SubscriberFleet {
           vertx.cancelTimer(t);
           long subNanos = subscribedCount.get() == 0 ? 0 : lastSubscribedNanos.get() - start;
           result.complete(new ConnectResult(handshakesDone.get(), failed.get(), subscribedCount.get(),
-              lastHandshake.get() - start, Math.max(0, subNanos), firstError.get()));
+              lastHandshake.get() - start, Math.max(0, subNanos), establishedPerPort(), firstError.get()));
         }
       });
     });
@@ -146,6 +150,18 @@ final class SubscriberFleet {
 
   long uniqueReceived() {
     return unique.sum();
+  }
+
+  /** Open connections to each port. */
+  private long[] establishedPerPort() {
+    long[] n = new long[ports.size()];
+    for (int i = from; i < to; i++) {
+      Conn c = conns[i - from];
+      if (c != null && c.ws != null) {
+        n[i % ports.size()]++;
+      }
+    }
+    return n;
   }
 
   /** Messages each connection should have received, given how many were published on each channel. */
@@ -202,8 +218,8 @@ final class SubscriberFleet {
 
     /** Opens the WebSocket and attaches the frame handler. */
     Future<WebSocket> open() {
-      WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(port)
-          .setURI(target.subscribePath(channel(channel)));
+      WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host)
+          .setPort(ports.get(index % ports.size())).setURI(target.subscribePath(channel(channel)));
       return clients.get(index % clients.size()).connect(o).onSuccess(this::attach);
     }
 

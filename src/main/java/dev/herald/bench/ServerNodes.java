@@ -1,0 +1,77 @@
+package dev.herald.bench;
+
+import java.util.List;
+
+/**
+ * The server under test as processes: one per node ({@code --server-pid}, in the order of {@code --port}), each read
+ * through its {@link ProcessProbe}. Totals are sums over the nodes; the {@code ...Each} methods give one figure per
+ * node, in the same order.
+ */
+final class ServerNodes {
+
+  private final List<ProcessProbe> probes;
+
+  private ServerNodes(List<ProcessProbe> probes) {
+    this.probes = probes;
+  }
+
+  /** The probes of {@code --server-pid}, or null when no PID was given. */
+  static ServerNodes of(BenchOptions o) {
+    List<Long> pids = o.serverPids();
+    if (pids.isEmpty()) {
+      return null;
+    }
+    boolean jvm = o.target() == Target.HERALD;
+    return new ServerNodes(pids.stream().map(pid -> new ProcessProbe(pid, jvm)).toList());
+  }
+
+  int size() {
+    return probes.size();
+  }
+
+  List<Long> pids() {
+    return probes.stream().map(ProcessProbe::pid).toList();
+  }
+
+  /** CPU time of every node, in nanoseconds. */
+  long cpuNanos() {
+    return sum(cpuNanosEach());
+  }
+
+  long[] cpuNanosEach() {
+    return probes.stream().mapToLong(ProcessProbe::cpuNanos).toArray();
+  }
+
+  long[] rssBytesEach() {
+    return probes.stream().mapToLong(ProcessProbe::rssBytes).toArray();
+  }
+
+  /** Used heap of each node, -1 for a node that is not a JVM. */
+  long[] heapUsedBytesEach() {
+    return probes.stream().mapToLong(ProcessProbe::heapUsedBytes).toArray();
+  }
+
+  /** A full GC in each node, one after the other. */
+  void fullGc() {
+    probes.forEach(ProcessProbe::fullGc);
+  }
+
+  /** The live-object histogram of each node, one after the other (each begins with the node's PID). */
+  String classHistograms() {
+    StringBuilder sb = new StringBuilder();
+    probes.forEach(p -> sb.append(p.classHistogram()));
+    return sb.toString();
+  }
+
+  /** The sum of {@code values}, or -1 when one of them is -1 (not known). */
+  static long sum(long[] values) {
+    long total = 0;
+    for (long v : values) {
+      if (v < 0) {
+        return -1;
+      }
+      total += v;
+    }
+    return total;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.herald.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+
+  private static JsonObject step() {
+    return new JsonObject().put("rate", 100.0).put("publishedPerSecond", 100.0).put("deliveriesPerSecond", 10000.0)
+        .put("loss", 0L).put("duplicates", 0L).put("orderViolations", 0L)
+        .put("latencyMs", new JsonObject().put("p50", 1.0).put("p90", 2.0).put("p99", 3.0).put("p999", 4.0)
+            .put("max", 5.0))
+        .put("serverCpuPerDeliveryNs", 12000.0).put("serverCpuSeconds", 1.2).put("clientCpuSeconds", 0.8)
+        .put("pass", true);
+  }
+
+  private static JsonObject result(JsonObject step, JsonObject connect) {
+    return new JsonObject().put("scenario", "s").put("target", "herald").put("commit", "c").put("jdk", "j")
+        .put("cpus", 2).put("serverFlags", "f").put("subscribers", 600).put("channels", 100)
+        .put("connect", connect).put("steps", new JsonArray().add(step)).put("best", step);
+  }
+
+  private static JsonObject connect() {
+    return new JsonObject().put("established", 600L).put("failed", 0L).put("subscribed", 600L).put("seconds", 1.0)
+        .put("perSecond", 600.0).put("subscribedSeconds", 1.1).put("serverCpuSeconds", 0.5);
+  }
+
+  @Test
+  void aSingleNodeResultReadsAsBefore() {
+    String text = Report.summary(result(step(), connect()));
+    assertThat(text).startsWith("== s on herald: 600 subscribers")
+        .doesNotContain("node").doesNotContain("event bus");
+    assertThat(Report.stepLine(step())).endsWith("client CPU 0.80 s  PASS");
+  }
+
+  @Test
+  void aClusterResultShowsEachNodeAndTheEventBus() {
+    JsonObject step = step().put("serverCpuSecondsPerNode", new JsonArray().add(0.4).add(0.5).add(0.3))
+        .put("eventBus", new JsonObject().put("bytesWritten", 50000L).put("messagesWritten", 200L)
+            .put("bytesRead", 50000L).put("bytesPerMessage", 500.0).put("bytesPerBusMessage", 250.0)
+            .put("bytesWrittenPerNode", new JsonArray().add(20000L).add(15000L).add(15000L)));
+    JsonObject r = result(step, connect().put("establishedPerNode", new JsonArray().add(200L).add(200L).add(200L)))
+        .put("nodes", 3);
+    String text = Report.summary(r);
+    assertThat(text).startsWith("== s on herald (3 nodes): 600 subscribers")
+        .contains("per node 200, 200, 200")
+        .contains("event bus 500 B/msg  PASS")
+        .contains("server CPU per node 0.40, 0.50, 0.30 s; event bus 50000 bytes in 200 messages written "
+            + "(250 B each), 50000 read; written per node 20000, 15000, 15000");
+  }
+
+  @Test
+  void memoryIsShownPerNode() {
+    JsonObject node = new JsonObject().put("port", 9001).put("pid", 42L).put("connections", 1000L)
+        .put("rssBeforeBytes", 100L << 20).put("rssAfterBytes", 110L << 20).put("rssPerConnectionBytes", 10485L);
+    JsonObject r = new JsonObject().put("scenario", "idle").put("target", "herald").put("commit", "c")
+        .put("jdk", "j").put("cpus", 2).put("serverFlags", "f").put("subscribers", 3000).put("channels", 100)
+        .put("nodes", 3).put("memory", new JsonObject().put("rssBeforeBytes", 300L << 20)
+            .put("rssAfterBytes", 330L << 20).put("rssPerConnectionBytes", 10485L)
+            .put("nodes", new JsonArray().add(node)));
+    assertThat(Report.summary(r))
+        .contains("   server RSS 300.0 MB -> 330.0 MB after full GC: 10485 bytes/connection\n")
+        .contains("     node 1 (port 9001, pid 42, 1000 connections): RSS 100.0 MB -> 110.0 MB after full GC: "
+            + "10485 bytes/connection\n");
+  }
+}
