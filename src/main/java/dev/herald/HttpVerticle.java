@@ -69,7 +69,9 @@ final class HttpVerticle extends VerticleBase {
         () -> live.current().http(), () -> live.current().limits(), config.transport(), services.nodeId(),
         live.admission());
     Router router = Router.router(vertx);
-    WebSocketTransport ws = new WebSocketTransport(sessions);
+    // Herald answers oversize frames itself, so the WebSocket frame caps sit above limits.maxFrameBytes.
+    int frameCap = Math.max(config.limits().maxFrameBytes() * 2, 65_536);
+    WebSocketTransport ws = new WebSocketTransport(sessions, frameCap, WS_CLOSING_TIMEOUT_S * 1000L);
     router.route("/ws").handler(this::refuseWhileDraining);
     router.route("/sse").handler(this::refuseWhileDraining);
     router.route("/poll").handler(this::refuseWhileDraining);
@@ -126,9 +128,8 @@ final class HttpVerticle extends VerticleBase {
       Responses.error(ctx, status, error, null);
     });
 
-    int frameCap = Math.max(config.limits().maxFrameBytes() * 2, 65_536);
     HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(port)
-        // Herald answers oversize frames itself, so Vert.x's caps sit above limits.maxFrameBytes.
+        // SockJS's WebSocket transport still uses Vert.x's WebSocket, with the same caps as /ws.
         .setMaxWebSocketFrameSize(frameCap).setMaxWebSocketMessageSize(frameCap * 2)
         // One zlib context per socket costs far more memory than the bandwidth it saves for small frames.
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)

@@ -45,4 +45,10 @@ public final class Scrape {
   public boolean has(String prefix) {
     return samples.keySet().stream().anyMatch(k -> k.startsWith(prefix));
   }
+
+  /** The sum of every sample whose name (and labels) start with {@code prefix}; 0 when there is none. */
+  public double sum(String prefix) {
+    return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue)
+        .sum();
+  }
 }

@@ -2,16 +2,20 @@ package dev.herald.transport.websocket;
 
 import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.CloseReason;
-import dev.herald.fanout.ErrorCode;
-import dev.herald.metrics.HeraldMetrics;
-import dev.herald.metrics.Meters;
 import dev.herald.fanout.ServerFrames;
 import dev.herald.security.Admission;
 import dev.herald.transport.SessionFactory;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.spi.metrics.TCPMetrics;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -20,14 +24,27 @@ import java.util.Map;
  * with subscribe frames; every frame is JSON text. A connection the node does not admit is still upgraded, then
  * told why in a {@code disconnect} frame ({@code overloaded} with {@code retryAfterMs}, or
  * {@code too_many_connections}) and closed (1013, 1008): browsers cannot read the status of a refused handshake.
- * One instance per event loop.
+ * The upgrade is answered here and the channel leaves Vert.x ({@link ChannelTakeover}). One instance per event
+ * loop.
  */
 public final class WebSocketTransport {
 
   private final SessionFactory sessions;
+  private final WebSocketDecoderConfig decoderConfig;
+  private final int maxMessageBytes;
+  private final long closingTimeoutMs;
 
-  public WebSocketTransport(SessionFactory sessions) {
+  /**
+   * @param maxFrameBytes the largest frame read; larger ones close the connection (1009). Frames between
+   *     {@code limits.maxFrameBytes} and this are answered with an error by the session.
+   * @param closingTimeoutMs how long a closing connection waits for the client's close frame
+   */
+  public WebSocketTransport(SessionFactory sessions, int maxFrameBytes, long closingTimeoutMs) {
     this.sessions = sessions;
+    this.decoderConfig = WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(maxFrameBytes)
+        .expectMaskedFrames(true).allowExtensions(false).closeOnProtocolViolation(false).build();
+    this.maxMessageBytes = maxFrameBytes * 2;
+    this.closingTimeoutMs = closingTimeoutMs;
   }
 
   public void handle(RoutingContext ctx) {
@@ -36,59 +53,64 @@ public final class WebSocketTransport {
       ctx.response().setStatusCode(403).end("{\"error\":\"origin not allowed\"}");
       return;
     }
+    WebSocketHandshake handshake = WebSocketHandshake.of(req.method(), req.headers());
+    if (!handshake.accepted()) {
+      HttpServerResponse resp = ctx.response().setStatusCode(handshake.status());
+      if (handshake.status() == 426) {
+        resp.putHeader("Sec-WebSocket-Version", "13");
+      }
+      resp.putHeader("Content-Type", "application/json").end(new JsonObject().put("error", handshake.error()).encode());
+      return;
+    }
+    // The channel leaves Vert.x once Vert.x has read the whole request (the router paused it).
+    if (req.isEnded()) {
+      upgrade(ctx, handshake);
+    } else {
+      req.endHandler(v -> upgrade(ctx, handshake));
+      req.resume();
+    }
+  }
+
+  private void upgrade(RoutingContext ctx, WebSocketHandshake handshake) {
+    HttpServerRequest req = ctx.request();
     List<String> channels = SessionFactory.channelsParam(req.getParam("channels"));
     String token = req.getParam("token");
     Admission.Result admitted = sessions.admit(req);
-    req.toWebSocket().onSuccess(ws -> {
-      if (admitted instanceof Admission.Ticket ticket) {
-        open(ws, channels, token, ticket);
-      } else {
-        refuse(ws, admitted);
-      }
-    }).onFailure(e -> {
-      if (admitted instanceof Admission.Ticket ticket) {
+    Admission.Ticket ticket = admitted instanceof Admission.Ticket t ? t : null;
+    WebSocketConnection connection = new WebSocketConnection((ContextInternal) Vertx.currentContext(),
+        sessions.metrics(), ticket, maxMessageBytes, closingTimeoutMs, vertxMetrics(req), vertxMetric(req));
+    ChannelHandlerContext channel = ChannelTakeover.install(req, connection, handshake.response());
+    if (channel == null) {
+      if (ticket != null) {
         ticket.release();
       }
-      ctx.response().setStatusCode(400).end();
-    });
-  }
-
-  private static void refuse(ServerWebSocket ws, Admission.Result refusal) {
-    CloseReason reason = refusal instanceof Admission.Overloaded ? CloseReason.OVERLOADED
-        : CloseReason.TOO_MANY_CONNECTIONS;
-    long retryAfterMs = refusal instanceof Admission.Overloaded o ? o.retryAfterMs() : 0;
-    ws.writeTextMessage(ServerFrames.disconnect(reason, retryAfterMs, Map.of()).toString());
-    ws.close((short) reason.webSocketStatus(), reason.reason());
-  }
-
-  private void open(ServerWebSocket ws, List<String> channels, String token, Admission.Ticket ticket) {
-    WebSocketSubscriber subscriber = new WebSocketSubscriber(ws, sessions.maxBufferedBytes(), sessions.metrics());
-    HeraldMetrics.TransportMeters meters = sessions.metrics().transport(Meters.WEBSOCKET);
-    meters.opened();
-    ClientSession session = sessions.open(subscriber, token);
-    ws.textMessageHandler(text -> session.onFrame(text, utf8Length(text, sessions.maxFrameBytes())));
-    ws.binaryMessageHandler(b -> session.badFrame(ErrorCode.BAD_FRAME, "binary frames are not supported"));
-    ws.pongHandler(b -> session.touch());
-    ws.closeHandler(v -> {
-      meters.closed();
-      ticket.release();
-      session.closed();
-    });
-    ws.exceptionHandler(e -> {
-      ticket.release();
-      session.closed();
-    });
-    session.hello();
-    if (!channels.isEmpty()) {
-      session.subscribe(channels, Map.of(), null);
+      ctx.response().setStatusCode(400).end("{\"error\":\"WebSocket needs an HTTP/1.1 connection\"}");
+      return;
     }
+    if (ticket == null) {
+      CloseReason reason = admitted instanceof Admission.Overloaded ? CloseReason.OVERLOADED
+          : CloseReason.TOO_MANY_CONNECTIONS;
+      long retryAfterMs = admitted instanceof Admission.Overloaded o ? o.retryAfterMs() : 0;
+      connection.refuse(ServerFrames.disconnect(reason, retryAfterMs, Map.of()), reason);
+    } else {
+      ClientSession session = sessions.open(connection, token);
+      connection.open(session, sessions.maxBufferedBytes());
+      session.hello();
+      if (!channels.isEmpty()) {
+        session.subscribe(channels, Map.of(), null);
+      }
+    }
+    // A refused client's frames are read too: its close frame ends the connection before the closing timeout.
+    ChannelTakeover.startReading(channel, new WebSocket13FrameDecoder(decoderConfig));
   }
 
-  /** The UTF-8 size, computed exactly only when it could exceed the limit. */
-  private static int utf8Length(String text, int limit) {
-    if ((long) text.length() * 3 <= limit) {
-      return text.length();
-    }
-    return text.getBytes(StandardCharsets.UTF_8).length;
+  @SuppressWarnings("unchecked")
+  private static TCPMetrics<Object> vertxMetrics(HttpServerRequest req) {
+    return req.connection() instanceof Http1xServerConnection c && c.metrics() instanceof TCPMetrics<?> m
+        ? (TCPMetrics<Object>) m : null;
+  }
+
+  private static Object vertxMetric(HttpServerRequest req) {
+    return req.connection() instanceof Http1xServerConnection c ? c.metric() : null;
   }
 }
