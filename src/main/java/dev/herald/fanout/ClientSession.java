@@ -201,10 +201,9 @@ public final class ClientSession {
     return closed;
   }
 
-  /** A live message of a subscribed channel, on this session's event loop. */
-  void onLive(ChannelMessage m) {
-    Subscription s = subscriptions.get(m.channel());
-    if (s == null || closed) {
+  /** A live message of subscription {@code s}'s channel, on this session's event loop. */
+  void onLive(Subscription s, ChannelMessage m) {
+    if (closed) {
       return;
     }
     if (s.state != Subscription.State.LIVE) {
@@ -305,7 +304,7 @@ public final class ClientSession {
     s.expiresAtMillis = decision.expiresAtMillis();
     Optional<MessageId> since = sinceText == null ? Optional.empty() : MessageId.parse(sinceText);
     boolean unknownSince = sinceText != null && since.isEmpty();
-    hub.subscribe(channel, this)
+    hub.subscribe(channel, this, s)
         .compose(v -> history.since(channel, since.orElse(null), transport.replayBatch()))
         .onComplete(onLoop(r -> firstReplay(s, r, sinceText != null, unknownSince)));
   }

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,19 +70,21 @@ public final class Hub {
     if (members == null) {
       return;
     }
-    for (ClientSession s : members.snapshot()) {
-      s.onLive(m);
+    ClientSession[] targets = members.sessions();
+    Subscription[] subscriptions = members.subscriptions();
+    for (int i = 0; i < targets.length; i++) {
+      targets[i].onLive(subscriptions[i], m);
     }
   }
 
   /** Adds a session's subscription; completes when the channel's messages are routed to this node. */
-  Future<Void> subscribe(Channel channel, ClientSession session) {
+  Future<Void> subscribe(Channel channel, ClientSession session, Subscription subscription) {
     Members members = channels.get(channel);
     if (members == null) {
       members = new Members(router.join(channel, this));
       channels.put(channel, members);
     }
-    if (members.add(session)) {
+    if (members.add(session, subscription)) {
       metrics.subscribed();
     }
     return members.ready;
@@ -142,47 +145,62 @@ public final class Hub {
     }
   }
 
-  /** The sessions of one channel with a cached array for iteration, rebuilt only after membership changes. */
+  /**
+   * The sessions of one channel and their subscriptions, with cached arrays for iteration, rebuilt only after
+   * membership changes. Fan-out hands each session its subscription: a lookup per delivery in the session's own
+   * map touched cold memory for every subscriber.
+   */
   private static final class Members {
     private final Future<Void> ready;
-    private final Set<ClientSession> set = new LinkedHashSet<>();
-    private ClientSession[] snapshot;
+    private final Map<ClientSession, Subscription> map = new LinkedHashMap<>();
+    private ClientSession[] sessions;
+    private Subscription[] subscriptions;
 
     Members(Future<Void> ready) {
       this.ready = ready;
     }
 
     /** True when {@code s} was not a member yet. */
-    boolean add(ClientSession s) {
-      if (set.add(s)) {
-        snapshot = null;
-        return true;
+    boolean add(ClientSession s, Subscription subscription) {
+      Subscription before = map.put(s, subscription);
+      if (before != subscription) {
+        sessions = null;
       }
-      return false;
+      return before == null;
     }
 
     /** True when {@code s} was a member. */
     boolean remove(ClientSession s) {
-      if (set.remove(s)) {
-        snapshot = null;
+      if (map.remove(s) != null) {
+        sessions = null;
         return true;
       }
       return false;
     }
 
     boolean isEmpty() {
-      return set.isEmpty();
+      return map.isEmpty();
     }
 
     int size() {
-      return set.size();
+      return map.size();
     }
 
-    ClientSession[] snapshot() {
-      if (snapshot == null) {
-        snapshot = set.toArray(new ClientSession[0]);
+    ClientSession[] sessions() {
+      snapshot();
+      return sessions;
+    }
+
+    Subscription[] subscriptions() {
+      snapshot();
+      return subscriptions;
+    }
+
+    private void snapshot() {
+      if (sessions == null) {
+        sessions = map.keySet().toArray(new ClientSession[0]);
+        subscriptions = map.values().toArray(new Subscription[0]);
       }
-      return snapshot;
     }
   }
 }
