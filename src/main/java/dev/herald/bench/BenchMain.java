@@ -201,6 +201,7 @@ public final class BenchMain {
     // Scraped before the CPU is read and after it is read again, so the scrapes' own CPU is left out.
     List<EventBusTraffic.Sample> bus0 = eventBus == null ? null : eventBus.read();
     long[] serverCpu0 = server == null ? new long[0] : server.cpuNanosEach();
+    long serverSys0 = server == null ? 0 : server.sysNanos();
     long clientCpu0 = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid());
     RatePublisher.Result pub = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
     long expected = 0;
@@ -209,6 +210,7 @@ public final class BenchMain {
     }
     drain(fleet, expected);
     long[] serverCpu = server == null ? new long[0] : server.cpuNanosEach();
+    long serverSys = server == null ? 0 : server.sysNanos() - serverSys0;
     for (int k = 0; k < serverCpu.length; k++) {
       serverCpu[k] -= serverCpu0[k];
     }
@@ -216,6 +218,8 @@ public final class BenchMain {
     List<EventBusTraffic.Sample> bus = eventBus == null ? null : eventBus.read();
     RemoteFleet.Stats s = fleet.stats(pub.perChannel());
     JsonObject step = stepJson(rate, pub, s, ServerNodes.sum(serverCpu), clientCpu, o.p99LimitMs());
+    // The kernel's share: on loopback a write also runs the receiving side's TCP path in the sender's time.
+    step.put("serverSysCpuSeconds", round(serverSys / 1e9));
     if (serverCpu.length > 1) {
       JsonArray perNode = new JsonArray();
       for (long cpu : serverCpu) {

@@ -42,6 +42,16 @@ final class ProcessProbe {
     return ticks * (1_000_000_000L / TICKS_PER_SECOND);
   }
 
+  /** System (kernel) CPU time of the process and its children, in nanoseconds: the part spent in syscalls. */
+  long sysNanos() {
+    long ticks = 0;
+    for (long p : tree()) {
+      String[] f = statFields(p);
+      ticks += f == null ? 0 : Long.parseLong(f[12]);
+    }
+    return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
   /** Resident set size of the process and its children, in bytes. */
   long rssBytes() {
     long kb = 0;

@@ -24,13 +24,20 @@ final class Report {
         bus.getDouble("bytesPerMessage"));
     return String.format(Locale.ROOT, "rate %8.0f msg/s  published %7.0f/s  deliveries %10.0f/s  loss %d dup %d "
             + "order %d  p50 %7.2f p90 %7.2f p99 %8.2f p99.9 %8.2f max %8.2f ms  server CPU %6.0f ns/delivery "
-            + "(%.2f s)  client CPU %.2f s  %s%s",
+            + "(%.2f s, sys %s)  client CPU %.2f s  %s%s",
         s.getDouble("rate"), s.getDouble("publishedPerSecond"), s.getDouble("deliveriesPerSecond"),
         s.getLong("loss"), s.getLong("duplicates"), s.getLong("orderViolations"), l.getDouble("p50"),
         l.getDouble("p90"), l.getDouble("p99"), l.getDouble("p999"), l.getDouble("max"),
-        s.getDouble("serverCpuPerDeliveryNs"), s.getDouble("serverCpuSeconds"), s.getDouble("clientCpuSeconds"),
-        busText, s.getBoolean("pass") ? "PASS" : "FAIL" + (s.getString("publishFirstError") == null ? ""
+        s.getDouble("serverCpuPerDeliveryNs"), s.getDouble("serverCpuSeconds"), sysShare(s),
+        s.getDouble("clientCpuSeconds"), busText, s.getBoolean("pass") ? "PASS" : "FAIL" + (s.getString("publishFirstError") == null ? ""
             : " (" + s.getString("publishFirstError") + ")"));
+  }
+
+  /** The kernel's share of the server's CPU in a step, e.g. "62%"; "?" for results without it. */
+  private static String sysShare(JsonObject s) {
+    Double sys = s.getDouble("serverSysCpuSeconds");
+    double all = s.getDouble("serverCpuSeconds");
+    return sys == null || all <= 0 ? "?" : Math.round(100 * sys / all) + "%";
   }
 
   static String summary(JsonObject r) {

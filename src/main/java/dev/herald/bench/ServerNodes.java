@@ -42,6 +42,11 @@ final class ServerNodes {
     return probes.stream().mapToLong(ProcessProbe::cpuNanos).toArray();
   }
 
+  /** System CPU time of every node, in nanoseconds. */
+  long sysNanos() {
+    return probes.stream().mapToLong(ProcessProbe::sysNanos).sum();
+  }
+
   long[] rssBytesEach() {
     return probes.stream().mapToLong(ProcessProbe::rssBytes).toArray();
   }
