@@ -23,7 +23,9 @@ import org.HdrHistogram.Histogram;
  * rate; default 18,000), {@code fanout} (rising publish rates until p99 is above {@code --p99-limit-ms} or
  * anything is lost; default 10,000 subscribers), {@code light} (1,000 subscribers, 10 messages/s, 30 s). Each
  * prints one JSON line (also appended to {@code --out}) and a readable summary; options are in
- * {@link BenchOptions}. {@code worker} is the subscriber process the scenarios start themselves.
+ * {@link BenchOptions}. {@code worker} is the subscriber process the scenarios start themselves. Against Herald,
+ * {@code --transport sockjs|sse} makes the subscribers connect over SockJS's websocket transport or Server-Sent
+ * Events instead of {@code /ws}.
  *
  * <p>A cluster is measured like one server: {@code --port} and {@code --server-pid} take one entry per node
  * (comma-separated, same order), subscribers and publish requests are spread over the nodes, CPU and memory are
@@ -314,6 +316,9 @@ public final class BenchMain {
         .put("clientProcesses", o.processes(subscribers)).put("sources", o.sources());
     if (o.ports().size() > 1) {
       header.put("nodes", o.ports().size());
+    }
+    if (o.transport() != Transport.WS) {
+      header.put("transport", o.transport().label());
     }
     return header;
   }

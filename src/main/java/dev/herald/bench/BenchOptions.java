@@ -35,6 +35,19 @@ record BenchOptions(Map<String, String> raw) {
     return Target.parse(get("target", "herald"));
   }
 
+  /**
+   * ws (default: {@code /ws}, or nchan's {@code /sub/}), sockjs (SockJS's websocket transport at {@code /rt}) or
+   * sse ({@code GET /sse}); the last two are Herald's only.
+   */
+  Transport transport() {
+    Transport t = Transport.parse(get("transport", "ws"));
+    if (t != Transport.WS && target() != Target.HERALD) {
+      throw new IllegalArgumentException("--transport " + t.label() + " is Herald's; --target " + target().label()
+          + " takes ws only");
+    }
+    return t;
+  }
+
   String host() {
     return get("host", "127.0.0.1");
   }

@@ -32,8 +32,9 @@ final class FleetWorker {
   static void run(Map<String, String> o) throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
         .setEventLoopPoolSize(Integer.parseInt(o.getOrDefault("loops", "2"))));
-    SubscriberFleet fleet = new SubscriberFleet(vertx, Target.parse(o.get("target")), o.get("host"),
-        new BenchOptions(o).ports(), Integer.parseInt(o.get("from")), Integer.parseInt(o.get("to")),
+    BenchOptions options = new BenchOptions(o);
+    SubscriberFleet fleet = new SubscriberFleet(vertx, options.target(), options.transport(), o.get("host"),
+        options.ports(), Integer.parseInt(o.get("from")), Integer.parseInt(o.get("to")),
         Integer.parseInt(o.get("channels")), Integer.parseInt(o.get("sources")),
         Integer.parseInt(o.get("concurrency")));
     PrintStream out = System.out;

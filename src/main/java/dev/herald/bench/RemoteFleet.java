@@ -30,7 +30,8 @@ final class RemoteFleet implements AutoCloseable {
       int to = (int) ((long) subscribers * (p + 1) / processes);
       List<String> cmd = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx" + o.clientHeap(), "-XX:+UseParallelGC",
           "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(), "worker",
-          "--target", o.target().label(), "--host", o.host(), "--port", ports,
+          "--target", o.target().label(),
+          "--transport", o.transport().label(), "--host", o.host(), "--port", ports,
           "--from", Integer.toString(from), "--to", Integer.toString(to),
           "--channels", Integer.toString(o.channels()), "--sources", Integer.toString(o.sources()),
           "--concurrency", Integer.toString(Math.max(1, o.concurrency() / processes)),

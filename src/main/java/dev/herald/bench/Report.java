@@ -42,8 +42,9 @@ final class Report {
 
   static String summary(JsonObject r) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "== %s on %s%s: %d subscribers, %d channels (commit %s, %s, %d CPUs, "
+    sb.append(String.format(Locale.ROOT, "== %s on %s%s%s: %d subscribers, %d channels (commit %s, %s, %d CPUs, "
             + "server flags: %s)%n", r.getString("scenario"), r.getString("target"),
+        r.containsKey("transport") ? " over " + r.getString("transport") : "",
         r.containsKey("nodes") ? " (" + r.getInteger("nodes") + " nodes)" : "", r.getInteger("subscribers"),
         r.getInteger("channels"), r.getString("commit"), r.getString("jdk"), r.getInteger("cpus"),
         r.getString("serverFlags")));

@@ -3,6 +3,12 @@ package dev.herald.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -14,21 +20,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * WebSocket subscribers {@code from..to-1} of a run: subscriber {@code i} subscribes to channel
+ * Subscribers {@code from..to-1} of a run: subscriber {@code i} subscribes to channel
  * {@code bench:(i % channels)}, connects to the server's port {@code ports[i % ports.length]} (one port per node
  * of a cluster) and from source address {@code 127.0.0.(2 + i % sources)}, so the
  * ephemeral ports (and TIME_WAIT entries) of a large fleet are spread over several loopback addresses. Vert.x can
- * bind a client's local address ({@code WebSocketClientOptions.setLocalAddress}), so there is one client per
- * source address. Counters are thread-safe; each connection's own state is touched only on its event loop.
+ * bind a client's local address ({@code WebSocketClientOptions.setLocalAddress}, {@code HttpClientOptions} likewise),
+ * so there is one client per source address: a {@code WebSocketClient} for {@code /ws} and SockJS, an
+ * {@code HttpClient} whose pool holds one connection per SSE stream for SSE. Counters are thread-safe; each
+ * connection's own state is touched only on its event loop.
  */
 final class SubscriberFleet {
 
   private final Vertx vertx;
   private final Target target;
+  private final Transport transport;
   private final String host;
   private final List<Integer> ports;
   private final int from;
@@ -36,6 +46,7 @@ final class SubscriberFleet {
   private final int channels;
   private final int concurrency;
   private final List<WebSocketClient> clients = new ArrayList<>();
+  private final List<HttpClient> httpClients = new ArrayList<>();
   private final Conn[] conns;
 
   private final LongAdder unique = new LongAdder();
@@ -50,10 +61,11 @@ final class SubscriberFleet {
   private final AtomicLong lastSubscribedNanos = new AtomicLong();
   private final AtomicReference<String> firstError = new AtomicReference<>();
 
-  SubscriberFleet(Vertx vertx, Target target, String host, List<Integer> ports, int from, int to, int channels,
-                  int sources, int concurrency) {
+  SubscriberFleet(Vertx vertx, Target target, Transport transport, String host, List<Integer> ports, int from,
+                  int to, int channels, int sources, int concurrency) {
     this.vertx = vertx;
     this.target = target;
+    this.transport = transport;
     this.host = host;
     this.ports = List.copyOf(ports);
     this.from = from;
@@ -61,9 +73,16 @@ final class SubscriberFleet {
     this.channels = channels;
     this.concurrency = concurrency;
     for (int s = 0; s < sources; s++) {
-      clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress("127.0.0." + (2 + s))
-          .setMaxConnections(to - from + 1).setConnectTimeout(30_000).setTcpNoDelay(true)
-          .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 21)));
+      String local = "127.0.0." + (2 + s);
+      if (transport.webSocket()) {
+        clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(local)
+            .setMaxConnections(to - from + 1).setConnectTimeout(30_000).setTcpNoDelay(true)
+            .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 21)));
+      } else {
+        // An SSE stream holds its connection for good: the pool must have one per stream.
+        httpClients.add(vertx.createHttpClient(new HttpClientOptions().setLocalAddress(local).setKeepAlive(true)
+            .setConnectTimeout(30_000).setTcpNoDelay(true), new PoolOptions().setHttp1MaxSize(to - from + 1)));
+      }
     }
     this.conns = new Conn[to - from];
   }
@@ -157,7 +176,7 @@ final class SubscriberFleet {
     long[] n = new long[ports.size()];
     for (int i = from; i < to; i++) {
       Conn c = conns[i - from];
-      if (c != null && c.ws != null) {
+      if (c != null && c.established()) {
         n[i % ports.size()]++;
       }
     }
@@ -169,7 +188,7 @@ final class SubscriberFleet {
     long e = 0;
     for (int i = from; i < to; i++) {
       Conn c = conns[i - from];
-      if (c != null && c.ws != null) {
+      if (c != null && c.established()) {
         e += publishedPerChannel[c.channel];
       }
     }
@@ -194,6 +213,9 @@ final class SubscriberFleet {
     for (WebSocketClient c : clients) {
       all.add(c.close());
     }
+    for (HttpClient c : httpClients) {
+      all.add(c.close());
+    }
     return Future.join(all).mapEmpty();
   }
 
@@ -202,12 +224,13 @@ final class SubscriberFleet {
     return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
   }
 
-  /** One connection. Only touched on its event loop after {@link #attach}. */
-  private final class Conn {
+  /** One connection. Only touched on its event loop once open. */
+  private final class Conn implements Consumer<Target.Frame> {
     final int channel;
     final int index;
     final Target.Frame frame = new Target.Frame();
     WebSocket ws;
+    HttpClientResponse sse;
     long lastSeq;
     boolean subscribed;
 
@@ -216,10 +239,20 @@ final class SubscriberFleet {
       this.index = index;
     }
 
-    /** Opens the WebSocket and attaches the frame handler. */
-    Future<WebSocket> open() {
-      WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host)
-          .setPort(ports.get(index % ports.size())).setURI(target.subscribePath(channel(channel)));
+    boolean established() {
+      return ws != null || sse != null;
+    }
+
+    /** Opens the WebSocket or the SSE stream and attaches the frame handler. */
+    Future<?> open() {
+      int port = ports.get(index % ports.size());
+      String uri = transport.subscribePath(target, channel(channel), index);
+      if (!transport.webSocket()) {
+        RequestOptions o = new RequestOptions().setHost(host).setPort(port).setURI(uri);
+        return httpClients.get(index % httpClients.size()).request(o).compose(HttpClientRequest::send)
+            .compose(this::attachSse);
+      }
+      WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri);
       return clients.get(index % clients.size()).connect(o).onSuccess(this::attach);
     }
 
@@ -228,6 +261,11 @@ final class SubscriberFleet {
      * reconnect once the server's {@code retryAfterMs} has passed, as a client honouring it does.
      */
     void retryLater(long retryAfterMs) {
+      if (ws == null) {
+        // An SSE stream is refused with 503 before it starts; a disconnect on an open one is only noted.
+        firstError.compareAndSet(null, "disconnect frame on an open stream");
+        return;
+      }
       handshakesDone.decrementAndGet();
       awaitingRetry.incrementAndGet();
       WebSocket refused = ws;
@@ -248,25 +286,55 @@ final class SubscriberFleet {
 
     void attach(WebSocket ws) {
       this.ws = ws;
-      ws.handler(b -> {
-        Target.scan(b, frame);
-        if (frame.kind == Target.Frame.RETRY && !subscribed) {
-          retryLater(frame.retryAfterMs);
-        } else if (frame.kind == Target.Frame.MESSAGE) {
-          latency.recordValue(Math.max(0, nowMicros() - frame.sentMicros));
-          if (frame.seq > lastSeq) {
-            lastSeq = frame.seq;
-            unique.increment();
-          } else if (frame.seq == lastSeq) {
-            duplicates.increment();
-          } else {
-            orderViolations.increment();
+      if (transport == Transport.SOCKJS) {
+        String subscribe = Transport.sockJsSubscribe(channel(channel));
+        ws.handler(b -> {
+          // Subscribes once SockJS has opened the session; an a[...] frame may carry several Herald frames.
+          if (SockJsFrames.scan(b, frame, this) == SockJsFrames.OPEN) {
+            ws.writeTextMessage(subscribe);
           }
-        } else if (frame.kind == Target.Frame.SUBSCRIBED) {
-          markSubscribed();
-        }
-      });
+        });
+      } else {
+        ws.handler(b -> {
+          Target.scan(b, frame);
+          accept(frame);
+        });
+      }
       ws.exceptionHandler(e -> firstError.compareAndSet(null, e.toString()));
+    }
+
+    /** A stream is open once its response head says 200 (a refusal is 503 or 429 with a JSON body). */
+    Future<Void> attachSse(HttpClientResponse resp) {
+      if (resp.statusCode() != 200) {
+        return resp.body().transform(b -> Future.<Void>failedFuture("HTTP " + resp.statusCode()
+            + (b.succeeded() ? " " + b.result() : "")));
+      }
+      // Set on the event loop as the head arrives, before any chunk of the body is handled.
+      this.sse = resp;
+      SseStream stream = new SseStream(this);
+      resp.handler(stream::feed);
+      resp.exceptionHandler(e -> firstError.compareAndSet(null, e.toString()));
+      return Future.succeededFuture();
+    }
+
+    /** One Herald frame, scanned. */
+    @Override
+    public void accept(Target.Frame frame) {
+      if (frame.kind == Target.Frame.RETRY && !subscribed) {
+        retryLater(frame.retryAfterMs);
+      } else if (frame.kind == Target.Frame.MESSAGE) {
+        latency.recordValue(Math.max(0, nowMicros() - frame.sentMicros));
+        if (frame.seq > lastSeq) {
+          lastSeq = frame.seq;
+          unique.increment();
+        } else if (frame.seq == lastSeq) {
+          duplicates.increment();
+        } else {
+          orderViolations.increment();
+        }
+      } else if (frame.kind == Target.Frame.SUBSCRIBED) {
+        markSubscribed();
+      }
     }
 
     void markSubscribed() {

@@ -51,37 +51,63 @@ enum Target {
     long retryAfterMs;
   }
 
-  private static final byte[] T_KEY = bytes("\"t\":");
-  private static final byte[] N_KEY = bytes("\"n\":");
-  private static final byte[] SUBSCRIBED = bytes("\"op\":\"subscribed\"");
-  private static final byte[] RETRY_AFTER = bytes("\"retryAfterMs\":");
-  private static final byte[] DISCONNECT = bytes("\"op\":\"disconnect\"");
+  /**
+   * The keys the scanner looks for, as they appear in the bytes: as is ({@code /ws}, nchan, an SSE {@code data:}
+   * line), or JSON-escaped ({@code \"t\":}) inside a string of a SockJS {@code a[...]} frame.
+   */
+  static final class Keys {
+    static final Keys PLAIN = new Keys(false);
+    static final Keys ESCAPED = new Keys(true);
 
-  /** Scans a frame's bytes without decoding it to a String (the client must stay cheaper than the server). */
-  static void scan(Buffer b, Frame into) {
-    into.kind = Frame.OTHER;
-    int t = indexOf(b, T_KEY, 0);
-    if (t >= 0) {
-      int n = indexOf(b, N_KEY, t);
-      if (n >= 0) {
-        into.kind = Frame.MESSAGE;
-        into.sentMicros = number(b, t + T_KEY.length);
-        into.seq = number(b, n + N_KEY.length);
-        return;
-      }
+    final byte[] t;
+    final byte[] n;
+    final byte[] subscribed;
+    final byte[] retryAfter;
+    final byte[] disconnect;
+
+    private Keys(boolean escaped) {
+      t = key("\"t\":", escaped);
+      n = key("\"n\":", escaped);
+      subscribed = key("\"op\":\"subscribed\"", escaped);
+      retryAfter = key("\"retryAfterMs\":", escaped);
+      disconnect = key("\"op\":\"disconnect\"", escaped);
     }
-    if (indexOf(b, SUBSCRIBED, 0) >= 0) {
-      into.kind = Frame.SUBSCRIBED;
-    } else if (indexOf(b, DISCONNECT, 0) >= 0) {
-      int r = indexOf(b, RETRY_AFTER, 0);
-      into.kind = Frame.RETRY;
-      into.retryAfterMs = r < 0 ? 0 : number(b, r + RETRY_AFTER.length);
+
+    private static byte[] key(String plain, boolean escaped) {
+      return bytes(escaped ? plain.replace("\"", "\\\"") : plain);
     }
   }
 
-  private static long number(Buffer b, int from) {
+  /** Scans a frame's bytes without decoding it to a String (the client must stay cheaper than the server). */
+  static void scan(Buffer b, Frame into) {
+    scan(b, 0, b.length(), Keys.PLAIN, into);
+  }
+
+  /** Scans the frame in bytes {@code from} (inclusive) to {@code to} (exclusive) of {@code b}. */
+  static void scan(Buffer b, int from, int to, Keys keys, Frame into) {
+    into.kind = Frame.OTHER;
+    int t = indexOf(b, keys.t, from, to);
+    if (t >= 0) {
+      int n = indexOf(b, keys.n, t, to);
+      if (n >= 0) {
+        into.kind = Frame.MESSAGE;
+        into.sentMicros = number(b, t + keys.t.length, to);
+        into.seq = number(b, n + keys.n.length, to);
+        return;
+      }
+    }
+    if (indexOf(b, keys.subscribed, from, to) >= 0) {
+      into.kind = Frame.SUBSCRIBED;
+    } else if (indexOf(b, keys.disconnect, from, to) >= 0) {
+      int r = indexOf(b, keys.retryAfter, from, to);
+      into.kind = Frame.RETRY;
+      into.retryAfterMs = r < 0 ? 0 : number(b, r + keys.retryAfter.length, to);
+    }
+  }
+
+  private static long number(Buffer b, int from, int to) {
     long v = 0;
-    for (int i = from; i < b.length(); i++) {
+    for (int i = from; i < to; i++) {
       byte c = b.getByte(i);
       if (c < '0' || c > '9') {
         break;
@@ -91,8 +117,8 @@ enum Target {
     return v;
   }
 
-  private static int indexOf(Buffer b, byte[] key, int from) {
-    int last = b.length() - key.length;
+  static int indexOf(Buffer b, byte[] key, int from, int to) {
+    int last = to - key.length;
     outer:
     for (int i = from; i <= last; i++) {
       for (int j = 0; j < key.length; j++) {

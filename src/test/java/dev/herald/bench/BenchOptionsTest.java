@@ -56,4 +56,15 @@ class BenchOptionsTest {
     assertThat(parse("--rates", "5, 10,20.5").rates("1")).isEqualTo(List.of(5.0, 10.0, 20.5));
     assertThat(parse().rates("1,2")).isEqualTo(List.of(1.0, 2.0));
   }
+
+  @Test
+  void transportIsWsUnlessToldAndHeraldOnlyOtherwise() {
+    assertThat(parse().transport()).isEqualTo(Transport.WS);
+    assertThat(parse("--transport", "sockjs").transport()).isEqualTo(Transport.SOCKJS);
+    assertThat(parse("--transport", "sse", "--target", "herald").transport()).isEqualTo(Transport.SSE);
+    assertThat(parse("--target", "nchan", "--transport", "ws").transport()).isEqualTo(Transport.WS);
+    assertThatThrownBy(() -> parse("--target", "nchan", "--transport", "sse").transport())
+        .hasMessageContaining("takes ws only");
+    assertThatThrownBy(() -> parse("--transport", "xhr").transport()).hasMessageContaining("not xhr");
+  }
 }

@@ -37,6 +37,12 @@ class ReportTest {
   }
 
   @Test
+  void anotherTransportIsNamedInTheHeading() {
+    assertThat(Report.summary(result(step(), connect()).put("transport", "sockjs")))
+        .startsWith("== s on herald over sockjs: 600 subscribers");
+  }
+
+  @Test
   void aClusterResultShowsEachNodeAndTheEventBus() {
     JsonObject step = step().put("serverCpuSecondsPerNode", new JsonArray().add(0.4).add(0.5).add(0.3))
         .put("eventBus", new JsonObject().put("bytesWritten", 50000L).put("messagesWritten", 200L)

@@ -1,0 +1,73 @@
+package dev.herald.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+class FrameScanTest {
+
+  static final String MESSAGE =
+      "{\"op\":\"message\",\"channel\":\"bench:7\",\"id\":\"1732240000000-3\",\"type\":\"message\","
+          + "\"data\":{\"t\":1732240000123456,\"n\":42}}";
+
+  private static Target.Frame scan(String text) {
+    Target.Frame f = new Target.Frame();
+    Target.scan(Buffer.buffer(text), f);
+    return f;
+  }
+
+  @Test
+  void heraldMessageFrameGivesSendTimeAndSequence() {
+    Target.Frame f = scan(MESSAGE);
+    assertThat(f.kind).isEqualTo(Target.Frame.MESSAGE);
+    assertThat(f.sentMicros).isEqualTo(1732240000123456L);
+    assertThat(f.seq).isEqualTo(42);
+  }
+
+  @Test
+  void nchanRawBodyIsAMessageToo() {
+    Target.Frame f = scan("{\"channel\":\"bench:0\",\"data\":{\"t\":17,\"n\":3}}");
+    assertThat(f.kind).isEqualTo(Target.Frame.MESSAGE);
+    assertThat(f.sentMicros).isEqualTo(17);
+    assertThat(f.seq).isEqualTo(3);
+  }
+
+  @Test
+  void subscribedAndRetryFramesAreRecognised() {
+    assertThat(scan("{\"op\":\"subscribed\",\"channel\":\"bench:1\",\"position\":null,\"recovered\":true}").kind)
+        .isEqualTo(Target.Frame.SUBSCRIBED);
+    Target.Frame retry = scan("{\"op\":\"disconnect\",\"code\":4013,\"reason\":\"overloaded\","
+        + "\"retryAfterMs\":750,\"positions\":{}}");
+    assertThat(retry.kind).isEqualTo(Target.Frame.RETRY);
+    assertThat(retry.retryAfterMs).isEqualTo(750);
+    assertThat(scan("{\"op\":\"hello\",\"version\":1,\"client\":\"n-1\",\"heartbeatMs\":25000}").kind)
+        .isEqualTo(Target.Frame.OTHER);
+  }
+
+  @Test
+  void aRangeIsScannedWithoutReadingPastItsEnd() {
+    // The sequence's digits run on past the range: only those inside count.
+    Buffer b = Buffer.buffer("xx{\"t\":5,\"n\":123}");
+    Target.Frame f = new Target.Frame();
+    Target.scan(b, 2, b.length() - 2, Target.Keys.PLAIN, f);
+    assertThat(f.kind).isEqualTo(Target.Frame.MESSAGE);
+    assertThat(f.seq).isEqualTo(12);
+    Target.scan(b, 0, 8, Target.Keys.PLAIN, f);
+    assertThat(f.kind).isEqualTo(Target.Frame.OTHER);
+  }
+
+  @Test
+  void plainKeysDoNotMatchEscapedOnesAndTheReverse() {
+    Target.Frame f = new Target.Frame();
+    Buffer escaped = Buffer.buffer(MESSAGE.replace("\"", "\\\""));
+    Target.scan(escaped, 0, escaped.length(), Target.Keys.PLAIN, f);
+    assertThat(f.kind).isEqualTo(Target.Frame.OTHER);
+    Target.scan(escaped, 0, escaped.length(), Target.Keys.ESCAPED, f);
+    assertThat(f.kind).isEqualTo(Target.Frame.MESSAGE);
+    assertThat(f.seq).isEqualTo(42);
+    Buffer plain = Buffer.buffer(MESSAGE);
+    Target.scan(plain, 0, plain.length(), Target.Keys.ESCAPED, f);
+    assertThat(f.kind).isEqualTo(Target.Frame.OTHER);
+  }
+}
