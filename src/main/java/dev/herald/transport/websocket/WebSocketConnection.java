@@ -142,15 +142,16 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
     if (closing) {
       return;
     }
-    closing = true;
     write(WireFrames.close(ctx.alloc(), reason.webSocketStatus(), reason.reason()));
+    closing = true;
     ctx.executor().schedule(() -> {
       ctx.close();
     }, closingTimeoutMs, TimeUnit.MILLISECONDS);
   }
 
+  /** Nothing follows our close frame (RFC 6455 §5.5.1). */
   private void write(ByteBuf frame) {
-    if (!ctx.channel().isActive()) {
+    if (closing || !ctx.channel().isActive()) {
       frame.release();
       return;
     }
