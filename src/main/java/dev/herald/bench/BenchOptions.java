@@ -36,14 +36,14 @@ record BenchOptions(Map<String, String> raw) {
   }
 
   /**
-   * ws (default: {@code /ws}, or nchan's {@code /sub/}), sockjs (SockJS's websocket transport at {@code /rt}) or
-   * sse ({@code GET /sse}); the last two are Herald's only.
+   * ws (default: {@code /ws}, or nchan's {@code /sub/}), sockjs (SockJS's websocket transport at {@code /rt},
+   * Herald's only) or sse ({@code GET /sse}, or nchan's {@code /sub/} as an EventSource).
    */
   Transport transport() {
     Transport t = Transport.parse(get("transport", "ws"));
-    if (t != Transport.WS && target() != Target.HERALD) {
-      throw new IllegalArgumentException("--transport " + t.label() + " is Herald's; --target " + target().label()
-          + " takes ws only");
+    if (t == Transport.SOCKJS && target() != Target.HERALD) {
+      throw new IllegalArgumentException("--transport sockjs is Herald's; --target " + target().label()
+          + " takes ws or sse");
     }
     return t;
   }

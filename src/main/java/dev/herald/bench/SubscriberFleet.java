@@ -248,7 +248,9 @@ final class SubscriberFleet {
       int port = ports.get(index % ports.size());
       String uri = transport.subscribePath(target, channel(channel), index);
       if (!transport.webSocket()) {
-        RequestOptions o = new RequestOptions().setHost(host).setPort(port).setURI(uri);
+        // nchan picks its EventSource subscriber by the Accept header; Herald's /sse ignores it.
+        RequestOptions o = new RequestOptions().setHost(host).setPort(port).setURI(uri)
+            .addHeader("Accept", "text/event-stream");
         return httpClients.get(index % httpClients.size()).request(o).compose(HttpClientRequest::send)
             .compose(this::attachSse);
       }

@@ -5,7 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * How a subscriber reaches Herald: its plain WebSocket ({@code /ws?channels=}, the default and nchan's only way),
  * SockJS's websocket transport ({@code /rt/<server>/<session>/websocket}, subscribed with a {@code subscribe}
- * frame, as {@code /rt} takes no channels in its URL), or Server-Sent Events ({@code GET /sse?channels=}).
+ * frame, as {@code /rt} takes no channels in its URL), or Server-Sent Events ({@code GET /sse?channels=}; nchan:
+ * {@code GET /sub/<channel>} with {@code Accept: text/event-stream}).
  */
 enum Transport {
   WS, SOCKJS, SSE;
@@ -39,7 +40,7 @@ enum Transport {
       case WS -> target.subscribePath(channel);
       case SOCKJS -> String.format("/rt/%03d/%s/websocket", index % 1000,
           Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
-      case SSE -> "/sse?channels=" + channel;
+      case SSE -> target == Target.NCHAN ? "/sub/" + channel : "/sse?channels=" + channel;
     };
   }
 

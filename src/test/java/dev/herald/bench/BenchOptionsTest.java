@@ -58,13 +58,16 @@ class BenchOptionsTest {
   }
 
   @Test
-  void transportIsWsUnlessToldAndHeraldOnlyOtherwise() {
+  void transportIsWsUnlessToldAndSockJsIsHeraldOnly() {
     assertThat(parse().transport()).isEqualTo(Transport.WS);
     assertThat(parse("--transport", "sockjs").transport()).isEqualTo(Transport.SOCKJS);
     assertThat(parse("--transport", "sse", "--target", "herald").transport()).isEqualTo(Transport.SSE);
     assertThat(parse("--target", "nchan", "--transport", "ws").transport()).isEqualTo(Transport.WS);
-    assertThatThrownBy(() -> parse("--target", "nchan", "--transport", "sse").transport())
-        .hasMessageContaining("takes ws only");
+    assertThat(parse("--target", "nchan", "--transport", "sse").transport()).isEqualTo(Transport.SSE);
+    assertThat(Transport.SSE.subscribePath(Target.NCHAN, "bench:3", 0)).isEqualTo("/sub/bench:3");
+    assertThat(Transport.SSE.subscribePath(Target.HERALD, "bench:3", 0)).isEqualTo("/sse?channels=bench:3");
+    assertThatThrownBy(() -> parse("--target", "nchan", "--transport", "sockjs").transport())
+        .hasMessageContaining("takes ws or sse");
     assertThatThrownBy(() -> parse("--transport", "xhr").transport()).hasMessageContaining("not xhr");
   }
 }
