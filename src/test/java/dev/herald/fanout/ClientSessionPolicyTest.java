@@ -11,7 +11,6 @@ import dev.herald.metrics.HeraldMetrics;
 import dev.herald.security.TokenPolicy;
 import dev.herald.testing.Await;
 import dev.herald.testing.HostileInput;
-import dev.herald.testing.RecordingSubscriber;
 import dev.herald.testing.TestNodes;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -94,7 +93,7 @@ class ClientSessionPolicyTest {
           String expected = bytes > 512 ? ErrorCode.TOO_LARGE.wire()
               : parsed instanceof ClientFrame.Invalid i ? i.code().wire() : null;
           if (open && expected != null) {
-            List<JsonObject> answer = out.json().subList(before, out.frames.size());
+            List<JsonObject> answer = List.copyOf(out.frames).subList(before, out.frames.size());
             assertThat(answer).as(f).anyMatch(a -> "error".equals(a.getString("op"))
                 && expected.equals(a.getString("code")));
           }
@@ -106,7 +105,7 @@ class ClientSessionPolicyTest {
       }
     });
     Await.of(done.future(), 10);
-    for (JsonObject f : out.json()) {
+    for (JsonObject f : List.copyOf(out.frames)) {
       assertThat(f.getString("op")).isIn(OPS);
       if ("error".equals(f.getString("op"))) {
         assertThat(f.getString("code")).isIn(CODES);
@@ -135,11 +134,11 @@ class ClientSessionPolicyTest {
 
   private static List<JsonObject> waitFor(RecordingSubscriber out, java.util.function.Predicate<JsonObject> match) {
     long deadline = System.currentTimeMillis() + 5000;
-    while (out.json().stream().noneMatch(match)) {
+    while (List.copyOf(out.frames).stream().noneMatch(match)) {
       assertThat(System.currentTimeMillis()).as("frames " + out.frames).isLessThan(deadline);
       Thread.onSpinWait();
     }
-    return out.json();
+    return List.copyOf(out.frames);
   }
 
   @Example
@@ -168,12 +167,12 @@ class ClientSessionPolicyTest {
       done.complete();
     });
     assertThat(tokensSeen).contains("fresh");
-    assertThat(out.json()).noneMatch(f -> "token_expired".equals(f.getString("code")));
+    assertThat(List.copyOf(out.frames)).noneMatch(f -> "token_expired".equals(f.getString("code")));
     onLoop(done -> {
       s[0].sweep(now + 60_000, TRANSPORT);
       done.complete();
     });
-    List<JsonObject> frames = out.json();
+    List<JsonObject> frames = List.copyOf(out.frames);
     assertThat(frames).filteredOn(f -> "token_expired".equals(f.getString("code")))
         .extracting(f -> f.getString("channel")).containsExactlyInAnyOrder("user:1", "user:2");
     onLoop(done -> {
@@ -194,14 +193,14 @@ class ClientSessionPolicyTest {
       // Still pending: a second subscribe is a duplicate, neither a second check nor an early "subscribed".
       s[0].subscribe(List.of("user:1"), java.util.Map.of(), null);
       assertThat(s[0].channels()).hasSize(1);
-      assertThat(out.json()).noneMatch(f -> "subscribed".equals(f.getString("op")));
+      assertThat(List.copyOf(out.frames)).noneMatch(f -> "subscribed".equals(f.getString("op")));
       s[0].unsubscribe(List.of("user:1"));
       decision.complete(SubscribePolicy.Decision.ALLOW);
       done.complete();
     });
     onLoop(done -> {
       assertThat(s[0].channels()).isEmpty();
-      assertThat(out.json()).noneMatch(f -> "subscribed".equals(f.getString("op")));
+      assertThat(List.copyOf(out.frames)).noneMatch(f -> "subscribed".equals(f.getString("op")));
       s[0].closed();
       done.complete();
     });
@@ -220,7 +219,7 @@ class ClientSessionPolicyTest {
     List<JsonObject> frames = waitFor(out, f -> "error".equals(f.getString("op")));
     assertThat(frames).filteredOn(f -> "forbidden".equals(f.getString("code")))
         .extracting(f -> f.getString("channel")).containsExactly("user:1");
-    assertThat(String.join("", out.frames)).doesNotContain("not-a-token");
+    assertThat(out.frames.toString()).doesNotContain("not-a-token");
     onLoop(done -> {
       s[0].closed();
       done.complete();

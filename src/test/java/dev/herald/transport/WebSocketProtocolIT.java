@@ -120,7 +120,7 @@ class WebSocketProtocolIT {
       out.write(new byte[] {(byte) 0x81, (byte) (0x80 | 127), 0, 0, 0, 0, 0, (byte) 0x98, (byte) 0x96, (byte) 0x80,
           1, 2, 3, 4});
       out.flush();
-      byte[] rest = readUntilClosed(s.getInputStream());
+      byte[] rest = s.getInputStream().readAllBytes();
       int close = lastIndexOfOpcode(rest, 0x88);
       assertThat(close).as("close frame in %s", new String(rest, StandardCharsets.ISO_8859_1)).isNotNegative();
       assertThat(((rest[close + 2] & 0xFF) << 8) | (rest[close + 3] & 0xFF)).isEqualTo(1009);
@@ -199,10 +199,6 @@ class WebSocketProtocolIT {
       sb.append((char) b);
     }
     return sb.toString();
-  }
-
-  private static byte[] readUntilClosed(InputStream in) throws IOException {
-    return in.readAllBytes();
   }
 
   private static int lastIndexOfOpcode(byte[] bytes, int firstByte) {

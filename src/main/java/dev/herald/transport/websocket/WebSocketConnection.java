@@ -81,10 +81,13 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
     this.ctx = ctx;
   }
 
-  /** Starts the session of an admitted connection; {@code bound} is its limit of unsent bytes. */
-  void open(ClientSession session, long bound) {
+  /**
+   * Starts the session of an admitted connection; {@code bound}'s high mark is its limit of unsent bytes, its low
+   * mark where the session resumes.
+   */
+  void open(ClientSession session, WriteBufferWaterMark bound) {
     this.session = session;
-    ctx.channel().config().setWriteBufferWaterMark(WaterMarks.of(bound));
+    ctx.channel().config().setWriteBufferWaterMark(bound);
     meters.opened();
   }
 
@@ -303,20 +306,5 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
 
   private SocketAddress remoteAddress() {
     return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? SocketAddress.inetSocketAddress(a) : null;
-  }
-
-  /** Water marks are immutable; connections with the same bound share one. */
-  private static final class WaterMarks {
-    private static volatile WriteBufferWaterMark last = new WriteBufferWaterMark(1, 2);
-
-    static WriteBufferWaterMark of(long bound) {
-      int high = (int) Math.min(Integer.MAX_VALUE, Math.max(2, bound));
-      WriteBufferWaterMark w = last;
-      if (w.high() != high) {
-        w = new WriteBufferWaterMark(high / 2, high);
-        last = w;
-      }
-      return w;
-    }
   }
 }

@@ -6,6 +6,7 @@ import dev.herald.fanout.ServerFrames;
 import dev.herald.security.Admission;
 import dev.herald.transport.SessionFactory;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.vertx.core.Vertx;
@@ -33,6 +34,8 @@ public final class WebSocketTransport {
   private final WebSocketDecoderConfig decoderConfig;
   private final int maxMessageBytes;
   private final long closingTimeoutMs;
+  /** Immutable, so shared by every connection: the bound of unsent bytes, resumed below half of it. */
+  private final WriteBufferWaterMark unsentBound;
 
   /**
    * @param maxFrameBytes the largest frame read; larger ones close the connection (1009). Frames between
@@ -45,6 +48,8 @@ public final class WebSocketTransport {
         .expectMaskedFrames(true).allowExtensions(false).closeOnProtocolViolation(false).build();
     this.maxMessageBytes = maxFrameBytes * 2;
     this.closingTimeoutMs = closingTimeoutMs;
+    int high = (int) sessions.maxBufferedBytes(); // transport.maxBufferedBytes: an int of at least 1024
+    this.unsentBound = new WriteBufferWaterMark(high / 2, high);
   }
 
   public void handle(RoutingContext ctx) {
@@ -94,7 +99,7 @@ public final class WebSocketTransport {
       connection.refuse(ServerFrames.disconnect(reason, retryAfterMs, Map.of()), reason);
     } else {
       ClientSession session = sessions.open(connection, token);
-      connection.open(session, sessions.maxBufferedBytes());
+      connection.open(session, unsentBound);
       session.hello();
       if (!channels.isEmpty()) {
         session.subscribe(channels, Map.of(), null);
