@@ -197,6 +197,47 @@ record BenchOptions(Map<String, String> raw) {
     return get("publish-via", "http");
   }
 
+  /**
+   * What {@code --publish-via xadd} writes: {@code publish} (default; {@code publish <json>}, the body the HTTP
+   * publisher sends) or {@code post} (a post entry: sanitized, committed to its 4 channels forum/thread/user/post;
+   * the send time and sequence ride in the post's id, {@code bt<t>n<n>c<k>}).
+   */
+  String entry() {
+    String e = get("entry", "publish");
+    if (!e.equals("publish") && !e.equals("post")) {
+      throw new IllegalArgumentException("--entry must be publish or post, not " + e);
+    }
+    return e;
+  }
+
+  /** Channel k is {@code <prefix>k}: {@code bench:} by default, {@code thread:b} with post entries. */
+  String channelPrefix() {
+    return get("channel-prefix", "post".equals(get("entry", "publish")) ? "thread:b" : "bench:");
+  }
+
+  /**
+   * With {@code --publish-via xadd}, a step passes only if Herald's consumer group had read and acknowledged
+   * every entry within this many seconds after the last XADD (the pipeline kept up with the rate).
+   */
+  double maxDrainSeconds() {
+    return Double.parseDouble(get("max-drain-seconds", "1"));
+  }
+
+  /** PID of the Redis server of an ingest scenario, whose CPU each step reports; 0 (default): not measured. */
+  long redisPid() {
+    return Long.parseLong(get("redis-pid", "0"));
+  }
+
+  /** Herald's consumer group on the ingest stream ({@code ingest.group}). */
+  String group() {
+    return get("group", "herald");
+  }
+
+  /** The dead-letter stream key ({@code redis.keyPrefix} + {@code ingest.deadStream}). */
+  String deadStream() {
+    return get("dead-stream", "herald:dead");
+  }
+
   /** Redis of {@code --publish-via xadd}. */
   String redisUrl() {
     return get("redis-url", "redis://127.0.0.1:6379");

@@ -36,6 +36,8 @@ final class RatePublisher {
   private final long[] seq;
   private final RedisAPI redis;
   private final String stream;
+  private final boolean posts;
+  private final String channelPrefix;
 
   RatePublisher(Vertx vertx, BenchOptions o) {
     this.vertx = vertx;
@@ -54,6 +56,20 @@ final class RatePublisher {
         .setConnectionString(o.redisUrl()).setMaxPoolSize(o.publishConnections())
         .setMaxPoolWaiting(100_000))) : null;
     this.stream = o.stream();
+    this.posts = "post".equals(o.entry());
+    this.channelPrefix = o.channelPrefix();
+  }
+
+  /**
+   * A post entry for channel k's thread: its id carries the send time and sequence ({@code bt<t>n<n>c<k>}, read
+   * back by {@link Target#scan}), and its message has the markup a comment has, so sanitizing has work to do.
+   */
+  static String post(int channel, long sentMicros, long n) {
+    return "{\"id\":\"bt" + sentMicros + "n" + n + "c" + channel + "\",\"forum\":\"bench\",\"thread\":\"b" + channel
+        + "\",\"author\":{\"id\":\"u" + channel + "\",\"name\":\"Bench Author\"},\"message\":\"<p>Post " + n
+        + " on <b>thread " + channel + "</b>, see <a href=\\\"https://example.com/t/" + channel
+        + "\\\" onclick=\\\"x()\\\">this link</a><script>alert(1)</script></p>\","
+        + "\"createdAt\":\"2026-11-22T10:00:00Z\"}";
   }
 
   /** What one step sent. {@code perChannel[k]}: messages accepted on channel k during the step. */
@@ -144,15 +160,16 @@ final class RatePublisher {
     void send(int ch) {
       busy[ch] = true;
       long n = ++seq[ch];
-      String channel = SubscriberFleet.channel(ch);
-      Buffer body = Buffer.buffer("{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + SubscriberFleet.nowMicros()
-          + ",\"n\":" + n + "}}");
+      String channel = channelPrefix + ch;
+      long now = SubscriberFleet.nowMicros();
+      Buffer body = Buffer.buffer("{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + now + ",\"n\":" + n + "}}");
       int port = ports[(int) (sent % ports.length)];
       sent++;
       inFlight++;
       Future<?> answer;
       if (redis != null) {
-        answer = redis.xadd(List.of(stream, "*", "publish", body.toString()));
+        answer = redis.xadd(posts ? List.of(stream, "*", "post", post(ch, now, n))
+            : List.of(stream, "*", "publish", body.toString()));
       } else {
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
             .setURI(target.publishPath(channel)).putHeader("Content-Type", "application/json");

@@ -33,7 +33,7 @@ final class RemoteFleet implements AutoCloseable {
           "--target", o.target().label(),
           "--transport", o.transport().label(), "--host", o.host(), "--port", ports,
           "--from", Integer.toString(from), "--to", Integer.toString(to),
-          "--channels", Integer.toString(o.channels()), "--sources", Integer.toString(o.sources()),
+          "--channels", Integer.toString(o.channels()), "--channel-prefix", o.channelPrefix(), "--sources", Integer.toString(o.sources()),
           "--concurrency", Integer.toString(Math.max(1, o.concurrency() / processes)),
           "--loops", Integer.toString(o.clientLoops())));
       Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();

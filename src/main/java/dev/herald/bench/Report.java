@@ -22,6 +22,14 @@ final class Report {
     JsonObject bus = s.getJsonObject("eventBus");
     String busText = bus == null ? "" : String.format(Locale.ROOT, "event bus %.0f B/msg  ",
         bus.getDouble("bytesPerMessage"));
+    JsonObject ingest = s.getJsonObject("ingest");
+    if (ingest != null) {
+      busText += String.format(Locale.ROOT, "ingest %.0f posts/s, drained %.2f s after, dead %d  ",
+          ingest.getDouble("postsPerSecond"), ingest.getDouble("drainSeconds"), ingest.getLong("deadLettered"));
+    }
+    if (s.containsKey("redisCpuSeconds")) {
+      busText += String.format(Locale.ROOT, "redis CPU %.2f s  ", s.getDouble("redisCpuSeconds"));
+    }
     return String.format(Locale.ROOT, "rate %8.0f msg/s  published %7.0f/s  deliveries %10.0f/s  loss %d dup %d "
             + "order %d  p50 %7.2f p90 %7.2f p99 %8.2f p99.9 %8.2f max %8.2f ms  server CPU %6.0f ns/delivery "
             + "(%.2f s, sys %s)  client CPU %.2f s  %s%s",

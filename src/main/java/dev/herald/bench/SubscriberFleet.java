@@ -44,6 +44,7 @@ final class SubscriberFleet {
   private final int from;
   private final int to;
   private final int channels;
+  private final String channelPrefix;
   private final int concurrency;
   private final List<WebSocketClient> clients = new ArrayList<>();
   private final List<HttpClient> httpClients = new ArrayList<>();
@@ -62,7 +63,7 @@ final class SubscriberFleet {
   private final AtomicReference<String> firstError = new AtomicReference<>();
 
   SubscriberFleet(Vertx vertx, Target target, Transport transport, String host, List<Integer> ports, int from,
-                  int to, int channels, int sources, int concurrency) {
+                  int to, int channels, String channelPrefix, int sources, int concurrency) {
     this.vertx = vertx;
     this.target = target;
     this.transport = transport;
@@ -71,6 +72,7 @@ final class SubscriberFleet {
     this.from = from;
     this.to = to;
     this.channels = channels;
+    this.channelPrefix = channelPrefix;
     this.concurrency = concurrency;
     for (int s = 0; s < sources; s++) {
       String local = "127.0.0." + (2 + s);
@@ -87,8 +89,9 @@ final class SubscriberFleet {
     this.conns = new Conn[to - from];
   }
 
-  static String channel(int index) {
-    return "bench:" + index;
+  /** Channel {@code index}'s name ({@code --channel-prefix}, e.g. {@code bench:3}). */
+  String channel(int index) {
+    return channelPrefix + index;
   }
 
   /**

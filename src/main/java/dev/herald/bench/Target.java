@@ -6,7 +6,8 @@ import io.vertx.core.buffer.Buffer;
  * The server under test and how its URLs and frames look. Herald wraps each message in
  * {@code {"op":"message",...,"data":{...}}} and confirms subscriptions with a {@code subscribed} frame; nchan sends
  * the published body as is and subscribes on upgrade. The publisher's body carries {@code "t"} (send time, epoch
- * microseconds) and {@code "n"} (per-channel sequence, from 1) either way.
+ * microseconds) and {@code "n"} (per-channel sequence, from 1) either way; a post entry carries them in the post's
+ * id instead ({@code "id":"bt<t>n<n>c<k>"}).
  */
 enum Target {
   HERALD, NCHAN;
@@ -61,6 +62,7 @@ enum Target {
 
     final byte[] t;
     final byte[] n;
+    final byte[] postId;
     final byte[] subscribed;
     final byte[] retryAfter;
     final byte[] disconnect;
@@ -68,6 +70,7 @@ enum Target {
     private Keys(boolean escaped) {
       t = key("\"t\":", escaped);
       n = key("\"n\":", escaped);
+      postId = key("\"id\":\"bt", escaped);
       subscribed = key("\"op\":\"subscribed\"", escaped);
       retryAfter = key("\"retryAfterMs\":", escaped);
       disconnect = key("\"op\":\"disconnect\"", escaped);
@@ -93,6 +96,21 @@ enum Target {
         into.kind = Frame.MESSAGE;
         into.sentMicros = number(b, t + keys.t.length, to);
         into.seq = number(b, n + keys.n.length, to);
+        return;
+      }
+    }
+    // A post entry's message: its id is bt<t>n<n>c<k> (RatePublisher.post).
+    int p = indexOf(b, keys.postId, from, to);
+    if (p >= 0) {
+      int at = p + keys.postId.length;
+      int digitsEnd = at;
+      while (digitsEnd < to && Character.isDigit(b.getByte(digitsEnd))) {
+        digitsEnd++;
+      }
+      if (digitsEnd > at && digitsEnd < to && b.getByte(digitsEnd) == 'n') {
+        into.kind = Frame.MESSAGE;
+        into.sentMicros = number(b, at, to);
+        into.seq = number(b, digitsEnd + 1, to);
         return;
       }
     }

@@ -2,6 +2,12 @@ package dev.herald.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.format.Renderer;
+import dev.herald.ingest.EntryParser;
+import dev.herald.ingest.ParsedEntry;
+import dev.herald.message.MessageFrame;
+import dev.herald.message.MessageId;
+import dev.herald.message.RenderedMessage;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +37,23 @@ class FrameScanTest {
     assertThat(f.kind).isEqualTo(Target.Frame.MESSAGE);
     assertThat(f.sentMicros).isEqualTo(17);
     assertThat(f.seq).isEqualTo(3);
+  }
+
+  @Test
+  void theBenchPostIsAValidPostWhoseThreadFrameCarriesSendTimeAndSequence() {
+    ParsedEntry parsed = new EntryParser(65536).parsePost("1-1", 0, RatePublisher.post(7, 1732240000123456L, 42));
+    assertThat(parsed).isInstanceOf(ParsedEntry.Accepted.class);
+    RenderedMessage m = new Renderer().render(((ParsedEntry.Accepted) parsed).item());
+    assertThat(m.channels()).extracting(Object::toString)
+        .containsExactly("forum:bench", "thread:b7", "user:u7", "post:bt1732240000123456n42c7");
+    Buffer frame = MessageFrame.encode(m.channels().get(1), new MessageId("e1", 3), m.body());
+    assertThat(frame.toString()).doesNotContain("<script>").doesNotContain("onclick");
+
+    Target.Frame f = new Target.Frame();
+    Target.scan(frame, f);
+    assertThat(f.kind).isEqualTo(Target.Frame.MESSAGE);
+    assertThat(f.sentMicros).isEqualTo(1732240000123456L);
+    assertThat(f.seq).isEqualTo(42);
   }
 
   @Test

@@ -1,0 +1,88 @@
+package dev.herald.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * How far Herald's consumer group is behind on the ingest stream, read from Redis itself: entries not yet read by
+ * the group (its last delivered id is not the stream's last id) and entries read but not acknowledged (pending),
+ * plus the length of the dead-letter stream. With no subscribers this is the only way to see that the pipeline
+ * kept up. Works over RESP2 and RESP3 (XINFO answers flat arrays or maps).
+ */
+final class IngestBacklog implements AutoCloseable {
+
+  private final Redis redis;
+  private final String stream;
+  private final String deadStream;
+  private final String group;
+
+  IngestBacklog(Vertx vertx, BenchOptions o) {
+    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(o.redisUrl()));
+    this.stream = o.stream();
+    this.deadStream = o.deadStream();
+    this.group = o.group();
+  }
+
+  /** {@code unread}: the group has not read up to the stream's last entry; {@code pending}: read, not acked. */
+  record State(boolean unread, long pending, long deadLetters) {
+    boolean drained() {
+      return !unread && pending == 0;
+    }
+  }
+
+  Future<State> read() {
+    Future<Response> info = redis.send(Request.cmd(Command.XINFO).arg("STREAM").arg(stream));
+    Future<Response> groups = redis.send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream));
+    Future<Response> dead = redis.send(Request.cmd(Command.XLEN).arg(deadStream));
+    return Future.all(info, groups, dead).map(v -> {
+      String last = field(info.result(), "last-generated-id").toString();
+      for (Response g : groups.result()) {
+        if (group.equals(field(g, "name").toString())) {
+          boolean unread = !last.equals(field(g, "last-delivered-id").toString());
+          return new State(unread, field(g, "pending").toLong(), dead.result().toLong());
+        }
+      }
+      throw new IllegalStateException("no consumer group " + group + " on " + stream);
+    });
+  }
+
+  /** Waits until drained, or {@code timeoutNanos} passed; returns the state last read. */
+  State awaitDrained(long timeoutNanos) throws Exception {
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (true) {
+      State s = read().toCompletionStage().toCompletableFuture().get();
+      if (s.drained() || System.nanoTime() >= deadline) {
+        return s;
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /** A field of an XINFO reply: a map under RESP3, a flat name/value array under RESP2. */
+  private static Response field(Response r, String name) {
+    Response v = null;
+    if (!r.getKeys().isEmpty()) {
+      v = r.get(name);
+    } else {
+      for (int i = 0; i + 1 < r.size() && v == null; i += 2) {
+        if (r.get(i) != null && name.equals(r.get(i).toString())) {
+          v = r.get(i + 1);
+        }
+      }
+    }
+    if (v == null) {
+      throw new IllegalStateException("XINFO reply without " + name + ": " + r);
+    }
+    return v;
+  }
+
+  @Override
+  public void close() {
+    redis.close();
+  }
+}
