@@ -4,6 +4,7 @@ import dev.herald.message.Channel;
 import dev.herald.message.MessageId;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 
 /**
  * Per-channel message history: the commit point of the pipeline and the source of every resume.
@@ -18,6 +19,13 @@ public interface History {
    * and records the key.
    */
   Future<Commit> commit(Channel channel, String dedupeKey, Buffer body);
+
+  /**
+   * Commits one message to each of {@code channels} as {@link #commit} does, the results in the same order. Calls
+   * made one after another from one thread are applied in that order, so a channel's offsets follow the order of
+   * the calls without the caller waiting for one commit before making the next.
+   */
+  Future<List<Commit>> commitAll(List<Channel> channels, String dedupeKey, Buffer body);
 
   /**
    * The messages after {@code since} (exclusive), oldest first, at most {@code limit}; with {@code since} null,

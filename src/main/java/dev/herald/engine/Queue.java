@@ -25,7 +25,12 @@ public interface Queue {
   Future<List<QueueEntry>> claimStale(long idleMs, int max);
 
   /** Acknowledges a processed entry; it will never be delivered again. */
-  Future<Void> ack(String entryId);
+  default Future<Void> ack(String entryId) {
+    return ack(List.of(entryId));
+  }
+
+  /** Acknowledges processed entries in one step (one XACK on Redis). */
+  Future<Void> ack(List<String> entryIds);
 
   /**
    * Moves an entry to the dead-letter stream with its fields and the reason, and acknowledges it, atomically. On a

@@ -42,13 +42,13 @@ public final class Renderer {
   }
 
   private static JsonObject postData(Post p) {
-    String html = PostSanitizer.sanitize(p.messageHtml());
+    PostSanitizer.Cleaned cleaned = PostSanitizer.clean(p.messageHtml());
     JsonObject data = new JsonObject().put("id", p.id()).put("forum", p.forum()).put("thread", p.thread());
     if (p.parent() != null) {
       data.put("parent", p.parent());
     }
     return data.put("author", new JsonObject().put("id", p.authorId()).put("name", p.authorName()))
-        .put("message", html).put("text", PostSanitizer.excerpt(html)).put("createdAt", p.createdAt());
+        .put("message", cleaned.html()).put("text", cleaned.excerpt()).put("createdAt", p.createdAt());
   }
 
   /** The shared body; {@code type} is validated to need no JSON escaping. */

@@ -30,7 +30,6 @@ public final class EntryParser {
   /** Most channels one publish may address. */
   public static final int MAX_CHANNELS = 100;
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.@-]{1,128}");
   private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
   private static final int MAX_NAME = 200;
 
@@ -164,7 +163,7 @@ public final class EntryParser {
 
   private static String id(JsonObject o, String key, String field) {
     String s = string(o, key, field);
-    if (!ID.matcher(s).matches()) {
+    if (!Channel.isId(s)) {
       throw new FieldException(field, "must match [A-Za-z0-9_.@-]{1,128}");
     }
     return s;

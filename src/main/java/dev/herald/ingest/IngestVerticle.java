@@ -12,7 +12,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -33,6 +35,7 @@ public final class IngestVerticle extends VerticleBase {
   private final Backoff backoff;
   private final HeraldMetrics metrics;
   private final Set<String> inFlight = new HashSet<>();
+  private final List<QueueEntry> toAck = new ArrayList<>();
   private final DeliveryOptions formatOptions = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(FORMAT_TIMEOUT_MS);
   private boolean running;
@@ -153,13 +156,7 @@ public final class IngestVerticle extends VerticleBase {
     IngestItem item = ((ParsedEntry.Accepted) parsed).item();
     vertx.eventBus().<Integer>request(Addresses.FORMAT, item, formatOptions).onComplete(r -> {
       if (r.succeeded()) {
-        queue.ack(entry.id()).onComplete(a -> {
-          if (a.failed()) {
-            // Left pending: it will be taken over and published again, which dedupe turns into a no-op.
-            LOG.warning("ack of " + entry.id() + " failed: " + a.cause().getMessage());
-          }
-          finish(entry);
-        });
+        acknowledge(entry);
       } else if (r.cause() instanceof ReplyException re && re.failureCode() == FormatFailure.REJECTED) {
         deadLetter(entry, re.getMessage(), attempt);
       } else if (attempt >= config.maxAttempts()) {
@@ -167,6 +164,30 @@ public final class IngestVerticle extends VerticleBase {
       } else {
         vertx.setTimer(backoff.delayMs(attempt), t -> process(entry, attempt + 1));
       }
+    });
+  }
+
+  /**
+   * Acknowledges the entry together with every other one whose formatter answered in this event-loop turn: one
+   * XACK for a batch instead of one round trip per entry.
+   */
+  private void acknowledge(QueueEntry entry) {
+    if (toAck.isEmpty()) {
+      context.runOnContext(v -> flushAcks());
+    }
+    toAck.add(entry);
+  }
+
+  private void flushAcks() {
+    List<QueueEntry> batch = List.copyOf(toAck);
+    toAck.clear();
+    queue.ack(batch.stream().map(QueueEntry::id).toList()).onComplete(a -> {
+      if (a.failed()) {
+        // Left pending: they will be taken over and published again, which dedupe turns into a no-op.
+        LOG.warning("ack of " + batch.size() + " entries from " + batch.get(0).id() + " failed: "
+            + a.cause().getMessage());
+      }
+      batch.forEach(this::finish);
     });
   }
 

@@ -230,4 +230,48 @@ public abstract class HistoryContract {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void commitAllCommitsToEachChannelWithItsOwnOffsetsAndDedupe() throws Throwable {
+    History h = history(100);
+    result(h.commit(OTHER, null, body("earlier")));
+
+    List<Commit> first = result(h.commitAll(List.of(CHANNEL, OTHER), "post-1", body("p1")));
+    List<Commit> again = result(h.commitAll(List.of(CHANNEL, OTHER), "post-1", body("p1")));
+    List<Commit> plain = result(h.commitAll(List.of(OTHER, CHANNEL), null, body("p2")));
+
+    assertThat(first).extracting(c -> c.id().offset()).containsExactly(1L, 2L);
+    assertThat(first).extracting(Commit::duplicate).containsExactly(false, false);
+    assertThat(again).extracting(Commit::id).containsExactlyElementsOf(first.stream().map(Commit::id).toList());
+    assertThat(again).extracting(Commit::duplicate).containsExactly(true, true);
+    assertThat(plain).extracting(c -> c.id().offset()).as("results follow the channels' order").containsExactly(3L, 2L);
+    Replay other = result(h.since(OTHER, new MessageId(first.get(1).id().epoch(), 0), 10));
+    assertThat(other.entries()).extracting(e -> e.body().toString()).containsExactly("earlier", "p1", "p2");
+  }
+
+  /** The publisher relies on it: it sends each commit without waiting for the one before. */
+  @Test
+  void commitAllCallsMadeWithoutWaitingAreAppliedInTheirOrder() throws Throwable {
+    History h = history(1000);
+    int n = 300;
+    CompletableFuture<List<Future<List<Commit>>>> sent = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      List<Future<List<Commit>>> commits = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        commits.add(h.commitAll(List.of(CHANNEL, OTHER), null, body("m" + i)));
+      }
+      sent.complete(commits);
+    });
+    List<Long> offsets = new ArrayList<>();
+    for (Future<List<Commit>> f : sent.get()) {
+      offsets.add(result(f).get(0).id().offset());
+    }
+
+    assertThat(offsets).containsExactlyElementsOf(LongStream.rangeClosed(1, n).boxed().toList());
+    MessageId start = new MessageId(result(h.commit(CHANNEL, null, body("last"))).id().epoch(), 0);
+    List<String> bodies = result(h.since(CHANNEL, start, n + 1)).entries().stream()
+        .map(e -> e.body().toString()).toList();
+    assertThat(bodies.subList(0, n)).containsExactlyElementsOf(
+        LongStream.rangeClosed(1, n).mapToObj(i -> "m" + i).toList());
+  }
 }

@@ -62,6 +62,11 @@ final class GatedHistory implements History {
   }
 
   @Override
+  public Future<List<Commit>> commitAll(List<Channel> channels, String dedupeKey, Buffer body) {
+    return history.commitAll(channels, dedupeKey, body);
+  }
+
+  @Override
   public Future<Boolean> remove(Channel channel, MessageId id) {
     return history.remove(channel, id);
   }

@@ -27,6 +27,22 @@ class ChannelTest {
     }
   }
 
+  /** The hand-written checks accept exactly what the documented patterns accept. */
+  @Property(tries = 5000)
+  void namespaceAndIdChecksAgreeWithTheirPatterns(@ForAll("parts") String s) {
+    assertThat(Channel.isNamespace(s)).isEqualTo(s.matches("[a-z][a-z0-9_-]{0,31}"));
+    assertThat(Channel.isId(s)).isEqualTo(s.matches("[A-Za-z0-9_.@-]{1,128}"));
+  }
+
+  @Provide
+  Arbitrary<String> parts() {
+    return Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(140),
+        Arbitraries.strings().withChars("azAZ09_-.@:/ \u00e9`{[").ofMaxLength(140),
+        Arbitraries.strings().withChars("abz09_-").ofMinLength(30).ofMaxLength(34),
+        Arbitraries.strings().withChars("aZ9_.@-").ofMinLength(126).ofMaxLength(130));
+  }
+
   @Property(tries = 1000)
   void channelsQueryParameterNeverThrows(@ForAll("queries") String query) {
     for (String name : SessionFactory.channelsParam(query)) {

@@ -73,6 +73,16 @@ public final class MemoryHistory implements History {
     }
   }
 
+  /** Applied at once, in the caller's order: the rings are in this process. */
+  @Override
+  public Future<List<Commit>> commitAll(List<Channel> channels, String dedupeKey, Buffer body) {
+    List<Commit> commits = new ArrayList<>(channels.size());
+    for (Channel channel : channels) {
+      commits.add(commit(channel, dedupeKey, body).result());
+    }
+    return Future.succeededFuture(commits);
+  }
+
   @Override
   public Future<Replay> since(Channel channel, MessageId since, int limit) {
     Ring ring = rings.get(channel);

@@ -87,8 +87,8 @@ public final class MemoryQueue implements Queue {
   }
 
   @Override
-  public synchronized Future<Void> ack(String entryId) {
-    pending.remove(entryId);
+  public synchronized Future<Void> ack(List<String> entryIds) {
+    entryIds.forEach(pending::remove);
     return Future.succeededFuture();
   }
 

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A Lua script run with EVALSHA, falling back to EVAL when the server answers NOSCRIPT (after a restart or a
@@ -29,9 +30,21 @@ final class LuaScript {
 
   /** Runs the script with the given keys (declared, so Redis Cluster can route it) and arguments. */
   Future<Response> run(Redis redis, List<String> keys, List<?> args) {
-    return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(err -> {
+    return run(redis::send, keys, args);
+  }
+
+  /**
+   * Runs the script on {@code connection}. After NOSCRIPT the script is sent again with EVAL, behind whatever was
+   * sent on the connection meanwhile: that happens only after Redis restarted or flushed its scripts.
+   */
+  Future<Response> run(OrderedConnection connection, List<String> keys, List<?> args) {
+    return run(connection::send, keys, args);
+  }
+
+  private Future<Response> run(Function<Request, Future<Response>> send, List<String> keys, List<?> args) {
+    return send.apply(request(Command.EVALSHA, sha, keys, args)).recover(err -> {
       if (err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")) {
-        return redis.send(request(Command.EVAL, source, keys, args));
+        return send.apply(request(Command.EVAL, source, keys, args));
       }
       return Future.failedFuture(err);
     });

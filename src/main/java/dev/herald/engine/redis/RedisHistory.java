@@ -16,19 +16,21 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * History in Redis, shared by the cluster. One channel has three kinds of keys, all with the channel as hash tag
- * so they share a Redis Cluster slot and one script may touch them together:
+ * History in Redis, shared by the cluster. One channel has two keys, both with the channel as hash tag:
  * <ul>
  *   <li>{@code <prefix>{<channel>}:meta}: a hash with the history's {@code epoch} and latest {@code offset};</li>
  *   <li>{@code <prefix>{<channel>}:log}: a stream capped at {@code history.size}, entry id {@code <offset>-1},
  *       field {@code b} the body;</li>
- *   <li>{@code <prefix>{<channel>}:dd:<dedupeKey>}: the id a dedupe key was committed as, for the dedupe
- *       window.</li>
  * </ul>
- * Each operation is one Lua script (EVALSHA, EVAL on NOSCRIPT), so commit and read are atomic. When the meta
+ * and one key per deduplicated message: {@code <prefix>dd:<dedupeKey>}, a hash of the id the message was committed
+ * as in each of its channels, kept for the dedupe window.
+ * Each operation is one Lua script (EVALSHA, EVAL on NOSCRIPT), so commit and read are atomic; a message's commits
+ * to all its channels are one script, so on Redis Cluster {@code redis.keyPrefix} needs a hash tag of its own
+ * (e.g. {@code {herald}:}), which puts every key in one slot. When the meta
  * hash is gone (expired, evicted, Redis restarted empty) the next commit starts a new epoch and drops any
  * orphaned log, so a client's old id can never be mistaken for a position in the new history. Meta and log
  * expire {@code history.ttlSeconds} after the channel's last commit. Safe from any thread; the pooled client
@@ -36,31 +38,50 @@ import java.util.List;
  */
 public final class RedisHistory implements History {
 
+  // One message to each of its channels. KEYS: each channel's meta and log, then the message's dedupe marker when a
+  // dedupe key was given (ARGV[6] == '1'). ARGV[7..]: the channel names, the marker's fields. Answers {id,
+  // duplicate 0|1} per channel, flattened. Every redis.call costs about a microsecond and a half on top of its
+  // command, so the marker is one hash per message (one HMGET, one HSET) and a new history is written in one HSET.
   private static final LuaScript COMMIT = new LuaScript("""
-      local epoch = redis.call('HGET', KEYS[1], 'epoch')
-      if KEYS[3] then
+      local ttl, marker, seen, fresh, out = tonumber(ARGV[3]), nil, {}, {}, {}
+      if ARGV[6] == '1' then
+        marker = KEYS[#KEYS]
+        seen = redis.call('HMGET', marker, unpack(ARGV, 7))
+      end
+      for i = 1, #ARGV - 6 do
+        local meta, log = KEYS[2 * i - 1], KEYS[2 * i]
+        local epoch = redis.call('HGET', meta, 'epoch')
+        local id = seen[i]
         -- A marker from a history since lost names an id no subscriber can find: commit again instead.
-        local seen = redis.call('GET', KEYS[3])
-        if seen and epoch and string.sub(seen, 1, #epoch + 1) == epoch .. '-' then return {seen, 1} end
+        if id and epoch and string.sub(id, 1, #epoch + 1) == epoch .. '-' then
+          out[#out + 1] = id; out[#out + 1] = 1
+        else
+          local offset = 1
+          if epoch then
+            offset = redis.call('HINCRBY', meta, 'offset', 1)
+          else
+            epoch = ARGV[1]
+            redis.call('DEL', log)
+            redis.call('HSET', meta, 'epoch', epoch, 'offset', 1)
+          end
+          redis.call('XADD', log, 'MAXLEN', '=', ARGV[2], offset .. '-1', 'b', ARGV[5])
+          if ttl > 0 then
+            redis.call('EXPIRE', meta, ttl)
+            redis.call('EXPIRE', log, ttl)
+          else
+            redis.call('PERSIST', meta)
+            redis.call('PERSIST', log)
+          end
+          id = epoch .. '-' .. offset
+          fresh[#fresh + 1] = ARGV[6 + i]; fresh[#fresh + 1] = id
+          out[#out + 1] = id; out[#out + 1] = 0
+        end
       end
-      if not epoch then
-        epoch = ARGV[1]
-        redis.call('DEL', KEYS[2])
-        redis.call('HSET', KEYS[1], 'epoch', epoch, 'offset', 0)
+      if marker and #fresh > 0 then
+        redis.call('HSET', marker, unpack(fresh))
+        redis.call('PEXPIRE', marker, ARGV[4])
       end
-      local offset = redis.call('HINCRBY', KEYS[1], 'offset', 1)
-      redis.call('XADD', KEYS[2], 'MAXLEN', '=', ARGV[2], offset .. '-1', 'b', ARGV[5])
-      local ttl = tonumber(ARGV[3])
-      if ttl > 0 then
-        redis.call('EXPIRE', KEYS[1], ttl)
-        redis.call('EXPIRE', KEYS[2], ttl)
-      else
-        redis.call('PERSIST', KEYS[1])
-        redis.call('PERSIST', KEYS[2])
-      end
-      local id = epoch .. '-' .. offset
-      if KEYS[3] then redis.call('SET', KEYS[3], id, 'PX', ARGV[4]) end
-      return {id, 0}
+      return out
       """);
 
   // Answers {epoch or '', top offset, first held offset, recovered 0|1, entries}. '' rather than a Lua false,
@@ -90,6 +111,7 @@ public final class RedisHistory implements History {
       """);
 
   private final Redis pool;
+  private final OrderedConnection commits;
   private final String prefix;
   private final int size;
   private final long ttlSeconds;
@@ -97,6 +119,7 @@ public final class RedisHistory implements History {
 
   public RedisHistory(Redis pool, RedisConfig redis, HistoryConfig history, PublishConfig publish) {
     this.pool = pool;
+    this.commits = new OrderedConnection(pool);
     this.prefix = redis.keyPrefix();
     this.size = history.size();
     this.ttlSeconds = history.ttlSeconds();
@@ -105,10 +128,33 @@ public final class RedisHistory implements History {
 
   @Override
   public Future<Commit> commit(Channel channel, String dedupeKey, Buffer body) {
-    List<String> keys = dedupeKey == null ? List.of(meta(channel), log(channel))
-        : List.of(meta(channel), log(channel), key(channel, "dd:" + dedupeKey));
-    List<Object> args = List.of(Epochs.next(), size, ttlSeconds, dedupeWindowMs, body);
-    return COMMIT.run(pool, keys, args).map(r -> new Commit(messageId(r.get(0).toString()), r.get(1).toInteger() == 1));
+    return commitAll(List.of(channel), dedupeKey, body).map(commits -> commits.get(0));
+  }
+
+  /**
+   * One script for all the channels, on the connection kept for commits: Redis applies commits in the order they
+   * were sent, so none waits for the one before it, and the body crosses the wire once.
+   */
+  @Override
+  public Future<List<Commit>> commitAll(List<Channel> channels, String dedupeKey, Buffer body) {
+    List<String> keys = new ArrayList<>(channels.size() * 2 + 1);
+    List<Object> args = new ArrayList<>(channels.size() + 6);
+    Collections.addAll(args, Epochs.next(), size, ttlSeconds, dedupeWindowMs, body, dedupeKey == null ? 0 : 1);
+    for (Channel channel : channels) {
+      keys.add(meta(channel));
+      keys.add(log(channel));
+      args.add(channel.toString());
+    }
+    if (dedupeKey != null) {
+      keys.add(prefix + "dd:" + dedupeKey);
+    }
+    return COMMIT.run(commits, keys, args).map(r -> {
+      List<Commit> out = new ArrayList<>(channels.size());
+      for (int i = 0; i + 1 < r.size(); i += 2) {
+        out.add(new Commit(messageId(r.get(i).toString()), r.get(i + 1).toInteger() == 1));
+      }
+      return out;
+    });
   }
 
   @Override
@@ -142,10 +188,10 @@ public final class RedisHistory implements History {
     return pool.send(Request.cmd(Command.XLEN).arg(log(channel))).map(Response::toLong);
   }
 
-  /** Nothing to release: the pooled client is the caller's. */
+  /** Returns the connection kept for commits; the pooled client is the caller's. */
   @Override
   public Future<Void> close() {
-    return Future.succeededFuture();
+    return commits.close();
   }
 
   private String meta(Channel channel) {

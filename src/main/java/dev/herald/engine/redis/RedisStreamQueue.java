@@ -212,7 +212,7 @@ public final class RedisStreamQueue implements Queue {
       String next = StreamReplies.claimCursor(reply);
       // Redis 6.2 claims deleted entries as nil and keeps them pending forever: acknowledge them away.
       List<String> deleted = StreamReplies.deletedIds(reply.get(1));
-      Future<Void> cleaned = deleted.isEmpty() ? Future.succeededFuture() : ackAll(deleted);
+      Future<Void> cleaned = deleted.isEmpty() ? Future.succeededFuture() : ack(deleted);
       if ("0-0".equals(next) || acc.size() >= max) {
         return cleaned.map(acc);
       }
@@ -221,11 +221,7 @@ public final class RedisStreamQueue implements Queue {
   }
 
   @Override
-  public Future<Void> ack(String entryId) {
-    return ackAll(List.of(entryId));
-  }
-
-  private Future<Void> ackAll(List<String> ids) {
+  public Future<Void> ack(List<String> ids) {
     Request req = Request.cmd(Command.XACK).arg(stream).arg(group);
     ids.forEach(req::arg);
     return pool.send(req).mapEmpty();

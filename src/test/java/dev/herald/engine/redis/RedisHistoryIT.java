@@ -1,17 +1,26 @@
 package dev.herald.engine.redis;
 
 import static dev.herald.testing.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.config.HistoryConfig;
 import dev.herald.config.PublishConfig;
 import dev.herald.config.RedisConfig;
+import dev.herald.engine.Commit;
 import dev.herald.engine.History;
 import dev.herald.engine.HistoryContract;
 import dev.herald.testing.TestRedis;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The history contract on Redis (RESP3); each test under its own key prefix. */
 class RedisHistoryIT extends HistoryContract {
@@ -33,6 +42,38 @@ class RedisHistoryIT extends HistoryContract {
   @Override
   protected History history(int size) {
     return new RedisHistory(pool, config, new HistoryConfig(size, 0), new PublishConfig(60_000));
+  }
+
+  /** The connection kept for commits is replaced after Redis dropped it; only commits in flight on it fail. */
+  @Test
+  void commitsGoOnAfterTheirConnectionWasKilled() throws Throwable {
+    History h = history(100);
+    assertThat(result(h.commit(CHANNEL, null, Buffer.buffer("one"))).id().offset()).isEqualTo(1);
+
+    // The connection whose last command was the commit script; the next commit must lease a new one.
+    String clients = result(pool.send(Request.cmd(Command.CLIENT).arg("LIST"))).toString();
+    List<String> committing = clients.lines().filter(l -> l.contains(" cmd=evalsha"))
+        .map(l -> l.substring(3, l.indexOf(' '))).toList();
+    assertThat(committing).hasSize(1);
+    result(pool.send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(committing.get(0))));
+
+    assertThat(eventually(() -> h.commit(CHANNEL, null, Buffer.buffer("two"))).id().offset()).isEqualTo(2);
+    assertThat(result(h.size(CHANNEL))).isEqualTo(2);
+    result(h.close());
+  }
+
+  /** The first commit may still meet the killed connection before its close is noticed: it fails, the next one goes. */
+  private static Commit eventually(Supplier<Future<Commit>> commit) throws Throwable {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return result(commit.get());
+      } catch (Throwable e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   @AfterEach

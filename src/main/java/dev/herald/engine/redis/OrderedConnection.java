@@ -1,0 +1,64 @@
+package dev.herald.engine.redis;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * One connection leased from a pooled client for requests whose order matters: Redis runs the requests sent on it
+ * in the order they were sent, and they are pipelined (the next is sent before the previous is answered). The
+ * pool's other connections would run them in any order. After the connection failed or closed, the next request
+ * leases a new one; requests in flight on the old one fail. Safe from any thread; order is kept among the requests
+ * of one thread.
+ */
+final class OrderedConnection {
+
+  private final Redis pool;
+  private Future<RedisConnection> connection;
+  private boolean closed;
+
+  OrderedConnection(Redis pool) {
+    this.pool = pool;
+  }
+
+  Future<Response> send(Request request) {
+    return current().compose(c -> c.send(request));
+  }
+
+  private synchronized Future<RedisConnection> current() {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("connection closed"));
+    }
+    if (connection == null) {
+      Future<RedisConnection> leased = pool.connect();
+      connection = leased;
+      leased.onSuccess(c -> c.exceptionHandler(err -> drop(leased)).endHandler(v -> drop(leased)))
+          .onFailure(err -> drop(leased));
+    }
+    return connection;
+  }
+
+  /** Forgets {@code leased} (if it is still the current one) and closes it, so the next request leases anew. */
+  private void drop(Future<RedisConnection> leased) {
+    synchronized (this) {
+      if (connection != leased) {
+        return;
+      }
+      connection = null;
+    }
+    leased.onSuccess(RedisConnection::close);
+  }
+
+  Future<Void> close() {
+    Future<RedisConnection> leased;
+    synchronized (this) {
+      closed = true;
+      leased = connection;
+      connection = null;
+    }
+    return leased == null ? Future.succeededFuture()
+        : leased.transform(ar -> ar.succeeded() ? ar.result().close() : Future.succeededFuture());
+  }
+}
