@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.function.UnaryOperator;
 
 /**
  * The server side of the RFC 6455 opening handshake (version 13, no extensions, no subprotocol): checks the
@@ -27,20 +28,25 @@ final class WebSocketHandshake {
   }
 
   static WebSocketHandshake of(HttpMethod method, MultiMap headers) {
+    return of(method, headers::get);
+  }
+
+  /** The same checks with the request's headers read through {@code header} (name to first value, or null). */
+  static WebSocketHandshake of(HttpMethod method, UnaryOperator<String> header) {
     if (method != HttpMethod.GET) {
       return refused(405, "a WebSocket handshake is a GET request");
     }
-    if (!"websocket".equalsIgnoreCase(headers.get("Upgrade"))) {
+    if (!"websocket".equalsIgnoreCase(header.apply("Upgrade"))) {
       return refused(400, "Upgrade header must be \"websocket\"");
     }
-    String connection = headers.get("Connection");
+    String connection = header.apply("Connection");
     if (connection == null || !connection.toLowerCase().contains("upgrade")) {
       return refused(400, "Connection header must include \"Upgrade\"");
     }
-    if (!"13".equals(headers.get("Sec-WebSocket-Version"))) {
+    if (!"13".equals(header.apply("Sec-WebSocket-Version"))) {
       return refused(426, "only WebSocket version 13 is supported");
     }
-    String key = headers.get("Sec-WebSocket-Key");
+    String key = header.apply("Sec-WebSocket-Key");
     if (key == null || !validKey(key.trim())) {
       return refused(400, "Sec-WebSocket-Key must be 16 bytes in base64");
     }
