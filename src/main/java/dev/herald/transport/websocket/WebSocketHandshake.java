@@ -1,5 +1,6 @@
 package dev.herald.transport.websocket;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,17 @@ import java.util.function.UnaryOperator;
 final class WebSocketHandshake {
 
   private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  /** One digest per thread: looking SHA-1 up among the security providers costs more than the digest itself. */
+  private static final FastThreadLocal<MessageDigest> SHA1 = new FastThreadLocal<>() {
+    @Override
+    protected MessageDigest initialValue() {
+      try {
+        return MessageDigest.getInstance("SHA-1");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java platform has SHA-1", e);
+      }
+    }
+  };
 
   private final int status;
   private final String error;
@@ -84,12 +96,7 @@ final class WebSocketHandshake {
   }
 
   static String acceptOf(String key) {
-    try {
-      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      byte[] digest = sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
-      return Base64.getEncoder().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-1", e);
-    }
+    byte[] digest = SHA1.get().digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+    return Base64.getEncoder().encodeToString(digest);
   }
 }
