@@ -71,7 +71,8 @@ final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // Herald answers oversize frames itself, so the WebSocket frame caps sit above limits.maxFrameBytes.
     int frameCap = Math.max(config.limits().maxFrameBytes() * 2, 65_536);
-    WebSocketTransport ws = new WebSocketTransport(sessions, frameCap, WS_CLOSING_TIMEOUT_S * 1000L);
+    WebSocketTransport ws = new WebSocketTransport(sessions, frameCap, WS_CLOSING_TIMEOUT_S * 1000L,
+        node::draining);
     router.route("/ws").handler(this::refuseWhileDraining);
     router.route("/sse").handler(this::refuseWhileDraining);
     router.route("/poll").handler(this::refuseWhileDraining);
@@ -142,7 +143,8 @@ final class HttpVerticle extends VerticleBase {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setKeyPath(config.http().tls().keyPath())
           .setCertPath(config.http().tls().certPath()));
     }
-    server = vertx.createHttpServer(options).requestHandler(router);
+    // Most /ws upgrades are answered before they reach the router (see WebSocketTransport.interceptUpgrades).
+    server = vertx.createHttpServer(options).requestHandler(router).connectionHandler(ws::interceptUpgrades);
     return server.listen();
   }
 

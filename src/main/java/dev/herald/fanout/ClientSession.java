@@ -464,11 +464,18 @@ public final class ClientSession {
 
   /** Stops the subscriptions whose token has expired, telling the client which. */
   private void expire(long now) {
-    List<Subscription> expired = new ArrayList<>(0);
+    // Runs for every session at every sweep; almost always nothing has expired, so nothing is allocated then.
+    List<Subscription> expired = null;
     for (Subscription s : subscriptions.values()) {
       if (s.expiresAtMillis > 0 && now >= s.expiresAtMillis) {
+        if (expired == null) {
+          expired = new ArrayList<>(1);
+        }
         expired.add(s);
       }
+    }
+    if (expired == null) {
+      return;
     }
     for (Subscription s : expired) {
       subscriptions.remove(s.channel);

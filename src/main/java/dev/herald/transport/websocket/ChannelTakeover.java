@@ -21,9 +21,11 @@ import java.util.logging.Logger;
  * HTTP connection, request and response for the socket's whole life. It also moves every write through a queue. Memory per connection is what limits a push server, so the
  * raw WebSocket transport writes frames to the channel itself. SockJS keeps using Vert.x's WebSocket.
  *
- * <p>Vert.x's HTTP metrics see the upgrade as a {@code 101} answer (as with its own upgrade); the connection's
- * close is reported to them by {@link WebSocketConnection}. Must run on the channel's event loop once Vert.x has
- * seen the end of the request (its metrics count a request in progress until then).
+ * <p>When the upgrade went through Vert.x's request handling, its HTTP metrics see it as a {@code 101} answer (as
+ * with its own upgrade); one taken before ({@link UpgradeInterceptor}) is not a request to them. Either way the
+ * connection's close is reported to them by {@link WebSocketConnection}. Must run on the channel's event loop, once
+ * Vert.x has seen the end of the request when it saw the request at all (its metrics count a request in progress
+ * until then).
  */
 final class ChannelTakeover {
 
@@ -33,7 +35,7 @@ final class ChannelTakeover {
    * request of a connection is routed from inside that handler, which removes itself once the request returns.
    */
   private static final List<String> HTTP_HANDLERS = List.of("httpEncoder", "inflater", "deflater", "idle",
-      "chunkedWriter");
+      "chunkedWriter", "webSocketExtensionHandler", UpgradeInterceptor.NAME);
   private static final Method COMPLETE_HANDSHAKE = completeHandshake();
 
   private ChannelTakeover() {
@@ -55,6 +57,14 @@ final class ChannelTakeover {
       return null;
     }
     reportSwitchingProtocols(req.response());
+    return install(pipeline, handler, switchingProtocols);
+  }
+
+  /**
+   * The same for an upgrade Vert.x never saw ({@link UpgradeInterceptor}): there is no request for its metrics to
+   * end. Must run on the channel's event loop, with "handler" and "httpDecoder" in {@code pipeline}.
+   */
+  static ChannelHandlerContext install(ChannelPipeline pipeline, ChannelHandler handler, byte[] switchingProtocols) {
     pipeline.replace("handler", "herald-ws", handler);
     for (String name : HTTP_HANDLERS) {
       if (pipeline.get(name) != null) {

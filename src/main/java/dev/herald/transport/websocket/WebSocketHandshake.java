@@ -1,11 +1,13 @@
 package dev.herald.transport.websocket;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.function.UnaryOperator;
 
 /**
  * The server side of the RFC 6455 opening handshake (version 13, no extensions, no subprotocol): checks the
@@ -15,6 +17,17 @@ import java.util.Base64;
 final class WebSocketHandshake {
 
   private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  /** One digest per thread: looking SHA-1 up among the security providers costs more than the digest itself. */
+  private static final FastThreadLocal<MessageDigest> SHA1 = new FastThreadLocal<>() {
+    @Override
+    protected MessageDigest initialValue() {
+      try {
+        return MessageDigest.getInstance("SHA-1");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java platform has SHA-1", e);
+      }
+    }
+  };
 
   private final int status;
   private final String error;
@@ -27,20 +40,25 @@ final class WebSocketHandshake {
   }
 
   static WebSocketHandshake of(HttpMethod method, MultiMap headers) {
+    return of(method, headers::get);
+  }
+
+  /** The same checks with the request's headers read through {@code header} (name to first value, or null). */
+  static WebSocketHandshake of(HttpMethod method, UnaryOperator<String> header) {
     if (method != HttpMethod.GET) {
       return refused(405, "a WebSocket handshake is a GET request");
     }
-    if (!"websocket".equalsIgnoreCase(headers.get("Upgrade"))) {
+    if (!"websocket".equalsIgnoreCase(header.apply("Upgrade"))) {
       return refused(400, "Upgrade header must be \"websocket\"");
     }
-    String connection = headers.get("Connection");
+    String connection = header.apply("Connection");
     if (connection == null || !connection.toLowerCase().contains("upgrade")) {
       return refused(400, "Connection header must include \"Upgrade\"");
     }
-    if (!"13".equals(headers.get("Sec-WebSocket-Version"))) {
+    if (!"13".equals(header.apply("Sec-WebSocket-Version"))) {
       return refused(426, "only WebSocket version 13 is supported");
     }
-    String key = headers.get("Sec-WebSocket-Key");
+    String key = header.apply("Sec-WebSocket-Key");
     if (key == null || !validKey(key.trim())) {
       return refused(400, "Sec-WebSocket-Key must be 16 bytes in base64");
     }
@@ -78,12 +96,7 @@ final class WebSocketHandshake {
   }
 
   static String acceptOf(String key) {
-    try {
-      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      byte[] digest = sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
-      return Base64.getEncoder().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-1", e);
-    }
+    byte[] digest = SHA1.get().digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
+    return Base64.getEncoder().encodeToString(digest);
   }
 }
