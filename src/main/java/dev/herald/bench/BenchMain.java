@@ -157,6 +157,14 @@ public final class BenchMain {
       List<Double> rates = o.rates(light ? "10" : channels == 1 ? "1,2,3,4,5,6,8,10,13,16,20,25,30,40"
           : "100,200,300,400,500,600,800,1000,1300,1600,2000,2500,3000,4000");
       int seconds = o.stepSeconds(light ? 30 : 10);
+      if (o.warmupPublishes() > 0) {
+        long refused = publisher.warmUp(channels, o.warmupPublishes()).toCompletionStage().toCompletableFuture()
+            .get();
+        result.put("warmupPublishes", o.warmupPublishes() - refused);
+        if (backlog != null) {
+          backlog.awaitDrained(60_000_000_000L);
+        }
+      }
       // Warm-up at the first rate, not recorded: JIT compilation of both sides, first connections of the pool.
       if (o.warmupSeconds() > 0) {
         RatePublisher.Result w = publisher.run(rates.get(0), o.warmupSeconds()).toCompletionStage()

@@ -172,6 +172,16 @@ record BenchOptions(Map<String, String> raw) {
     return integer("max-in-flight", 256);
   }
 
+  /**
+   * Messages published, as fast as answered, to a channel no subscriber listens to before the fanout and light
+   * steps (and before {@code --warmup-seconds}); 0 (default): none. A JVM compiles a path after thousands of
+   * calls, and a light step alone sends a few hundred messages: without this the per-message path of a fresh
+   * Herald is measured running in the interpreter. Both servers get the same.
+   */
+  long warmupPublishes() {
+    return Long.parseLong(get("warmup-publishes", "0"));
+  }
+
   /** Connections opened and closed before the measured ones (idle, connect), to warm the server's JIT; 0: none. */
   int warmupConnections() {
     return integer("warmup-connections", 0);

@@ -72,6 +72,64 @@ final class RatePublisher {
         + "\"createdAt\":\"2026-11-22T10:00:00Z\"}";
   }
 
+  /**
+   * One message on channel {@code ch} with sequence {@code n}: an XADD, or a publish request to {@code port}.
+   * Fails on an HTTP status other than 2xx.
+   */
+  private Future<?> publish(int ch, long n, int port) {
+    String channel = channelPrefix + ch;
+    long now = SubscriberFleet.nowMicros();
+    if (redis != null) {
+      return redis.xadd(posts ? List.of(stream, "*", "post", post(ch, now, n))
+          : List.of(stream, "*", "publish", "{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + now + ",\"n\":" + n
+          + "}}"));
+    }
+    Buffer body = Buffer.buffer("{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + now + ",\"n\":" + n + "}}");
+    RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
+        .setURI(target.publishPath(channel)).putHeader("Content-Type", "application/json");
+    if (authorization != null) {
+      ro.putHeader("Authorization", authorization);
+    }
+    return http.request(ro).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> {
+      if (resp.statusCode() / 100 != 2) {
+        throw new IllegalStateException("HTTP " + resp.statusCode() + " " + b);
+      }
+      return b;
+    }));
+  }
+
+  /**
+   * Sends {@code count} messages as fast as answers come back ({@code --max-in-flight} at a time) to channel
+   * {@code ch}, one no subscriber listens to: warms the server's publish path (its JIT) without deliveries.
+   * Completes with the number the server refused.
+   */
+  Future<Long> warmUp(int ch, long count) {
+    Promise<Long> done = Promise.promise();
+    vertx.runOnContext(v -> new Object() {
+      long sent;
+      long answered;
+      long errors;
+
+      void fill() {
+        while (sent < count && sent - answered < maxInFlight) {
+          long n = ++sent;
+          publish(ch, n, ports[(int) (n % ports.length)]).onComplete(r -> {
+            answered++;
+            if (r.failed()) {
+              errors++;
+            }
+            if (answered == count) {
+              done.complete(errors);
+            } else {
+              fill();
+            }
+          });
+        }
+      }
+    }.fill());
+    return done.future();
+  }
+
   /** What one step sent. {@code perChannel[k]}: messages accepted on channel k during the step. */
   record Result(long sent, long accepted, long errors, double seconds, long[] perChannel, String firstError) {
     double achievedRate() {
@@ -160,29 +218,10 @@ final class RatePublisher {
     void send(int ch) {
       busy[ch] = true;
       long n = ++seq[ch];
-      String channel = channelPrefix + ch;
-      long now = SubscriberFleet.nowMicros();
-      Buffer body = Buffer.buffer("{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + now + ",\"n\":" + n + "}}");
       int port = ports[(int) (sent % ports.length)];
       sent++;
       inFlight++;
-      Future<?> answer;
-      if (redis != null) {
-        answer = redis.xadd(posts ? List.of(stream, "*", "post", post(ch, now, n))
-            : List.of(stream, "*", "publish", body.toString()));
-      } else {
-        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
-            .setURI(target.publishPath(channel)).putHeader("Content-Type", "application/json");
-        if (authorization != null) {
-          ro.putHeader("Authorization", authorization);
-        }
-        answer = http.request(ro).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> {
-          if (resp.statusCode() / 100 != 2) {
-            throw new IllegalStateException("HTTP " + resp.statusCode() + " " + b);
-          }
-          return b;
-        }));
-      }
+      Future<?> answer = publish(ch, n, port);
       answer.onComplete(r -> {
         inFlight--;
         busy[ch] = false;
