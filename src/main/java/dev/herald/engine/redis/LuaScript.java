@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
@@ -34,11 +35,17 @@ final class LuaScript {
   }
 
   /**
-   * Runs the script on {@code connection}. After NOSCRIPT the script is sent again with EVAL, behind whatever was
-   * sent on the connection meanwhile: that happens only after Redis restarted or flushed its scripts.
+   * Runs the script on {@code connection}, which loads it on every new connection (so a restarted Redis knows it
+   * before the first call). After NOSCRIPT (only if someone flushed the scripts meanwhile) the script is sent
+   * again with EVAL, behind whatever was sent on the connection meanwhile.
    */
   Future<Response> run(OrderedConnection connection, List<String> keys, List<?> args) {
     return run(connection::send, keys, args);
+  }
+
+  /** Loads the script into Redis's cache through {@code connection}, so EVALSHA finds it. */
+  Future<Response> load(RedisConnection connection) {
+    return connection.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source));
   }
 
   private Future<Response> run(Function<Request, Future<Response>> send, List<String> keys, List<?> args) {

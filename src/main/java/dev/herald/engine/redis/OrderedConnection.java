@@ -5,22 +5,29 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.function.Function;
 
 /**
  * One connection leased from a pooled client for requests whose order matters: Redis runs the requests sent on it
  * in the order they were sent, and they are pipelined (the next is sent before the previous is answered). The
  * pool's other connections would run them in any order. After the connection failed or closed, the next request
- * leases a new one; requests in flight on the old one fail. Safe from any thread; order is kept among the requests
- * of one thread.
+ * leases a new one, which is prepared (e.g. its scripts loaded) before any request goes on it; requests in flight on
+ * the old one fail. Safe from any thread; order is kept among the requests of one thread.
  */
 final class OrderedConnection {
 
   private final Redis pool;
+  private final Function<RedisConnection, Future<?>> prepare;
   private Future<RedisConnection> connection;
   private boolean closed;
 
-  OrderedConnection(Redis pool) {
+  /**
+   * @param prepare sent on each newly leased connection before any request: a request must never meet Redis in a
+   *     state a later one does not (a script not loaded yet would make it fall back behind the later one)
+   */
+  OrderedConnection(Redis pool, Function<RedisConnection, Future<?>> prepare) {
     this.pool = pool;
+    this.prepare = prepare;
   }
 
   Future<Response> send(Request request) {
@@ -32,7 +39,14 @@ final class OrderedConnection {
       return Future.failedFuture(new IllegalStateException("connection closed"));
     }
     if (connection == null) {
-      Future<RedisConnection> leased = pool.connect();
+      Future<RedisConnection> leased = pool.connect()
+          .compose(c -> prepare.apply(c).transform(ar -> {
+            if (ar.failed()) {
+              c.close();
+              return Future.failedFuture(ar.cause());
+            }
+            return Future.succeededFuture(c);
+          }));
       connection = leased;
       leased.onSuccess(c -> c.exceptionHandler(err -> drop(leased)).endHandler(v -> drop(leased)))
           .onFailure(err -> drop(leased));

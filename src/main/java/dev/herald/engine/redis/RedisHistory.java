@@ -119,7 +119,9 @@ public final class RedisHistory implements History {
 
   public RedisHistory(Redis pool, RedisConfig redis, HistoryConfig history, PublishConfig publish) {
     this.pool = pool;
-    this.commits = new OrderedConnection(pool);
+    // The script is loaded on each new connection before any commit: after a Redis restart, EVALSHA's NOSCRIPT
+    // fallback would put the first commits behind later ones that found the script already loaded.
+    this.commits = new OrderedConnection(pool, COMMIT::load);
     this.prefix = redis.keyPrefix();
     this.size = history.size();
     this.ttlSeconds = history.ttlSeconds();

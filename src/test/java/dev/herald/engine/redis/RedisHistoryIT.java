@@ -44,11 +44,17 @@ class RedisHistoryIT extends HistoryContract {
     return new RedisHistory(pool, config, new HistoryConfig(size, 0), new PublishConfig(60_000));
   }
 
-  /** The connection kept for commits is replaced after Redis dropped it; only commits in flight on it fail. */
+  /**
+   * The connection kept for commits is replaced after Redis dropped it; only commits in flight on it fail. The new
+   * connection loads the script before its first commit, as after a Redis restart (scripts flushed): an EVALSHA
+   * answered NOSCRIPT would fall back to EVAL behind later commits and reorder them.
+   */
   @Test
-  void commitsGoOnAfterTheirConnectionWasKilled() throws Throwable {
+  void commitsGoOnAfterTheirConnectionWasKilledAndTheScriptIsLoadedFirst() throws Throwable {
     History h = history(100);
     assertThat(result(h.commit(CHANNEL, null, Buffer.buffer("one"))).id().offset()).isEqualTo(1);
+    result(pool.send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
+    long evalsBefore = evalCalls();
 
     // The connection whose last command was the commit script; the next commit must lease a new one.
     String clients = result(pool.send(Request.cmd(Command.CLIENT).arg("LIST"))).toString();
@@ -59,7 +65,15 @@ class RedisHistoryIT extends HistoryContract {
 
     assertThat(eventually(() -> h.commit(CHANNEL, null, Buffer.buffer("two"))).id().offset()).isEqualTo(2);
     assertThat(result(h.size(CHANNEL))).isEqualTo(2);
+    assertThat(evalCalls()).as("no EVAL fallback after NOSCRIPT").isEqualTo(evalsBefore);
     result(h.close());
+  }
+
+  /** How many EVAL (not EVALSHA) commands Redis has run. */
+  private long evalCalls() throws Throwable {
+    String stats = result(pool.send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
+    return stats.lines().filter(l -> l.startsWith("cmdstat_eval:")).findFirst()
+        .map(l -> Long.parseLong(l.substring(l.indexOf("calls=") + 6, l.indexOf(',')))).orElse(0L);
   }
 
   /** The first commit may still meet the killed connection before its close is noticed: it fails, the next one goes. */
