@@ -21,6 +21,17 @@ class BenchOptionsTest {
   }
 
   @Test
+  void postEntriesGoToThreadChannelsUnlessTold() {
+    assertThat(parse().entry()).isEqualTo("publish");
+    assertThat(parse().channelPrefix()).isEqualTo("bench:");
+    assertThat(parse("--entry", "post").channelPrefix()).isEqualTo("thread:b");
+    assertThat(parse("--entry", "post", "--channel-prefix", "thread:x").channelPrefix()).isEqualTo("thread:x");
+    assertThatThrownBy(() -> parse("--entry", "vote").entry()).hasMessageContaining("--entry");
+    assertThat(parse().warmupPublishes()).isZero();
+    assertThat(parse().maxDrainSeconds()).isEqualTo(1.0);
+  }
+
+  @Test
   void withoutPortOrPidTheDefaultsHold() {
     BenchOptions o = parse();
     assertThat(o.ports()).containsExactly(8080);
