@@ -1,11 +1,14 @@
 package dev.herald.transport;
 
+import static dev.herald.testing.RawHttp.readFor;
+import static dev.herald.testing.RawHttp.readHead;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.HeraldNode;
 import dev.herald.testing.Await;
 import dev.herald.testing.Eventually;
 import dev.herald.testing.Http;
+import dev.herald.testing.RawHttp;
 import dev.herald.testing.Scrape;
 import dev.herald.testing.TestNodes;
 import dev.herald.testing.WsTestClient;
@@ -15,7 +18,6 @@ import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -171,34 +173,11 @@ class WebSocketProtocolIT {
   }
 
   private Socket socket() throws IOException {
-    Socket s = new Socket("127.0.0.1", node.port());
-    s.setSoTimeout(10_000);
-    return s;
+    return RawHttp.connect(node.port());
   }
 
   private String rawAnswer(String request) throws IOException {
-    try (Socket s = socket()) {
-      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-      String head = readHead(s.getInputStream());
-      return head + readFor(s.getInputStream(), "}");
-    }
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    return readFor(in, "\r\n\r\n");
-  }
-
-  /** Reads byte by byte until {@code end} was read (10 s socket timeout). */
-  private static String readFor(InputStream in, String end) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    while (sb.indexOf(end) < 0) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      sb.append((char) b);
-    }
-    return sb.toString();
+    return RawHttp.answer(node.port(), request);
   }
 
   private static int lastIndexOfOpcode(byte[] bytes, int firstByte) {

@@ -1,16 +1,17 @@
 package dev.herald.transport;
 
+import static dev.herald.testing.RawHttp.readFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.HeraldNode;
 import dev.herald.testing.Await;
 import dev.herald.testing.Http;
+import dev.herald.testing.RawHttp;
 import dev.herald.testing.Scrape;
 import dev.herald.testing.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -126,30 +127,11 @@ class WebSocketUpgradePathIT {
   }
 
   private Socket socket() throws IOException {
-    Socket s = new Socket("127.0.0.1", node.port());
-    s.setSoTimeout(10_000);
-    return s;
+    return RawHttp.connect(node.port());
   }
 
   /** The head of the answer and what follows up to the first '}' (a JSON body or the first frame). */
   private String rawAnswer(String request) throws IOException {
-    try (Socket s = socket()) {
-      s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-      String head = readFor(s.getInputStream(), "\r\n\r\n");
-      return head + readFor(s.getInputStream(), "}");
-    }
-  }
-
-  /** Reads byte by byte until {@code end} was read or the stream ends (10 s socket timeout). */
-  private static String readFor(InputStream in, String end) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    while (sb.indexOf(end) < 0) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      sb.append((char) b);
-    }
-    return sb.toString();
+    return RawHttp.answer(node.port(), request);
   }
 }
