@@ -5,6 +5,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.types.ErrorType;
 import java.util.function.Function;
 
 /**
@@ -31,7 +32,14 @@ final class OrderedConnection {
   }
 
   Future<Response> send(Request request) {
-    return current().compose(c -> c.send(request));
+    Future<RedisConnection> leased = current();
+    return leased.compose(c -> c.send(request)).onFailure(err -> {
+      // An error reply leaves the connection as it was; anything else (closed, reset) means a new one, even if the
+      // connection died before its end handler was set.
+      if (!(err instanceof ErrorType)) {
+        drop(leased);
+      }
+    });
   }
 
   private synchronized Future<RedisConnection> current() {
