@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Publishes at a fixed rate over HTTP: Herald's {@code POST /api/publish} or nchan's {@code POST /pub/<channel>},
  * or with {@code --publish-via xadd} straight onto Herald's Redis ingest stream ({@code XADD <stream> * publish
  * <body>}, Herald's redis engine). The same JSON body every way,
- * {@code {"channel":…,"data":{"t":<epoch µs at send>,"n":<per-channel seq>}}}, channels round-robin. Sends {@code Authorization: Bearer $HERALD_PUBLISH_KEY} when that variable is set.
+ * {@code {"channel":…,"data":{"t":<epoch µs at send>,"n":<per-channel seq>}}}, or with {@code --entry post} a post
+ * entry ({@link #post}), channels round-robin. Sends {@code Authorization: Bearer $HERALD_PUBLISH_KEY} when that variable is set.
  * With several ports (the nodes of a cluster) the HTTP requests go to them in turn, one message each.
  * Paced by a 1 ms timer against the ideal schedule, with at most one request in flight per channel (so a
  * channel's sequence numbers reach the server in order) and a cap on requests in flight: a server that answers
@@ -79,12 +80,11 @@ final class RatePublisher {
   private Future<?> publish(int ch, long n, int port) {
     String channel = channelPrefix + ch;
     long now = SubscriberFleet.nowMicros();
+    String json = "{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + now + ",\"n\":" + n + "}}";
     if (redis != null) {
-      return redis.xadd(posts ? List.of(stream, "*", "post", post(ch, now, n))
-          : List.of(stream, "*", "publish", "{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + now + ",\"n\":" + n
-          + "}}"));
+      return redis.xadd(posts ? List.of(stream, "*", "post", post(ch, now, n)) : List.of(stream, "*", "publish", json));
     }
-    Buffer body = Buffer.buffer("{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + now + ",\"n\":" + n + "}}");
+    Buffer body = Buffer.buffer(json);
     RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
         .setURI(target.publishPath(channel)).putHeader("Content-Type", "application/json");
     if (authorization != null) {

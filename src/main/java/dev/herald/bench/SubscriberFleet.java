@@ -26,7 +26,7 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Subscribers {@code from..to-1} of a run: subscriber {@code i} subscribes to channel
- * {@code bench:(i % channels)}, connects to the server's port {@code ports[i % ports.length]} (one port per node
+ * {@code <channel-prefix>(i % channels)} ({@code bench:} by default), connects to the server's port {@code ports[i % ports.length]} (one port per node
  * of a cluster) and from source address {@code 127.0.0.(2 + i % sources)}, so the
  * ephemeral ports (and TIME_WAIT entries) of a large fleet are spread over several loopback addresses. Vert.x can
  * bind a client's local address ({@code WebSocketClientOptions.setLocalAddress}, {@code HttpClientOptions} likewise),

@@ -37,6 +37,10 @@ public final class PostSanitizer {
   private PostSanitizer() {
   }
 
+  /**
+   * The post's HTML sanitized and its text: whitespace collapsed, cut to {@link #EXCERPT_CHARS} characters (an
+   * ellipsis marks a cut).
+   */
   public static Cleaned clean(String html) {
     StringBuilder out = new StringBuilder(html.length());
     TextAndHtml receiver = new TextAndHtml(HtmlStreamRenderer.create(out, Handler.DO_NOTHING));
@@ -47,18 +51,6 @@ public final class PostSanitizer {
   /** The policy itself, for tests that compare this single pass with the library's own sanitizing. */
   static PolicyFactory policy() {
     return POLICY;
-  }
-
-  public static String sanitize(String html) {
-    return clean(html).html();
-  }
-
-  /**
-   * The text of HTML (already sanitized, or not: it is sanitized first), whitespace collapsed, cut to
-   * {@link #EXCERPT_CHARS} characters (an ellipsis marks a cut).
-   */
-  public static String excerpt(String html) {
-    return clean(html).excerpt();
   }
 
   private static String excerptOf(CharSequence raw) {

@@ -35,7 +35,7 @@ public final class IngestVerticle extends VerticleBase {
   private final Backoff backoff;
   private final HeraldMetrics metrics;
   private final Set<String> inFlight = new HashSet<>();
-  private final List<QueueEntry> toAck = new ArrayList<>();
+  private List<QueueEntry> toAck = new ArrayList<>();
   private final DeliveryOptions formatOptions = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(FORMAT_TIMEOUT_MS);
   private boolean running;
@@ -179,11 +179,12 @@ public final class IngestVerticle extends VerticleBase {
   }
 
   private void flushAcks() {
-    List<QueueEntry> batch = List.copyOf(toAck);
-    toAck.clear();
+    List<QueueEntry> batch = toAck;
+    toAck = new ArrayList<>();
     queue.ack(batch.stream().map(QueueEntry::id).toList()).onComplete(a -> {
       if (a.failed()) {
-        // Left pending: they will be taken over and published again, which dedupe turns into a no-op.
+        // Left pending: they will be taken over and published again under their original ids, which
+        // subscribers skip.
         LOG.warning("ack of " + batch.size() + " entries from " + batch.get(0).id() + " failed: "
             + a.cause().getMessage());
       }

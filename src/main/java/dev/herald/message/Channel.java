@@ -3,8 +3,8 @@ package dev.herald.message;
 /**
  * A channel name, {@code <namespace>:<id>}: namespace {@code [a-z][a-z0-9_-]{0,31}},
  * id {@code [A-Za-z0-9_.@-]{1,128}}. Construction validates, so a {@code Channel} in hand is always well formed.
- * Immutable. The name and its hash are computed once: every session looks its subscription up by channel for
- * every delivery, so {@link #hashCode} and {@link #equals} sit on the fan-out path.
+ * Immutable. The name and its hash are computed once: hubs, the channel router and sessions key their maps by
+ * channel.
  */
 public final class Channel {
 

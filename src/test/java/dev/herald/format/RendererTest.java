@@ -42,10 +42,10 @@ class RendererTest {
 
   @Test
   void excerptIsCutAt280Characters() {
-    String text = PostSanitizer.excerpt("<p>" + "word ".repeat(100) + "</p>");
+    String text = PostSanitizer.clean("<p>" + "word ".repeat(100) + "</p>").excerpt();
     assertThat(text.codePointCount(0, text.length())).isLessThanOrEqualTo(280);
     assertThat(text).endsWith("…");
-    assertThat(PostSanitizer.excerpt("<p>a &amp; b</p><p>c</p>")).isEqualTo("a & b c");
+    assertThat(PostSanitizer.clean("<p>a &amp; b</p><p>c</p>").excerpt()).isEqualTo("a & b c");
   }
 
   @Test

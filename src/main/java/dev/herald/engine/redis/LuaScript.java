@@ -35,9 +35,9 @@ final class LuaScript {
   }
 
   /**
-   * Runs the script on {@code connection}, which loads it on every new connection (so a restarted Redis knows it
-   * before the first call). After NOSCRIPT (only if someone flushed the scripts meanwhile) the script is sent
-   * again with EVAL, behind whatever was sent on the connection meanwhile.
+   * Runs the script on {@code connection}. After NOSCRIPT the script is sent again with EVAL, behind whatever was
+   * sent on the connection meanwhile: prepare the connection with {@link #load} so that happens only if someone
+   * flushed the scripts while it was open.
    */
   Future<Response> run(OrderedConnection connection, List<String> keys, List<?> args) {
     return run(connection::send, keys, args);

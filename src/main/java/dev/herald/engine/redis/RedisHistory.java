@@ -20,7 +20,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * History in Redis, shared by the cluster. One channel has two keys, both with the channel as hash tag:
+ * History in Redis, shared by the cluster. One channel has two keys:
  * <ul>
  *   <li>{@code <prefix>{<channel>}:meta}: a hash with the history's {@code epoch} and latest {@code offset};</li>
  *   <li>{@code <prefix>{<channel>}:log}: a stream capped at {@code history.size}, entry id {@code <offset>-1},

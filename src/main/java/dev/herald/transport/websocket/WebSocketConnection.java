@@ -29,6 +29,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.spi.metrics.TCPMetrics;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,6 +63,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
   private long peak;
   private boolean flushQueued;
   private boolean closing;
+  /** Closes the channel if the client never answers our close frame. */
+  private ScheduledFuture<?> closingTimer;
 
   /** @param ticket the admission of the connection, or null when it is refused (see {@link #refuse}) */
   WebSocketConnection(ContextInternal context, HeraldMetrics metrics, Admission.Ticket ticket, int maxMessageBytes,
@@ -147,7 +150,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
     }
     write(WireFrames.close(ctx.alloc(), reason.webSocketStatus(), reason.reason()));
     closing = true;
-    ctx.executor().schedule(() -> {
+    closingTimer = ctx.executor().schedule(() -> {
       ctx.close();
     }, closingTimeoutMs, TimeUnit.MILLISECONDS);
   }
@@ -159,7 +162,6 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
       return;
     }
     ctx.write(frame, ctx.voidPromise());
-    peak = Math.max(peak, bufferedBytes());
     if (!flushQueued) {
       flushQueued = true;
       FlushBatch.add(this, ctx.executor());
@@ -169,6 +171,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
   /** Called once per event-loop turn in which something was written. */
   void flush() {
     flushQueued = false;
+    // Unsent bytes only grow between flushes, so their peak is reached here, not at each write of a fan-out.
+    peak = Math.max(peak, bufferedBytes());
     ctx.flush();
   }
 
@@ -291,6 +295,10 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (closingTimer != null) {
+      // Otherwise the task would hold this connection and its session until the timeout.
+      closingTimer.cancel(false);
+    }
     releaseFragments();
     if (vertxMetrics != null) {
       vertxMetrics.disconnected(vertxMetric, remoteAddress());
