@@ -182,7 +182,10 @@ record BenchOptions(Map<String, String> raw) {
     return Long.parseLong(get("warmup-publishes", "0"));
   }
 
-  /** Connections opened and closed before the measured ones (idle, connect), to warm the server's JIT; 0: none. */
+  /**
+   * Connections opened and closed before the measured ones (idle, connect), to warm the server's JIT, in rounds of
+   * at most 15,000; 0: none.
+   */
   int warmupConnections() {
     return integer("warmup-connections", 0);
   }

@@ -173,6 +173,12 @@ final class Report {
   private record Row(String name, Double a, Double b, String better) {
   }
 
+  private static Double cpuPerConnectionMicros(JsonObject connect) {
+    Double cpu = connect.getDouble("serverCpuSeconds");
+    double established = connect.getDouble("established", 0.0);
+    return cpu == null || established == 0 ? null : cpu * 1e6 / established;
+  }
+
   private static List<Row> rows(JsonObject h, JsonObject n) {
     List<Row> rows = new ArrayList<>();
     JsonObject hc = h.getJsonObject("connect");
@@ -180,6 +186,8 @@ final class Report {
     rows.add(new Row("connections established", hc.getDouble("established"), nc.getDouble("established"),
         "higher"));
     rows.add(new Row("connects/s", hc.getDouble("perSecond"), nc.getDouble("perSecond"), "higher"));
+    // The generator shares the cores and takes most of them while connecting: the rate is set by the pair.
+    rows.add(new Row("server CPU µs/connection", cpuPerConnectionMicros(hc), cpuPerConnectionMicros(nc), "lower"));
     JsonObject hm = h.getJsonObject("memory");
     JsonObject nm = n.getJsonObject("memory");
     if (hm != null && nm != null) {

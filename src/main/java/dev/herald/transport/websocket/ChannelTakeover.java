@@ -1,6 +1,5 @@
 package dev.herald.transport.websocket;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -43,11 +42,11 @@ final class ChannelTakeover {
 
   /**
    * Installs {@code handler} in place of Vert.x's connection handler, removes Vert.x's other HTTP handlers and
-   * writes the {@code 101} response. Returns the handler's context, or null when the request is not on an
+   * has it send the {@code 101} response. Returns the handler's context, or null when the request is not on an
    * HTTP/1.x connection of this event loop (nothing was changed then). Frames are read once
    * {@link #startReading} is called.
    */
-  static ChannelHandlerContext install(HttpServerRequest req, ChannelHandler handler, byte[] switchingProtocols) {
+  static ChannelHandlerContext install(HttpServerRequest req, WebSocketConnection handler, byte[] switchingProtocols) {
     if (!(req.connection() instanceof Http1xServerConnection conn)) {
       return null;
     }
@@ -64,16 +63,17 @@ final class ChannelTakeover {
    * The same for an upgrade Vert.x never saw ({@link UpgradeInterceptor}): there is no request for its metrics to
    * end. Must run on the channel's event loop, with "handler" and "httpDecoder" in {@code pipeline}.
    */
-  static ChannelHandlerContext install(ChannelPipeline pipeline, ChannelHandler handler, byte[] switchingProtocols) {
+  static ChannelHandlerContext install(ChannelPipeline pipeline, WebSocketConnection handler,
+      byte[] switchingProtocols) {
     pipeline.replace("handler", "herald-ws", handler);
     for (String name : HTTP_HANDLERS) {
       if (pipeline.get(name) != null) {
         pipeline.remove(name);
       }
     }
-    ChannelHandlerContext ctx = pipeline.context(handler);
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(switchingProtocols), ctx.voidPromise());
-    return ctx;
+    // Not flushed here: the session's first frames (hello, subscribed) join it in one write.
+    handler.switchProtocols(switchingProtocols);
+    return pipeline.context(handler);
   }
 
   /**

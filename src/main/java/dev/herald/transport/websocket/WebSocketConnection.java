@@ -94,6 +94,14 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
     meters.opened();
   }
 
+  /**
+   * Answers the upgrade request. The answer is flushed with whatever the session writes in the same event-loop
+   * turn ({@code hello}, {@code subscribed}): one write and one wake-up of the client instead of two.
+   */
+  void switchProtocols(byte[] response) {
+    write(ctx.alloc().directBuffer(response.length).writeBytes(response));
+  }
+
   /** Tells a connection the node did not admit why, then closes it. */
   void refuse(Buffer disconnectFrame, CloseReason reason) {
     send(disconnectFrame);
