@@ -5,12 +5,22 @@
 # Default JVM options, used when JAVA_OPTS is unset (keep in sync with the Dockerfile):
 #   -XX:+UseG1GC -Xms256m -Xmx1g -XX:+UseCompressedOops -XX:+AlwaysPreTouch
 #   -XX:MaxDirectMemorySize=512m -Dio.netty.allocator.maxOrder=9
+#   -XX:-G1UseAdaptiveConcRefinement -XX:G1ConcRefinementGreenZone=1000000
+#   -XX:G1ConcRefinementYellowZone=2000000 -XX:G1ConcRefinementRedZone=3000000
+#                                        (Java 17-19 only: Java 20 replaced this refinement and 24+ rejects the flags)
 #   --enable-native-access=ALL-UNNAMED   (added only on Java 22+; Java 17 rejects it)
+# The refinement flags leave G1's dirty cards to the young pauses: a fan-out stores a new frame into every
+# socket's long-lived outbound buffer, and refining those cards concurrently took 15 % of the node's CPU
+# (BENCHMARKS.md, "JVM settings").
 herald_default_java_opts() {
   local opts="-XX:+UseG1GC -Xms256m -Xmx1g -XX:+UseCompressedOops -XX:+AlwaysPreTouch"
   opts+=" -XX:MaxDirectMemorySize=512m -Dio.netty.allocator.maxOrder=9"
   local major
   major=$(java -version 2>&1 | sed -nE '1s/.*version "(1\.)?([0-9]+).*/\2/p')
+  if [[ "$major" =~ ^[0-9]+$ ]] && (( major < 20 )); then
+    opts+=" -XX:-G1UseAdaptiveConcRefinement -XX:G1ConcRefinementGreenZone=1000000"
+    opts+=" -XX:G1ConcRefinementYellowZone=2000000 -XX:G1ConcRefinementRedZone=3000000"
+  fi
   if [[ "$major" =~ ^[0-9]+$ ]] && (( major >= 22 )); then
     opts+=" --enable-native-access=ALL-UNNAMED"
   fi
