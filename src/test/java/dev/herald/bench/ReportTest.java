@@ -72,4 +72,18 @@ class ReportTest {
         .contains("     node 1 (port 9001, pid 42, 1000 connections): RSS 100.0 MB -> 110.0 MB after full GC: "
             + "10485 bytes/connection\n");
   }
+
+  @Test
+  void serverCpuPerConnectionIsComparedOnlyAfterAWarmUp() {
+    JsonObject warm = result(step(), connect()).put("warmupConnections", 45000L);
+    JsonObject other = result(step(), connect().put("serverCpuSeconds", 0.25));
+    assertThat(Report.rows(warm, other.copy().put("warmupConnections", 45000L)))
+        .filteredOn(r -> r.name().equals("server CPU µs/connection"))
+        .singleElement().satisfies(r -> {
+          assertThat(r.a()).isCloseTo(833.33, org.assertj.core.data.Offset.offset(0.01));
+          assertThat(r.b()).isCloseTo(416.67, org.assertj.core.data.Offset.offset(0.01));
+        });
+    assertThat(Report.rows(result(step(), connect()), other)).extracting(Report.Row::name)
+        .doesNotContain("server CPU µs/connection");
+  }
 }
