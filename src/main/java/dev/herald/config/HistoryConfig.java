@@ -4,8 +4,8 @@ package dev.herald.config;
  * Per-channel history, the source of every resume.
  *
  * @param size       messages kept per channel; default {@value #DEFAULT_SIZE}
- * @param ttlSeconds a channel's history expires this long after its last message, s; default
- *                   {@value #DEFAULT_TTL_SECONDS}; 0 never expires
+ * @param ttlSeconds a channel's history expires this long after its last message, s (redis engine: up to a minute
+ *                   more, see {@code RedisHistory}); default {@value #DEFAULT_TTL_SECONDS}; 0 never expires
  */
 public record HistoryConfig(int size, long ttlSeconds) {
 

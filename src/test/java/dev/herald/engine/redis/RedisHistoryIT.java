@@ -9,6 +9,8 @@ import dev.herald.config.RedisConfig;
 import dev.herald.engine.Commit;
 import dev.herald.engine.History;
 import dev.herald.engine.HistoryContract;
+import dev.herald.message.Channel;
+import dev.herald.message.MessageId;
 import dev.herald.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -103,9 +105,73 @@ class RedisHistoryIT extends HistoryContract {
 
   /** How many EVAL (not EVALSHA) commands Redis has run. */
   private long evalCalls() throws Throwable {
+    return calls("eval");
+  }
+
+  /** How many times Redis has run {@code command} (lower case), scripts' calls included. */
+  private long calls(String command) throws Throwable {
     String stats = result(pool.send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
-    return stats.lines().filter(l -> l.startsWith("cmdstat_eval:")).findFirst()
+    return stats.lines().filter(l -> l.startsWith("cmdstat_" + command + ":")).findFirst()
         .map(l -> Long.parseLong(l.substring(l.indexOf("calls=") + 6, l.indexOf(',')))).orElse(0L);
+  }
+
+  private History history(int size, long ttlSeconds) {
+    return new RedisHistory(pool, config, new HistoryConfig(size, ttlSeconds), new PublishConfig(60_000));
+  }
+
+  private List<String> keys(Channel channel) {
+    String base = config.keyPrefix() + "{" + channel + "}:";
+    return List.of(base + "meta", base + "log");
+  }
+
+  private long ttl(String key) throws Throwable {
+    return result(pool.send(Request.cmd(Command.TTL).arg(key))).toLong();
+  }
+
+  /** A history's keys expire ttl (to ttl + the script's time step) after its last commit; the next starts anew. */
+  @Test
+  void aHistoryExpiresAfterItsTtl() throws Throwable {
+    History h = history(100, 2);
+    MessageId first = result(h.commit(CHANNEL, null, Buffer.buffer("one"))).id();
+    for (String key : keys(CHANNEL)) {
+      assertThat(ttl(key)).as(key).isBetween(1L, 3L); // ttl 2 s, step 1 s
+    }
+    for (int i = 0; i < 100 && result(pool.send(Request.cmd(Command.EXISTS).arg(keys(CHANNEL).get(0)))).toLong() > 0;
+        i++) {
+      Thread.sleep(100);
+    }
+    assertThat(result(pool.send(Request.cmd(Command.EXISTS).arg(keys(CHANNEL).get(0)))).toLong()).isZero();
+
+    MessageId next = result(h.commit(CHANNEL, null, Buffer.buffer("two"))).id();
+    assertThat(next.epoch()).isNotEqualTo(first.epoch());
+    assertThat(next.offset()).isEqualTo(1);
+    result(h.close());
+  }
+
+  /**
+   * With a day-long ttl the keys' expiry is moved when the history is made and then at most once a minute, not by
+   * two EXPIREs per commit (a fifth of Redis's work per post); a node with no ttl makes them persist.
+   */
+  @Test
+  void theExpiryIsMovedOncePerStepNotAtEveryCommit() throws Throwable {
+    History h = history(100, 86_400);
+    long before = calls("expireat") + calls("expire");
+    for (int i = 1; i <= 20; i++) {
+      result(h.commit(CHANNEL, null, Buffer.buffer("m" + i)));
+    }
+    // Two keys when the history was made, two more if a minute began during the commits.
+    assertThat(calls("expireat") + calls("expire") - before).isBetween(2L, 4L);
+    for (String key : keys(CHANNEL)) {
+      assertThat(ttl(key)).as(key).isBetween(86_400L - 10, 86_400L + 60);
+    }
+    result(h.close());
+
+    History persistent = history(100, 0);
+    result(persistent.commit(CHANNEL, null, Buffer.buffer("kept")));
+    for (String key : keys(CHANNEL)) {
+      assertThat(ttl(key)).as(key).isEqualTo(-1L);
+    }
+    result(persistent.close());
   }
 
   /** The first commit may still meet the killed connection before its close is noticed: it fails, the next one goes. */
