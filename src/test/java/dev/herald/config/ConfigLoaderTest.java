@@ -88,6 +88,8 @@ class ConfigLoaderTest {
   void badValueIsRejectedWithItsPath() {
     assertThatThrownBy(() -> load("{\"limits\":{\"maxFrameBytes\":0}}", Map.of()))
         .hasMessageContaining("limits.maxFrameBytes must be between");
+    assertThatThrownBy(() -> load("{\"history\":{\"ttlSeconds\":9223372036854775807}}", Map.of()))
+        .hasMessageContaining("history.ttlSeconds must be between 0 and 315360000");
     assertThatThrownBy(() -> load("{\"engine\":\"mongo\"}", Map.of()))
         .hasMessageContaining("engine must be one of memory, redis");
     assertThatThrownBy(() -> load("{\"redis\":{\"url\":\"http://x\"}}", Map.of()))
