@@ -7,7 +7,7 @@
 #   -XX:MaxDirectMemorySize=512m -Dio.netty.allocator.maxOrder=9
 #   -XX:-G1UseAdaptiveConcRefinement -XX:G1ConcRefinementGreenZone=1000000
 #   -XX:G1ConcRefinementYellowZone=2000000 -XX:G1ConcRefinementRedZone=3000000
-#                                        (Java 17-19 only: Java 20 replaced this refinement and 24+ rejects the flags)
+#                                        (Java 17-19 only: Java 20 replaced this refinement; Java 25 rejects the flags)
 #   --enable-native-access=ALL-UNNAMED   (added only on Java 22+; Java 17 rejects it)
 # The refinement flags leave G1's dirty cards to the young pauses: a fan-out stores a new frame into every
 # socket's long-lived outbound buffer, and refining those cards concurrently took 15 % of the node's CPU

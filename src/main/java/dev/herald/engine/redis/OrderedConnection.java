@@ -9,9 +9,10 @@ import io.vertx.redis.client.impl.types.ErrorType;
 import java.util.function.Function;
 
 /**
- * One connection leased from a pooled client for requests whose order matters: Redis runs the requests sent on it
- * in the order they were sent, and they are pipelined (the next is sent before the previous is answered). The
- * pool's other connections would run them in any order. After the connection failed or closed, the next request
+ * One connection leased from a pooled client and kept: for requests whose order matters (Redis runs the requests
+ * sent on it in the order they were sent, pipelined: the next is sent before the previous is answered; the pool's
+ * other connections would run them in any order), or for a blocking read that must not hold a connection others
+ * wait for. After the connection failed or closed, the next request
  * leases a new one, which is prepared (e.g. its scripts loaded) before any request goes on it; requests in flight on
  * the old one fail. Safe from any thread; order is kept among the requests of one thread.
  */

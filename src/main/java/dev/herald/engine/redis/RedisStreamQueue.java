@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -26,8 +25,9 @@ import java.util.regex.Pattern;
  *   <li>The group is created at id {@code 0}, not {@code $}: entries producers XADDed before the first node
  *       started are delivered, not skipped. A group that already exists (BUSYGROUP) is kept as it is.</li>
  *   <li>{@link #next} runs its blocking XREADGROUP on a dedicated connection of a client this queue owns, so a
- *       BLOCK never holds a pooled connection that commits and acks wait for. A failed or closed connection is
- *       dropped and the next call connects again; the failure itself is reported, so the caller backs off.
+ *       BLOCK never holds a pooled connection that commits and acks wait for ({@link OrderedConnection}). A closed or
+ *       broken connection is dropped and the next call connects again; the failure itself is reported, so the
+ *       caller backs off.
  *       One {@code next} at a time: a second one would queue behind the first on the same connection.</li>
  *   <li>Dead letters carry the producer's fields plus {@value #REASON}, {@value #ENTRY_ID} and
  *       {@value #ATTEMPTS}; the {@code herald.} prefix keeps them apart from producer fields (a producer field
@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  *       Both touch the ingest and the dead stream: on Redis Cluster give {@code redis.keyPrefix} a hash tag,
  *       e.g. {@code {herald}:}, so the two streams share a slot.</li>
  * </ul>
- * Every method may be called from any thread; the dedicated connection is guarded by this object's monitor.
+ * Every method may be called from any thread.
  */
 public final class RedisStreamQueue implements Queue {
 
@@ -131,8 +131,8 @@ public final class RedisStreamQueue implements Queue {
   private final String deadStream;
   private final String group;
   private final String consumer;
-  private Future<RedisConnection> connection;
-  private boolean closed;
+  /** The reader's one connection, leased again after it failed or closed. */
+  private final OrderedConnection readerConnection;
 
   /**
    * @param pool     pooled client for everything but the blocking read; shared, not closed by this queue
@@ -144,6 +144,7 @@ public final class RedisStreamQueue implements Queue {
   public RedisStreamQueue(Redis pool, Redis reader, RedisConfig redis, IngestConfig ingest, String consumer) {
     this.pool = pool;
     this.reader = reader;
+    this.readerConnection = new OrderedConnection(reader, c -> Future.succeededFuture());
     this.stream = redis.keyPrefix() + ingest.stream();
     this.deadStream = redis.keyPrefix() + ingest.deadStream();
     this.group = ingest.group();
@@ -185,11 +186,9 @@ public final class RedisStreamQueue implements Queue {
       req.arg("BLOCK").arg(blockMs);
     }
     req.arg("STREAMS").arg(stream).arg(">");
-    Future<RedisConnection> conn = readerConnection();
-    return conn.compose(c -> c.send(req))
+    return readerConnection.send(req)
         .map(StreamReplies::readGroup)
         .recover(err -> {
-          drop(conn);
           // The stream was deleted (or Redis restarted empty): recreate the group for the next call.
           Future<Void> repair = isError(err, "NOGROUP") ? ensureGroup() : Future.succeededFuture();
           return repair.transform(ignored -> Future.failedFuture(err));
@@ -286,38 +285,7 @@ public final class RedisStreamQueue implements Queue {
 
   @Override
   public Future<Void> close() {
-    Future<RedisConnection> conn;
-    synchronized (this) {
-      closed = true;
-      conn = connection;
-      connection = null;
-    }
-    Future<Void> closing = conn == null ? Future.succeededFuture()
-        : conn.transform(ar -> ar.succeeded() ? ar.result().close() : Future.succeededFuture());
-    return closing.transform(ar -> reader.close());
-  }
-
-  private synchronized Future<RedisConnection> readerConnection() {
-    if (closed) {
-      return Future.failedFuture(new IllegalStateException("queue closed"));
-    }
-    if (connection == null) {
-      Future<RedisConnection> conn = reader.connect();
-      connection = conn;
-      conn.onSuccess(c -> c.exceptionHandler(err -> drop(conn)).endHandler(v -> drop(conn)));
-    }
-    return connection;
-  }
-
-  /** Forgets {@code conn} (if it is still the current one) and closes it, so the next call reconnects. */
-  private void drop(Future<RedisConnection> conn) {
-    synchronized (this) {
-      if (connection != conn) {
-        return;
-      }
-      connection = null;
-    }
-    conn.onSuccess(RedisConnection::close);
+    return readerConnection.close().transform(ar -> reader.close());
   }
 
   private static boolean isError(Throwable err, String code) {

@@ -118,8 +118,7 @@ public final class WebSocketTransport {
     context.dispatch(() -> {
       QueryStringDecoder query = new QueryStringDecoder(req.uri(), StandardCharsets.UTF_8, true, 1024, false);
       Admission.Result admitted = sessions.admit(conn.remoteAddress(), req.headers().get("X-Forwarded-For"));
-      accept(context, admitted, SessionFactory.channelsParam(param(query, "channels")), param(query, "token"),
-          metricsOf(conn), conn.metric(),
+      accept(context, admitted, SessionFactory.channelsParam(param(query, "channels")), param(query, "token"), conn,
           connection -> ChannelTakeover.install(interceptor.pipeline(), connection, handshake.response()));
     });
   }
@@ -163,8 +162,7 @@ public final class WebSocketTransport {
     HttpServerRequest req = ctx.request();
     Http1xServerConnection conn = req.connection() instanceof Http1xServerConnection c ? c : null;
     boolean taken = accept((ContextInternal) Vertx.currentContext(), sessions.admit(req),
-        SessionFactory.channelsParam(req.getParam("channels")), req.getParam("token"),
-        conn == null ? null : metricsOf(conn), conn == null ? null : conn.metric(),
+        SessionFactory.channelsParam(req.getParam("channels")), req.getParam("token"), conn,
         connection -> ChannelTakeover.install(req, connection, handshake.response()));
     if (!taken) {
       ctx.response().setStatusCode(400).end("{\"error\":\"WebSocket needs an HTTP/1.1 connection\"}");
@@ -174,14 +172,13 @@ public final class WebSocketTransport {
   /**
    * Opens the session of an upgrade (or tells a refused client why), once {@code takeover} has put the connection
    * on the channel and written the {@code 101}. False when {@code takeover} could not (it returned null): nothing
-   * was sent then.
+   * was sent then. {@code conn}: the HTTP/1.x connection whose close Vert.x's metrics are told of, or null.
    */
   private boolean accept(ContextInternal context, Admission.Result admitted, List<String> channels, String token,
-      TCPMetrics<Object> vertxMetrics, Object vertxMetric,
-      Function<WebSocketConnection, ChannelHandlerContext> takeover) {
+      Http1xServerConnection conn, Function<WebSocketConnection, ChannelHandlerContext> takeover) {
     Admission.Ticket ticket = admitted instanceof Admission.Ticket t ? t : null;
     WebSocketConnection connection = new WebSocketConnection(context, sessions.metrics(), ticket, maxMessageBytes,
-        closingTimeoutMs, vertxMetrics, vertxMetric);
+        closingTimeoutMs, conn == null ? null : metricsOf(conn), conn == null ? null : conn.metric());
     ChannelHandlerContext channel = takeover.apply(connection);
     if (channel == null) {
       if (ticket != null) {
