@@ -62,7 +62,10 @@ public final class ClientSession {
     this.token = connectToken;
     long now = hub.now();
     this.lastActivity = now;
-    this.lastHeartbeat = now;
+    // The first heartbeat comes after a random half to whole interval: clients that connect together (a deploy,
+    // a reconnect wave, a benchmark) would otherwise all be pinged in the same sweep, one write per connection in
+    // one event-loop turn, every interval, delaying the messages queued behind it.
+    this.lastHeartbeat = now - ThreadLocalRandom.current().nextLong(transport.heartbeatMs() / 2 + 1);
     this.subscribeTokens = limits.subscribesPerSecond();
     this.subscribeRefillAt = now;
     hub.opened(this);
