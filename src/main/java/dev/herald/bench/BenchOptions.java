@@ -123,6 +123,15 @@ record BenchOptions(Map<String, String> raw) {
     return get("client-heap", "1g");
   }
 
+  /**
+   * JVM flags of the client processes besides their heap ({@link #clientHeap}, fixed), comma-separated. ZGC: with
+   * Parallel GC a worker holding 10,000 connections paused 200-320 ms (full collections) inside measured steps,
+   * which showed as both servers' p99.
+   */
+  List<String> clientJvmFlags() {
+    return list("client-jvm-flags", "-XX:+UseZGC");
+  }
+
   int clientLoops() {
     return integer("client-loops", 2);
   }
@@ -178,6 +187,15 @@ record BenchOptions(Map<String, String> raw) {
    * calls, and a light step alone sends a few hundred messages: without this the per-message path of a fresh
    * Herald is measured running in the interpreter. Both servers get the same.
    */
+  /**
+   * Subscribers of the warm-up channel while the warm-up publishes are sent (in the coordinator, closed after):
+   * the per-message path is compiled as it runs in the steps, with deliveries, not only as a publish nobody
+   * receives.
+   */
+  int warmupSubscribers() {
+    return integer("warmup-subscribers", 10);
+  }
+
   long warmupPublishes() {
     return Long.parseLong(get("warmup-publishes", "0"));
   }

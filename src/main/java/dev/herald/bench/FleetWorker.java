@@ -35,7 +35,7 @@ final class FleetWorker {
     BenchOptions options = new BenchOptions(o);
     SubscriberFleet fleet = new SubscriberFleet(vertx, options.target(), options.transport(), o.get("host"),
         options.ports(), Integer.parseInt(o.get("from")), Integer.parseInt(o.get("to")),
-        Integer.parseInt(o.get("channels")), options.channelPrefix(), Integer.parseInt(o.get("sources")),
+        Integer.parseInt(o.get("channels")), options.channelPrefix(), 0, Integer.parseInt(o.get("sources")),
         Integer.parseInt(o.get("concurrency")));
     PrintStream out = System.out;
     out.println("ready");

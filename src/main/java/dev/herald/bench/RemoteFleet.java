@@ -28,8 +28,9 @@ final class RemoteFleet implements AutoCloseable {
     for (int p = 0; p < processes; p++) {
       int from = (int) ((long) subscribers * p / processes);
       int to = (int) ((long) subscribers * (p + 1) / processes);
-      List<String> cmd = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx" + o.clientHeap(), "-XX:+UseParallelGC",
-          "-cp", System.getProperty("java.class.path"), BenchMain.class.getName(), "worker",
+      List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + o.clientHeap(), "-Xmx" + o.clientHeap()));
+      cmd.addAll(o.clientJvmFlags());
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchMain.class.getName(), "worker",
           "--target", o.target().label(),
           "--transport", o.transport().label(), "--host", o.host(), "--port", ports,
           "--from", Integer.toString(from), "--to", Integer.toString(to),

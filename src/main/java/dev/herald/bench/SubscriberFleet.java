@@ -45,6 +45,7 @@ final class SubscriberFleet {
   private final int to;
   private final int channels;
   private final String channelPrefix;
+  private final int firstChannel;
   private final int concurrency;
   private final List<WebSocketClient> clients = new ArrayList<>();
   private final List<HttpClient> httpClients = new ArrayList<>();
@@ -63,7 +64,7 @@ final class SubscriberFleet {
   private final AtomicReference<String> firstError = new AtomicReference<>();
 
   SubscriberFleet(Vertx vertx, Target target, Transport transport, String host, List<Integer> ports, int from,
-                  int to, int channels, String channelPrefix, int sources, int concurrency) {
+                  int to, int channels, String channelPrefix, int firstChannel, int sources, int concurrency) {
     this.vertx = vertx;
     this.target = target;
     this.transport = transport;
@@ -73,6 +74,7 @@ final class SubscriberFleet {
     this.to = to;
     this.channels = channels;
     this.channelPrefix = channelPrefix;
+    this.firstChannel = firstChannel;
     this.concurrency = concurrency;
     for (int s = 0; s < sources; s++) {
       String local = "127.0.0." + (2 + s);
@@ -89,9 +91,9 @@ final class SubscriberFleet {
     this.conns = new Conn[to - from];
   }
 
-  /** Channel {@code index}'s name ({@code --channel-prefix}, e.g. {@code bench:3}). */
+  /** Channel {@code index}'s name ({@code --channel-prefix}, e.g. {@code bench:3}), counted from firstChannel. */
   String channel(int index) {
-    return channelPrefix + index;
+    return channelPrefix + (firstChannel + index);
   }
 
   /**
