@@ -11,7 +11,6 @@ import dev.herald.metrics.HeraldMetrics;
 import dev.herald.message.RenderedMessage;
 import dev.herald.testing.Await;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -67,15 +66,7 @@ class ClientSessionTest {
 
   /** Runs on the hub's event loop and waits for the result. */
   private <T> T on(Callable<T> action) {
-    Promise<T> p = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        p.complete(action.call());
-      } catch (Exception e) {
-        p.fail(e);
-      }
-    });
-    return Await.of(p.future());
+    return Await.on(context, action);
   }
 
   private ClientSession session(RecordingSubscriber out) {

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.config.LimitsConfig;
 import dev.herald.config.TransportConfig;
 import dev.herald.engine.memory.MemoryHistory;
-import dev.herald.message.ChannelMessage;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.testing.Await;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,27 +49,20 @@ class HeartbeatSpreadTest {
     return new TransportConfig(HEARTBEAT_MS, 10 * HEARTBEAT_MS, 30_000, 1_048_576, 30_000, 7);
   }
 
+  /** Runs on the hub's event loop and waits for the result. */
   private <T> T on(Callable<T> action) {
-    Promise<T> p = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        p.complete(action.call());
-      } catch (Exception e) {
-        p.fail(e);
-      }
-    });
-    return Await.of(p.future());
+    return Await.on(context, action);
   }
 
   @Test
   void sessionsOpenedTogetherArePingedInDifferentSweepsOncePerInterval() {
     long opened = clock.get();
-    List<PingCounter> pings = new ArrayList<>();
+    List<RecordingSubscriber> pings = new ArrayList<>();
     List<ClientSession> sessions = on(() -> {
       List<ClientSession> all = new ArrayList<>();
       LimitsConfig limits = new LimitsConfig(65_536, 100, 1_000_000, 10, 0, 20_000);
       for (int i = 0; i < SESSIONS; i++) {
-        PingCounter out = new PingCounter();
+        RecordingSubscriber out = new RecordingSubscriber();
         pings.add(out);
         all.add(new ClientSession(hub, out, new MemoryHistory(10, 0, 60_000, clock::get), SubscribePolicy.OPEN,
             limits, transport(), "c" + i, null));
@@ -86,14 +76,14 @@ class HeartbeatSpreadTest {
     for (long t = opened + SWEEP_MS; t <= opened + 2 * HEARTBEAT_MS; t += SWEEP_MS) {
       long now = t;
       clock.set(now);
-      int before = pings.stream().mapToInt(p -> p.count).sum();
+      int before = pings.stream().mapToInt(p -> p.heartbeats).sum();
       on(() -> {
         sessions.forEach(s -> s.sweep(now, transport()));
         return null;
       });
-      pingedPerSweep.add(pings.stream().mapToInt(p -> p.count).sum() - before);
+      pingedPerSweep.add(pings.stream().mapToInt(p -> p.heartbeats).sum() - before);
       for (int i = 0; i < SESSIONS; i++) {
-        if (firstPingAt[i] == 0 && pings.get(i).count > 0) {
+        if (firstPingAt[i] == 0 && pings.get(i).heartbeats > 0) {
           firstPingAt[i] = now - opened;
         }
       }
@@ -106,40 +96,7 @@ class HeartbeatSpreadTest {
     assertThat(pingedPerSweep.stream().mapToInt(Integer::intValue).max().orElseThrow())
         .isLessThan(SESSIONS / 4);
     // Each session is pinged once per interval (+ up to one sweep): twice in two intervals at most.
-    assertThat(pings).allSatisfy(p -> assertThat(p.count).isBetween(1, 2));
-    assertThat(pings.stream().mapToInt(p -> p.count).sum()).isGreaterThan(SESSIONS);
-  }
-
-  /** Counts heartbeats; nothing else is expected. */
-  private static final class PingCounter implements Subscriber, ClientSession.Heartbeats {
-    int count;
-
-    @Override
-    public void heartbeat() {
-      count++;
-    }
-
-    @Override
-    public Offer offer(ChannelMessage message) {
-      return Offer.WRITTEN;
-    }
-
-    @Override
-    public void send(Buffer frame) {
-    }
-
-    @Override
-    public void whenDrained(Runnable action) {
-      action.run();
-    }
-
-    @Override
-    public long bufferedBytes() {
-      return 0;
-    }
-
-    @Override
-    public void close(CloseReason reason) {
-    }
+    assertThat(pings).allSatisfy(p -> assertThat(p.heartbeats).isBetween(1, 2));
+    assertThat(pings.stream().mapToInt(p -> p.heartbeats).sum()).isGreaterThan(SESSIONS);
   }
 }

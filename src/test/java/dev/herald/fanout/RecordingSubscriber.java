@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A subscriber that records every frame, and can pretend its socket is full: while {@link #full} is set, message
- * offers are refused, exactly as a transport over its outbound bound would.
+ * A subscriber that records every frame and counts heartbeats, and can pretend its socket is full: while
+ * {@link #full} is set, message offers are refused, exactly as a transport over its outbound bound would.
  */
-final class RecordingSubscriber implements Subscriber {
+final class RecordingSubscriber implements Subscriber, ClientSession.Heartbeats {
 
   final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+  /** Heartbeats the session asked for (a transport's ping), not frames. */
+  volatile int heartbeats;
   volatile boolean full;
   volatile CloseReason closed;
   private Runnable onDrain;
@@ -24,6 +26,11 @@ final class RecordingSubscriber implements Subscriber {
     }
     frames.add(new JsonObject(message.frame()));
     return Offer.WRITTEN;
+  }
+
+  @Override
+  public void heartbeat() {
+    heartbeats++;
   }
 
   @Override

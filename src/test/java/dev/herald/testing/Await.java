@@ -1,6 +1,9 @@
 package dev.herald.testing;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,6 +31,19 @@ public final class Await {
     } catch (TimeoutException e) {
       throw new AssertionError("not completed within " + seconds + " s", e);
     }
+  }
+
+  /** Runs {@code action} on {@code context}'s event loop and returns its result, within 30 s. */
+  public static <T> T on(Context context, Callable<T> action) {
+    Promise<T> p = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        p.complete(action.call());
+      } catch (Exception e) {
+        p.fail(e);
+      }
+    });
+    return of(p.future());
   }
 
   /** The future's result; its failure is rethrown as is. */
