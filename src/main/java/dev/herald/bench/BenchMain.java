@@ -172,11 +172,11 @@ public final class BenchMain {
         int warmSubscribers = n > 0 ? o.warmupSubscribers() : 0;
         SubscriberFleet warmFleet = new SubscriberFleet(vertx, o.target(), o.transport(), o.host(), o.ports(), 0,
             warmSubscribers, 1, o.channelPrefix(), channels, 1, Math.max(1, warmSubscribers));
-        warmFleet.connect(10_000).toCompletionStage().toCompletableFuture().get();
+        long warmConnected = warmFleet.connect(10_000).toCompletionStage().toCompletableFuture().get().subscribed();
         long refused = publisher.warmUp(channels, o.warmupPublishes()).toCompletionStage().toCompletableFuture()
             .get();
         warmFleet.close().toCompletionStage().toCompletableFuture().get();
-        result.put("warmupPublishes", o.warmupPublishes() - refused).put("warmupSubscribers", warmSubscribers);
+        result.put("warmupPublishes", o.warmupPublishes() - refused).put("warmupSubscribers", warmConnected);
         if (backlog != null) {
           backlog.awaitDrained(60_000_000_000L);
         }

@@ -182,12 +182,6 @@ record BenchOptions(Map<String, String> raw) {
   }
 
   /**
-   * Messages published, as fast as answered, to a channel no subscriber listens to before the fanout and light
-   * steps (and before {@code --warmup-seconds}); 0 (default): none. A JVM compiles a path after thousands of
-   * calls, and a light step alone sends a few hundred messages: without this the per-message path of a fresh
-   * Herald is measured running in the interpreter. Both servers get the same.
-   */
-  /**
    * Subscribers of the warm-up channel while the warm-up publishes are sent (in the coordinator, closed after):
    * the per-message path is compiled as it runs in the steps, with deliveries, not only as a publish nobody
    * receives.
@@ -196,6 +190,12 @@ record BenchOptions(Map<String, String> raw) {
     return integer("warmup-subscribers", 10);
   }
 
+  /**
+   * Messages published, as fast as answered, to a channel of its own (index C, after the measured ones) before
+   * the fanout and light steps (and before {@code --warmup-seconds}); 0 (default): none. A JVM compiles a path
+   * after thousands of calls, and a light step alone sends a few hundred messages: without this the per-message
+   * path of a fresh Herald is measured running in the interpreter. Both servers get the same.
+   */
   long warmupPublishes() {
     return Long.parseLong(get("warmup-publishes", "0"));
   }
