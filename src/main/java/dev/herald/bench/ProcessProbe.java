@@ -19,7 +19,8 @@ final class ProcessProbe {
 
   /** Clock ticks per second of {@code /proc/<pid>/stat}; 100 on every Linux we run on ({@code getconf CLK_TCK}). */
   private static final long TICKS_PER_SECOND = 100;
-  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+  // Java 17-21: "garbage-first heap   total 262144K, used 27136K"; later: "total reserved …K, committed …K, used …K".
+  private static final Pattern HEAP_USED = Pattern.compile("(?:total|committed) \\d+K, used (\\d+)K");
 
   private final long pid;
   private final boolean jvm;
@@ -73,7 +74,12 @@ final class ProcessProbe {
     if (!jvm) {
       return -1;
     }
-    Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
+    return usedHeapBytes(jcmd("GC.heap_info"));
+  }
+
+  /** The used heap that {@code jcmd <pid> GC.heap_info} printed, in bytes, or -1 when it names none. */
+  static long usedHeapBytes(String heapInfo) {
+    Matcher m = HEAP_USED.matcher(heapInfo);
     return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
   }
 

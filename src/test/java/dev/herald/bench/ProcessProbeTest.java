@@ -1,0 +1,24 @@
+package dev.herald.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The used heap is read from {@code jcmd GC.heap_info} as each JDK prints it (output copied from the JDKs). */
+class ProcessProbeTest {
+
+  @Test
+  void readsTheUsedHeapOfJava17AndOfJava25() {
+    assertThat(ProcessProbe.usedHeapBytes("""
+         garbage-first heap   total 262144K, used 27136K [0x00000000c0000000, 0x0000000100000000)
+          region size 1024K, 3 young (3072K), 1 survivors (1024K)
+        """)).isEqualTo(27136L * 1024);
+    assertThat(ProcessProbe.usedHeapBytes("""
+        1454:
+        garbage-first heap   total reserved 6172672K, committed 393216K, used 11854K [0x0000000687400000, \
+        0x0000000800000000)
+         region size 4096K, 3 young (12288K), 1 survivors (4096K)
+        """)).isEqualTo(11854L * 1024);
+    assertThat(ProcessProbe.usedHeapBytes("Could not attach")).isEqualTo(-1);
+  }
+}
