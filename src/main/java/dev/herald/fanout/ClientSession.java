@@ -163,6 +163,11 @@ public final class ClientSession {
     return p;
   }
 
+  /** How many channels are subscribed, without copying them. */
+  public int channelCount() {
+    return subscriptions.size();
+  }
+
   /** Subscribed channels, in subscription order. */
   public List<Channel> channels() {
     return new ArrayList<>(subscriptions.keySet());

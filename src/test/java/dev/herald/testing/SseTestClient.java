@@ -3,10 +3,12 @@ package dev.herald.testing;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -28,16 +30,25 @@ public final class SseTestClient implements AutoCloseable {
   private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final StringBuilder pending = new StringBuilder();
   private final LinkedBlockingQueue<String> comments = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   private SseTestClient(HttpClient client, HttpClientResponse response) {
     this.client = client;
     this.response = response;
     response.handler(this::onData);
+    response.endHandler(v -> ended.complete(null));
+    response.exceptionHandler(ended::completeExceptionally);
   }
 
   /** Opens {@code path}; {@code lastEventId} and {@code origin} may be null. */
   public static SseTestClient connect(Vertx vertx, int port, String path, String lastEventId, String origin) {
-    HttpClient client = vertx.createHttpClient();
+    return connect(vertx, new HttpClientOptions(), port, path, lastEventId, origin);
+  }
+
+  /** As above, with a client of {@code options} (another HTTP version). */
+  public static SseTestClient connect(Vertx vertx, HttpClientOptions options, int port, String path,
+      String lastEventId, String origin) {
+    HttpClient client = vertx.createHttpClient(options);
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(path);
     if (lastEventId != null) {
       o.putHeader("Last-Event-ID", lastEventId);
@@ -86,6 +97,18 @@ public final class SseTestClient implements AutoCloseable {
       if (type.equals(e.event())) {
         return e;
       }
+    }
+  }
+
+  /**
+   * Waits for the server to end the stream with the response's end; fails the test when the connection broke
+   * instead or nothing ended within 10 s.
+   */
+  public void awaitEnd() {
+    try {
+      ended.get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the stream did not end with the response's end", e);
     }
   }
 

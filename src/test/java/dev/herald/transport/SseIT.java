@@ -11,6 +11,8 @@ import dev.herald.testing.SseTestClient;
 import dev.herald.testing.TestNodes;
 import dev.herald.testing.Tokens;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +37,7 @@ class SseIT {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = TestNodes.vertxWithMetrics();
     JsonObject tree = TestNodes.memory().put("transport", new JsonObject().put("heartbeatMs", 200))
         .put("http", TestNodes.memory().getJsonObject("http").put("allowedOrigins", List.of("http://ok.test")));
     node = TestNodes.start(vertx, tree);
@@ -149,6 +151,95 @@ class SseIT {
     }
     assertThat(got.get("forum:r2")).containsExactlyElementsOf(odd);
     assertThat(got.get("thread:r1")).containsExactlyElementsOf(even);
+  }
+
+  @Test
+  void streamsOfOneChannelAndOfSeveralGetTheSameMessagesWithTheirOwnTokens() {
+    SseTestClient one = connect("/sse?channels=thread:s1", null);
+    SseTestClient alsoOne = connect("/sse?channels=thread:s1", null);
+    SseTestClient several = connect("/sse?channels=forum:s2,thread:s1", null);
+    one.next("subscribed");
+    alsoOne.next("subscribed");
+    several.next("subscribed");
+    several.next("subscribed");
+    // Longer than 255 bytes: the chunk size takes three hex digits.
+    String text = "x".repeat(400);
+    for (int i = 1; i <= 3; i++) {
+      assertThat(http.post("/api/publish", new JsonObject().put("channel", "thread:s1").put("data",
+          new JsonObject().put("n", i).put("text", text)).encode()).status()).isEqualTo(202);
+    }
+    String lastToken = null;
+    for (int i = 1; i <= 3; i++) {
+      SseTestClient.Event a = one.next("message");
+      SseTestClient.Event b = alsoOne.next("message");
+      SseTestClient.Event c = several.next("message");
+      String id = a.json().getString("id");
+      for (SseTestClient.Event e : List.of(a, b, c)) {
+        assertThat(e.json().getJsonObject("data").getInteger("n")).isEqualTo(i);
+        assertThat(e.json().getJsonObject("data").getString("text")).isEqualTo(text);
+        assertThat(e.json().getString("id")).isEqualTo(id);
+      }
+      assertThat(ResumeToken.decode(a.id())).containsExactly(Map.entry("thread:s1", id));
+      assertThat(b.id()).isEqualTo(a.id());
+      assertThat(ResumeToken.decode(c.id())).containsOnlyKeys("forum:s2", "thread:s1")
+          .containsEntry("thread:s1", id);
+      lastToken = a.id();
+    }
+    publish(http, "thread:s1", 4);
+    SseTestClient resumed = connect("/sse?channels=thread:s1", lastToken);
+    assertThat(resumed.next("message").json().getInteger("data")).isEqualTo(4);
+  }
+
+  @Test
+  void drainEndsEveryStreamWithDisconnectThenTheResponsesEnd() {
+    SseTestClient one = connect("/sse?channels=thread:d1", null);
+    SseTestClient several = connect("/sse?channels=thread:d1,forum:d2", null);
+    one.next("subscribed");
+    several.next("subscribed");
+    Await.of(node.drain(500), 30);
+    for (SseTestClient c : List.of(one, several)) {
+      assertThat(c.next("disconnect").json().getString("code")).isEqualTo("shutdown");
+      c.awaitEnd();
+    }
+  }
+
+  @Test
+  void http2StreamsCarryTheSameEvents() {
+    HttpClientOptions h2 = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false);
+    SseTestClient c = SseTestClient.connect(vertx, h2, node.port(), "/sse?channels=thread:h2", null, null);
+    clients.add(c);
+    assertThat(c.response().version()).isEqualTo(HttpVersion.HTTP_2);
+    assertThat(c.response().getHeader("Content-Type")).startsWith("text/event-stream");
+    assertThat(c.next("subscribed").json().getString("channel")).isEqualTo("thread:h2");
+    publish(http, "thread:h2", 1);
+    SseTestClient.Event m = c.next("message");
+    assertThat(m.json().getInteger("data")).isEqualTo(1);
+    assertThat(ResumeToken.decode(m.id())).containsExactly(Map.entry("thread:h2", m.json().getString("id")));
+    Await.of(node.drain(500), 30);
+    assertThat(c.next("disconnect").json().getString("code")).isEqualTo("shutdown");
+  }
+
+  @Test
+  void vertxHttpMetricsSeeAStreamAsARequestUntilItCloses() {
+    Scrape first = scrape();
+    assertThat(first.has("vertx_http_server_active_requests")).isTrue();
+    double before = first.sum("vertx_http_server_active_requests"); // the scrape itself
+    double connectionsBefore = first.sum("vertx_http_server_active_connections");
+    List<SseTestClient> streams = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      SseTestClient c = connect("/sse?channels=thread:v" + i, null);
+      c.next("subscribed");
+      streams.add(c);
+    }
+    assertThat(scrape().sum("vertx_http_server_active_requests")).isEqualTo(before + 3);
+    streams.forEach(SseTestClient::drop);
+    Eventually.within(10, () -> {
+      Scrape after = scrape();
+      assertThat(after.sum("vertx_http_server_active_requests")).isEqualTo(before);
+      assertThat(after.sum("vertx_http_server_active_connections")).isEqualTo(connectionsBefore);
+      assertThat(after.value("herald_transport_connections", "transport", "sse")).isZero();
+    });
   }
 
   // --- the rules of /ws: tokens, admission, metrics ---

@@ -18,7 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * One Server-Sent Events stream. A message is written as {@code id: <resume token>}, {@code event: message} and
+ * One Server-Sent Events stream through Vert.x's response: HTTP/2 and HTTP/1.0 (HTTP/1.1 streams take their channel,
+ * {@link SseConnection}). A message is written as {@code id: <resume token>}, {@code event: message} and
  * {@code data: <the shared message frame>}: the per-connection lines are put around the shared frame's bytes
  * without copying them. Counts the bytes of writes not yet handed to the kernel and refuses messages above the
  * bound, so the session switches the client to catch-up. Only touched on the response's event loop.

@@ -4,9 +4,19 @@ import dev.herald.fanout.ClientSession;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.metrics.Meters;
 import dev.herald.security.Admission;
+import dev.herald.transport.ChannelTakeover;
 import dev.herald.transport.ResumeToken;
 import dev.herald.transport.SessionFactory;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.impl.Http1xServerConnection;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.http.HttpServerRequestInternal;
+import io.vertx.core.spi.observability.HttpResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -22,9 +32,13 @@ import java.util.Map;
 public final class SseTransport {
 
   private final SessionFactory sessions;
+  /** Immutable, so shared by every stream: the bound of unsent bytes, resumed below half of it. */
+  private final WriteBufferWaterMark unsentBound;
 
   public SseTransport(SessionFactory sessions) {
     this.sessions = sessions;
+    int high = (int) sessions.maxBufferedBytes(); // transport.maxBufferedBytes: an int of at least 1024
+    this.unsentBound = new WriteBufferWaterMark(high / 2, high);
   }
 
   public void handle(RoutingContext ctx) {
@@ -42,13 +56,52 @@ public final class SseTransport {
     if (channels.isEmpty()) {
       return;
     }
+    if (req.version() != HttpVersion.HTTP_1_1 || ChannelTakeover.pipelineOf(req) == null) {
+      streamThroughVertx(req, resp, channels, since);
+      return;
+    }
+    // The channel leaves Vert.x once Vert.x has read the whole request (the router paused it).
+    if (req.isEnded()) {
+      stream(req, resp, channels, since);
+    } else {
+      req.endHandler(v -> stream(req, resp, channels, since));
+      req.resume();
+    }
+  }
+
+  /** An HTTP/1.1 stream: the connection's channel is taken from Vert.x ({@link SseConnection}). */
+  private void stream(HttpServerRequest req, HttpServerResponse resp, List<String> channels, Map<String, String> since) {
+    ChannelPipeline pipeline = ChannelTakeover.pipelineOf(req);
+    if (pipeline == null) {
+      return; // closed while its request was read
+    }
     Admission.Result admitted = sessions.admit(req);
     if (!(admitted instanceof Admission.Ticket ticket)) {
       SessionFactory.refuse(resp, admitted);
       return;
     }
-    resp.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache, no-transform").putHeader("X-Accel-Buffering", "no");
+    streamHeaders(resp);
+    SseConnection connection = new SseConnection((ContextInternal) Vertx.currentContext(), sessions.metrics(), ticket,
+        (Http1xServerConnection) req.connection(),
+        req instanceof HttpServerRequestInternal r ? r.metric() : null,
+        resp instanceof HttpResponse r ? r : null);
+    ChannelHandlerContext channel = ChannelTakeover.install(pipeline, connection);
+    connection.start(resp.headers(), since);
+    ClientSession session = sessions.open(connection, req.getParam("token"));
+    connection.open(session, unsentBound);
+    session.subscribe(channels, since, null);
+    ChannelTakeover.startReading(channel, null);
+  }
+
+  /** HTTP/2 (and HTTP/1.0): the stream is written through Vert.x's response ({@link SseSubscriber}). */
+  private void streamThroughVertx(HttpServerRequest req, HttpServerResponse resp, List<String> channels,
+      Map<String, String> since) {
+    Admission.Result admitted = sessions.admit(req);
+    if (!(admitted instanceof Admission.Ticket ticket)) {
+      SessionFactory.refuse(resp, admitted);
+      return;
+    }
+    streamHeaders(resp);
     HeraldMetrics.TransportMeters meters = sessions.metrics().transport(Meters.SSE);
     SseSubscriber subscriber = new SseSubscriber(resp, sessions.maxBufferedBytes(), sessions.metrics());
     ClientSession session = sessions.open(subscriber, req.getParam("token"));
@@ -69,5 +122,10 @@ public final class SseTransport {
     resp.exceptionHandler(e -> end.run());
     subscriber.open();
     session.subscribe(channels, since, null);
+  }
+
+  private static void streamHeaders(HttpServerResponse resp) {
+    resp.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache, no-transform").putHeader("X-Accel-Buffering", "no");
   }
 }

@@ -1,5 +1,6 @@
 package dev.herald.transport.websocket;
 
+import dev.herald.transport.ChannelTakeover;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
@@ -21,7 +22,7 @@ import io.vertx.core.http.impl.Http1xServerConnection;
  */
 final class UpgradeInterceptor extends ChannelInboundHandlerAdapter {
 
-  static final String NAME = "herald-ws-upgrade";
+  static final String NAME = ChannelTakeover.UPGRADE_INTERCEPTOR;
 
   private final WebSocketTransport transport;
   private final Http1xServerConnection connection;

@@ -3,17 +3,15 @@ package dev.herald.transport.websocket;
 import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.ErrorCode;
-import dev.herald.fanout.Offer;
-import dev.herald.fanout.Subscriber;
 import dev.herald.message.ChannelMessage;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.metrics.Meters;
 import dev.herald.security.Admission;
+import dev.herald.transport.ChannelConnection;
+import dev.herald.transport.ChannelTakeover;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -24,10 +22,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.core.spi.metrics.TCPMetrics;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,63 +31,27 @@ import java.util.concurrent.TimeUnit;
 /**
  * One raw WebSocket client on a channel taken from Vert.x ({@link ChannelTakeover}): reads the frames Netty's
  * decoder produces, and writes pre-encoded frames ({@link WireFrames}) straight to the channel, flushed once per
- * event-loop turn ({@link FlushBatch}). It is the Netty handler and the fanout's {@link Subscriber} in one object
- * on purpose: every object per connection costs memory on a node holding many thousands of them.
- *
- * <p>Unsent bytes are bounded with the channel's own accounting: its write-buffer high water mark is the
- * transport's bound, so a channel over the bound is not writable, message frames are refused and the session
- * switches the client to catch-up; the session resumes when the channel falls below half the bound. Everything
- * runs on the channel's event loop, and calls into the session run on the HTTP server's Vert.x context.
+ * event-loop turn ({@link ChannelConnection}).
  */
-final class WebSocketConnection extends ChannelInboundHandlerAdapter
-    implements Subscriber, ClientSession.Heartbeats {
+final class WebSocketConnection extends ChannelConnection implements ClientSession.Heartbeats {
 
-  private final ContextInternal context;
-  private final HeraldMetrics metrics;
-  private final HeraldMetrics.TransportMeters meters;
-  private final Admission.Ticket ticket;
   private final int maxMessageBytes;
   private final long closingTimeoutMs;
-  private final TCPMetrics<Object> vertxMetrics;
-  private final Object vertxMetric;
-  private ChannelHandlerContext ctx;
-  private ClientSession session;
   /** A text message arriving in several frames, until its final one. */
   private ByteBuf fragments;
   private boolean skippingFragments;
-  private Runnable onDrain;
-  private long peak;
-  private boolean flushQueued;
-  private boolean closing;
   /** Closes the channel if the client never answers our close frame. */
   private ScheduledFuture<?> closingTimer;
 
-  /** @param ticket the admission of the connection, or null when it is refused (see {@link #refuse}) */
+  /**
+   * @param ticket the admission of the connection, or null when it is refused (see {@link #refuse})
+   * @param conn the HTTP/1.x connection whose close Vert.x's metrics are told of, or null
+   */
   WebSocketConnection(ContextInternal context, HeraldMetrics metrics, Admission.Ticket ticket, int maxMessageBytes,
-      long closingTimeoutMs, TCPMetrics<Object> vertxMetrics, Object vertxMetric) {
-    this.context = context;
-    this.metrics = metrics;
-    this.meters = metrics.transport(dev.herald.metrics.Meters.WEBSOCKET);
-    this.ticket = ticket;
+      long closingTimeoutMs, Http1xServerConnection conn) {
+    super(context, metrics, Meters.WEBSOCKET, ticket, conn);
     this.maxMessageBytes = maxMessageBytes;
     this.closingTimeoutMs = closingTimeoutMs;
-    this.vertxMetrics = vertxMetrics;
-    this.vertxMetric = vertxMetric;
-  }
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
-  }
-
-  /**
-   * Starts the session of an admitted connection; {@code bound}'s high mark is its limit of unsent bytes, its low
-   * mark where the session resumes.
-   */
-  void open(ClientSession session, WriteBufferWaterMark bound) {
-    this.session = session;
-    ctx.channel().config().setWriteBufferWaterMark(bound);
-    meters.opened();
   }
 
   /**
@@ -111,13 +71,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
   // ---- Subscriber ------------------------------------------------------------------------------------------
 
   @Override
-  public Offer offer(ChannelMessage message) {
-    if (!ctx.channel().isWritable()) {
-      return Offer.FULL;
-    }
-    write(WireFrames.message(message));
-    metrics.delivered(message.acceptedAtMillis());
-    return Offer.WRITTEN;
+  protected ByteBuf encode(ChannelMessage message) {
+    return WireFrames.message(message);
   }
 
   @Override
@@ -130,26 +85,6 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
     write(WireFrames.ping(ctx.alloc()));
   }
 
-  @Override
-  public void whenDrained(Runnable action) {
-    if (ctx.channel().isWritable()) {
-      action.run();
-    } else {
-      onDrain = action;
-    }
-  }
-
-  @Override
-  public long bufferedBytes() {
-    ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-    return out == null ? 0 : out.totalPendingWriteBytes();
-  }
-
-  @Override
-  public long peakBufferedBytes() {
-    return peak;
-  }
-
   /** Sends the close frame; the channel closes when the client answers it, or after the closing timeout. */
   @Override
   public void close(CloseReason reason) {
@@ -157,31 +92,11 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
       return;
     }
     write(WireFrames.close(ctx.alloc(), reason.webSocketStatus(), reason.reason()));
+    // Nothing follows our close frame (RFC 6455 §5.5.1).
     closing = true;
     closingTimer = ctx.executor().schedule(() -> {
       ctx.close();
     }, closingTimeoutMs, TimeUnit.MILLISECONDS);
-  }
-
-  /** Nothing follows our close frame (RFC 6455 §5.5.1). */
-  private void write(ByteBuf frame) {
-    if (closing || !ctx.channel().isActive()) {
-      frame.release();
-      return;
-    }
-    ctx.write(frame, ctx.voidPromise());
-    if (!flushQueued) {
-      flushQueued = true;
-      FlushBatch.add(this, ctx.executor());
-    }
-  }
-
-  /** Called once per event-loop turn in which something was written. */
-  void flush() {
-    flushQueued = false;
-    // Unsent bytes only grow between flushes, so their peak is reached here, not at each write of a fan-out.
-    peak = Math.max(peak, bufferedBytes());
-    ctx.flush();
   }
 
   // ---- inbound ---------------------------------------------------------------------------------------------
@@ -280,15 +195,6 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
   }
 
   @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (onDrain != null && ctx.channel().isWritable()) {
-      Runnable action = onDrain;
-      onDrain = null;
-      context.dispatch(v -> action.run());
-    }
-  }
-
-  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException bad && !closing && ctx.channel().isActive()) {
       // Netty's decoder discards everything after a protocol violation; say why, then close.
@@ -302,25 +208,11 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
   }
 
   @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
+  protected void released() {
     if (closingTimer != null) {
       // Otherwise the task would hold this connection and its session until the timeout.
       closingTimer.cancel(false);
     }
     releaseFragments();
-    if (vertxMetrics != null) {
-      vertxMetrics.disconnected(vertxMetric, remoteAddress());
-    }
-    if (ticket != null) {
-      ticket.release();
-    }
-    if (session != null) {
-      meters.closed();
-      context.dispatch(v -> session.closed());
-    }
-  }
-
-  private SocketAddress remoteAddress() {
-    return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? SocketAddress.inetSocketAddress(a) : null;
   }
 }

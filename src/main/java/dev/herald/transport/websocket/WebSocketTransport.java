@@ -4,6 +4,7 @@ import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.ServerFrames;
 import dev.herald.security.Admission;
+import dev.herald.transport.ChannelTakeover;
 import dev.herald.transport.SessionFactory;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -23,7 +24,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.spi.metrics.TCPMetrics;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -119,7 +119,7 @@ public final class WebSocketTransport {
       QueryStringDecoder query = new QueryStringDecoder(req.uri(), StandardCharsets.UTF_8, true, 1024, false);
       Admission.Result admitted = sessions.admit(conn.remoteAddress(), req.headers().get("X-Forwarded-For"));
       accept(context, admitted, SessionFactory.channelsParam(param(query, "channels")), param(query, "token"), conn,
-          connection -> ChannelTakeover.install(interceptor.pipeline(), connection, handshake.response()));
+          connection -> UpgradeAnswer.install(interceptor.pipeline(), connection, handshake.response()));
     });
   }
 
@@ -163,7 +163,7 @@ public final class WebSocketTransport {
     Http1xServerConnection conn = req.connection() instanceof Http1xServerConnection c ? c : null;
     boolean taken = accept((ContextInternal) Vertx.currentContext(), sessions.admit(req),
         SessionFactory.channelsParam(req.getParam("channels")), req.getParam("token"), conn,
-        connection -> ChannelTakeover.install(req, connection, handshake.response()));
+        connection -> UpgradeAnswer.install(req, connection, handshake.response()));
     if (!taken) {
       ctx.response().setStatusCode(400).end("{\"error\":\"WebSocket needs an HTTP/1.1 connection\"}");
     }
@@ -178,7 +178,7 @@ public final class WebSocketTransport {
       Http1xServerConnection conn, Function<WebSocketConnection, ChannelHandlerContext> takeover) {
     Admission.Ticket ticket = admitted instanceof Admission.Ticket t ? t : null;
     WebSocketConnection connection = new WebSocketConnection(context, sessions.metrics(), ticket, maxMessageBytes,
-        closingTimeoutMs, conn == null ? null : metricsOf(conn), conn == null ? null : conn.metric());
+        closingTimeoutMs, conn);
     ChannelHandlerContext channel = takeover.apply(connection);
     if (channel == null) {
       if (ticket != null) {
@@ -202,10 +202,5 @@ public final class WebSocketTransport {
     // A refused client's frames are read too: its close frame ends the connection before the closing timeout.
     ChannelTakeover.startReading(channel, new WebSocket13FrameDecoder(decoderConfig));
     return true;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static TCPMetrics<Object> metricsOf(Http1xServerConnection c) {
-    return c.metrics() instanceof TCPMetrics<?> m ? (TCPMetrics<Object>) m : null;
   }
 }

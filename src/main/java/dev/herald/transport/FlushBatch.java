@@ -1,4 +1,4 @@
-package dev.herald.transport.websocket;
+package dev.herald.transport;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -18,15 +18,15 @@ final class FlushBatch implements Runnable {
     }
   };
 
-  private ArrayList<WebSocketConnection> pending = new ArrayList<>();
-  private ArrayList<WebSocketConnection> spare = new ArrayList<>();
+  private ArrayList<ChannelConnection> pending = new ArrayList<>();
+  private ArrayList<ChannelConnection> spare = new ArrayList<>();
   private boolean scheduled;
 
   private FlushBatch() {
   }
 
   /** Flushes {@code connection} after the current turn of {@code loop}, the caller's own event loop. */
-  static void add(WebSocketConnection connection, EventExecutor loop) {
+  static void add(ChannelConnection connection, EventExecutor loop) {
     FlushBatch batch = BATCH.get();
     batch.pending.add(connection);
     if (!batch.scheduled) {
@@ -38,7 +38,7 @@ final class FlushBatch implements Runnable {
   @Override
   public void run() {
     // A flush can make a channel writable again and the session then writes more: those join the next batch.
-    ArrayList<WebSocketConnection> now = pending;
+    ArrayList<ChannelConnection> now = pending;
     pending = spare;
     scheduled = false;
     for (int i = 0; i < now.size(); i++) {
