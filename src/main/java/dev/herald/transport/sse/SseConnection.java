@@ -34,29 +34,34 @@ import java.util.Map;
  */
 final class SseConnection extends ChannelConnection implements ClientSession.Heartbeats {
 
-  /** How Vert.x's HTTP metrics see the stream; all null when they are off. */
+  /** How Vert.x's HTTP metrics see the stream; null when they are off. */
   private final HttpServerMetrics<Object, ?, ?> httpMetrics;
   private final Object requestMetric;
-  private final HttpResponse response;
+  /** The answer as those metrics see it; not Vert.x's response, which would keep its connection and request. */
+  private Answer answer;
   private Map<String, String> since = Map.of();
   private boolean heartbeatPending;
   private long bytesWritten;
 
+  /** @param requestMetric Vert.x's metric of the stream's request, or null */
   @SuppressWarnings("unchecked")
   SseConnection(ContextInternal context, HeraldMetrics metrics, Admission.Ticket ticket,
-      Http1xServerConnection conn, Object requestMetric, HttpResponse response) {
+      Http1xServerConnection conn, Object requestMetric) {
     super(context, metrics, Meters.SSE, ticket, conn);
-    boolean metered = conn.metrics() != null && requestMetric != null && response != null;
+    boolean metered = conn.metrics() != null && requestMetric != null;
     this.httpMetrics = metered ? (HttpServerMetrics<Object, ?, ?>) conn.metrics() : null;
     this.requestMetric = metered ? requestMetric : null;
-    this.response = metered ? response : null;
   }
 
-  /** Writes the response head; {@code since} is what the stream was opened with (the resume tokens keep it). */
+  /**
+   * Writes the response head ({@code 200} with {@code headers}); {@code since} is what the stream was opened with
+   * (the resume tokens keep it).
+   */
   void start(MultiMap headers, Map<String, String> since) {
     this.since = since;
     if (httpMetrics != null) {
-      httpMetrics.responseBegin(requestMetric, response);
+      answer = new Answer(headers);
+      httpMetrics.responseBegin(requestMetric, answer);
     }
     out(SseChunks.head(ctx.alloc(), headers));
     // So proxies and clients see the stream open at once.
@@ -133,8 +138,15 @@ final class SseConnection extends ChannelConnection implements ClientSession.Hea
 
   @Override
   protected void released() {
-    if (httpMetrics != null) {
-      httpMetrics.responseEnd(requestMetric, response, bytesWritten);
+    if (answer != null) {
+      httpMetrics.responseEnd(requestMetric, answer, bytesWritten);
+    }
+  }
+
+  private record Answer(MultiMap headers) implements HttpResponse {
+    @Override
+    public int statusCode() {
+      return 200;
     }
   }
 }

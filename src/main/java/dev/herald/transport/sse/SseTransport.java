@@ -16,7 +16,6 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
-import io.vertx.core.spi.observability.HttpResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -83,8 +82,7 @@ public final class SseTransport {
     streamHeaders(resp);
     SseConnection connection = new SseConnection((ContextInternal) Vertx.currentContext(), sessions.metrics(), ticket,
         (Http1xServerConnection) req.connection(),
-        req instanceof HttpServerRequestInternal r ? r.metric() : null,
-        resp instanceof HttpResponse r ? r : null);
+        req instanceof HttpServerRequestInternal r ? r.metric() : null);
     ChannelHandlerContext channel = ChannelTakeover.install(pipeline, connection);
     connection.start(resp.headers(), since);
     ClientSession session = sessions.open(connection, req.getParam("token"));
