@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.herald.HeraldNode;
 import dev.herald.config.ConfigException;
 import dev.herald.testing.Await;
+import dev.herald.testing.SseTestClient;
 import dev.herald.testing.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code http.tls}: the node serves HTTPS and WSS on its port from PEM files. */
+/** {@code http.tls}: the node serves HTTPS, WSS and SSE over TLS on its port from PEM files. */
 class TlsIT {
 
   private final Vertx vertx = Vertx.vertx();
@@ -35,7 +36,7 @@ class TlsIT {
   }
 
   @Test
-  void nodeServesWssAndHttpsWithPemFiles() throws Exception {
+  void nodeServesWssSseAndHttpsWithPemFiles() throws Exception {
     SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
     JsonObject tree = TestNodes.memory();
     tree.getJsonObject("http").put("tls", new JsonObject().put("keyPath", cert.privateKeyPath())
@@ -45,7 +46,12 @@ class TlsIT {
         .setTrustAll(true).setVerifyHost(false));
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true)
         .setVerifyHost(false));
+    SseTestClient sse = null;
     try {
+      // The SSE stream leaves Vert.x after its head, as /ws does: TLS stays on its channel.
+      sse = SseTestClient.connect(vertx, new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false),
+          node.port(), "/sse?channels=thread:tls", null, null);
+      assertThat(sse.next("subscribed").json().getString("channel")).isEqualTo("thread:tls");
       LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
       WebSocket ws = Await.of(wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
           .setPort(node.port()).setURI("/ws?channels=thread:tls")).map(w -> {
@@ -61,8 +67,12 @@ class TlsIT {
           .map(r -> r.statusCode()));
       assertThat(status).isEqualTo(202);
       assertThat(frames.poll(10, TimeUnit.SECONDS).getString("op")).isEqualTo("message");
+      assertThat(sse.next("message").json().getInteger("data")).isEqualTo(1);
       Await.of(ws.close());
     } finally {
+      if (sse != null) {
+        sse.close();
+      }
       Await.of(wsClient.close());
       Await.of(http.close());
       Await.of(node.stop(0));
