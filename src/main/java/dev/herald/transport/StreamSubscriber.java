@@ -7,9 +7,9 @@ import dev.herald.metrics.HeraldMetrics;
 
 /**
  * A subscriber on a streaming connection through Vert.x (SockJS, SSE over HTTP/2; {@code /ws} and SSE over
- * HTTP/1.1 write to their Netty channel themselves, {@link ChannelConnection}): message frames are refused while the connection
- * holds more than its bound of unsent bytes ({@link OutboundBytes}), and every delivery is counted. A transport
- * only says how it writes. Only touched on the connection's event loop.
+ * HTTP/1.1 write to their Netty channel themselves, {@link ChannelConnection}): message frames are refused while
+ * the connection holds more than its bound of unsent bytes ({@link OutboundBytes}), and every delivery is counted.
+ * A transport only says how it writes. Only touched on the connection's event loop.
  */
 public abstract class StreamSubscriber implements Subscriber {
 

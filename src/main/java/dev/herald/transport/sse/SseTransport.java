@@ -26,7 +26,9 @@ import java.util.Map;
  * event id ({@code Last-Event-ID}), which wins over {@code since}; both are {@link ResumeToken}s. The stream
  * starts with a {@code subscribed} event per channel; messages follow as {@code event: message}. A stream the node
  * does not admit is answered {@code 503} with {@code Retry-After}, or {@code 429} (see {@link SessionFactory#refuse});
- * {@code ?token=} grants private channels. One instance per event loop; the handlers below run on it.
+ * {@code ?token=} grants private channels. An HTTP/1.1 stream takes its channel from Vert.x once its request is
+ * read ({@link SseConnection}); HTTP/2 streams are written through Vert.x's response ({@link SseSubscriber}). One
+ * instance per event loop; the handlers below run on it.
  */
 public final class SseTransport {
 
@@ -69,7 +71,8 @@ public final class SseTransport {
   }
 
   /** An HTTP/1.1 stream: the connection's channel is taken from Vert.x ({@link SseConnection}). */
-  private void stream(HttpServerRequest req, HttpServerResponse resp, List<String> channels, Map<String, String> since) {
+  private void stream(HttpServerRequest req, HttpServerResponse resp, List<String> channels,
+      Map<String, String> since) {
     ChannelPipeline pipeline = ChannelTakeover.pipelineOf(req);
     if (pipeline == null) {
       return; // closed while its request was read
