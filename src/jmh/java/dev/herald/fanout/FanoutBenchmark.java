@@ -7,6 +7,7 @@ import dev.herald.message.Channel;
 import dev.herald.message.ChannelMessage;
 import dev.herald.message.MessageFrame;
 import dev.herald.message.MessageId;
+import dev.herald.metrics.HeraldMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -69,7 +70,8 @@ public class FanoutBenchmark {
     AtomicLong subscribed = new AtomicLong();
     CountDownLatch built = new CountDownLatch(1);
     ctx.runOnContext(v -> {
-      hub = new Hub(vertx, ctx, new ChannelRouter(vertx.eventBus()), transport, System::currentTimeMillis);
+      hub = new Hub(vertx, ctx, new ChannelRouter(vertx), transport, System::currentTimeMillis,
+          HeraldMetrics.standalone());
       List<ClientSession> sessions = new ArrayList<>();
       for (int i = 0; i < subscribers; i++) {
         ClientSession s = new ClientSession(hub, new CountingSubscriber(offered, subscribed), history,
