@@ -21,14 +21,12 @@ import java.util.List;
  */
 public final class ChannelTakeover {
 
-  /** The name of the {@code /ws} transport's handler that looks at a connection's first request. */
-  public static final String UPGRADE_INTERCEPTOR = "herald-ws-upgrade";
   /**
    * Vert.x's HTTP/1.x handlers other than the request decoder and the connection handler. Not "h2c": the first
    * request of a connection is routed from inside that handler, which removes itself once the request returns.
    */
   private static final List<String> HTTP_HANDLERS = List.of("httpEncoder", "inflater", "deflater", "idle",
-      "chunkedWriter", "webSocketExtensionHandler", UPGRADE_INTERCEPTOR);
+      "chunkedWriter", "webSocketExtensionHandler");
 
   private ChannelTakeover() {
   }

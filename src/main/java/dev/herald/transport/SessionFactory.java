@@ -12,6 +12,7 @@ import dev.herald.metrics.HeraldMetrics;
 import dev.herald.metrics.Meters;
 import dev.herald.security.Admission;
 import dev.herald.security.ClientAddress;
+import io.netty.channel.WriteBufferWaterMark;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
@@ -38,6 +39,8 @@ public final class SessionFactory {
   private final TransportConfig transport;
   private final String nodeId;
   private final Admission admission;
+  /** Immutable, so shared by every connection whose channel is taken: the bound of unsent bytes. */
+  private final WriteBufferWaterMark unsentBound;
 
   public SessionFactory(Hub hub, History history, SubscribePolicy policy, HttpConfig http, LimitsConfig limits,
                         TransportConfig transport, String nodeId, Admission admission) {
@@ -55,6 +58,8 @@ public final class SessionFactory {
     this.transport = transport;
     this.nodeId = nodeId;
     this.admission = admission;
+    int high = transport.maxBufferedBytes(); // at least 1024 (TransportConfig)
+    this.unsentBound = new WriteBufferWaterMark(high / 2, high);
   }
 
   /**
@@ -128,6 +133,14 @@ public final class SessionFactory {
 
   public long maxBufferedBytes() {
     return transport.maxBufferedBytes();
+  }
+
+  /**
+   * {@code transport.maxBufferedBytes} as a channel's write-buffer water marks ({@link ChannelConnection#open}):
+   * over the high mark a connection refuses messages, below the low mark (half) it resumes.
+   */
+  public WriteBufferWaterMark unsentBound() {
+    return unsentBound;
   }
 
   /**

@@ -29,6 +29,7 @@ final class SseChunks {
   private static final byte[] EVENT_DATA = "\nevent: message\ndata: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] LAST = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NONE = {};
 
   /** The last message encoded on this event loop: fan-out writes one message to many streams in a row. */
   private static final FastThreadLocal<Shared> SHARED = new FastThreadLocal<>() {
@@ -85,7 +86,7 @@ final class SseChunks {
 
   /** A comment line ({@code text} starts with ':'), such as a heartbeat. */
   static ByteBuf comment(ByteBufAllocator alloc, String text) {
-    return chunk(alloc, (text + "\n\n").getBytes(StandardCharsets.UTF_8), Unpooled.EMPTY_BUFFER, new byte[0]);
+    return chunk(alloc, (text + "\n\n").getBytes(StandardCharsets.UTF_8), Unpooled.EMPTY_BUFFER, NONE);
   }
 
   /** The chunk that ends the response. */

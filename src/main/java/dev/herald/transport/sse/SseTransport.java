@@ -9,7 +9,6 @@ import dev.herald.transport.ResumeToken;
 import dev.herald.transport.SessionFactory;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.WriteBufferWaterMark;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -33,13 +32,9 @@ import java.util.Map;
 public final class SseTransport {
 
   private final SessionFactory sessions;
-  /** Immutable, so shared by every stream: the bound of unsent bytes, resumed below half of it. */
-  private final WriteBufferWaterMark unsentBound;
 
   public SseTransport(SessionFactory sessions) {
     this.sessions = sessions;
-    int high = (int) sessions.maxBufferedBytes(); // transport.maxBufferedBytes: an int of at least 1024
-    this.unsentBound = new WriteBufferWaterMark(high / 2, high);
   }
 
   public void handle(RoutingContext ctx) {
@@ -89,7 +84,7 @@ public final class SseTransport {
     ChannelHandlerContext channel = ChannelTakeover.install(pipeline, connection);
     connection.start(resp.headers(), since);
     ClientSession session = sessions.open(connection, req.getParam("token"));
-    connection.open(session, unsentBound);
+    connection.open(session, sessions.unsentBound());
     session.subscribe(channels, since, null);
     ChannelTakeover.startReading(channel, null);
   }

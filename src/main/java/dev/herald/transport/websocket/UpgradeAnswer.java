@@ -40,6 +40,10 @@ final class UpgradeAnswer {
   static ChannelHandlerContext install(ChannelPipeline pipeline, WebSocketConnection handler,
       byte[] switchingProtocols) {
     ChannelHandlerContext ctx = ChannelTakeover.install(pipeline, handler);
+    // An upgrade the interceptor answers reaches here from inside it; elsewhere it has already left.
+    if (pipeline.get(UpgradeInterceptor.NAME) != null) {
+      pipeline.remove(UpgradeInterceptor.NAME);
+    }
     // Not flushed here: the session's first frames (hello, subscribed) join it in one write.
     handler.switchProtocols(switchingProtocols);
     return ctx;

@@ -1,6 +1,5 @@
 package dev.herald.transport.websocket;
 
-import dev.herald.transport.ChannelTakeover;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
@@ -22,7 +21,7 @@ import io.vertx.core.http.impl.Http1xServerConnection;
  */
 final class UpgradeInterceptor extends ChannelInboundHandlerAdapter {
 
-  static final String NAME = ChannelTakeover.UPGRADE_INTERCEPTOR;
+  static final String NAME = "herald-ws-upgrade";
 
   private final WebSocketTransport transport;
   private final Http1xServerConnection connection;

@@ -8,7 +8,6 @@ import dev.herald.transport.ChannelTakeover;
 import dev.herald.transport.SessionFactory;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -48,8 +47,6 @@ public final class WebSocketTransport {
   private final WebSocketDecoderConfig decoderConfig;
   private final int maxMessageBytes;
   private final long closingTimeoutMs;
-  /** Immutable, so shared by every connection: the bound of unsent bytes, resumed below half of it. */
-  private final WriteBufferWaterMark unsentBound;
   private final BooleanSupplier refusing;
 
   /**
@@ -67,8 +64,6 @@ public final class WebSocketTransport {
     this.maxMessageBytes = maxFrameBytes * 2;
     this.closingTimeoutMs = closingTimeoutMs;
     this.refusing = refusing;
-    int high = (int) sessions.maxBufferedBytes(); // transport.maxBufferedBytes: an int of at least 1024
-    this.unsentBound = new WriteBufferWaterMark(high / 2, high);
   }
 
   /**
@@ -193,7 +188,7 @@ public final class WebSocketTransport {
       connection.refuse(ServerFrames.disconnect(reason, retryAfterMs, Map.of()), reason);
     } else {
       ClientSession session = sessions.open(connection, token);
-      connection.open(session, unsentBound);
+      connection.open(session, sessions.unsentBound());
       session.hello();
       if (!channels.isEmpty()) {
         session.subscribe(channels, Map.of(), null);
