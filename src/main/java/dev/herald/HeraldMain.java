@@ -76,10 +76,17 @@ public final class HeraldMain {
     }
   }
 
+  /**
+   * Prometheus metrics with the JVM's meters (GC pauses, heap and direct memory, threads, CPU): a push server's
+   * latency tail and memory per connection are read from them next to Herald's own.
+   */
+  public static MicrometerMetricsOptions metricsOptions() {
+    return new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+  }
+
   static Future<Vertx> startVertx(LaunchArgs args) {
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metricsOptions());
     if (!args.cluster()) {
       return Future.succeededFuture(Vertx.builder().with(options).build());
     }

@@ -142,7 +142,7 @@ public final class BenchMain {
     int n = o.subscribers(light ? 1000 : 10_000);
     JsonObject result = header(scenario, o, n);
     ServerNodes server = ServerNodes.of(o);
-    EventBusTraffic eventBus = EventBusTraffic.of(o);
+    NodeScrapes scrapes = NodeScrapes.of(o);
     int channels = o.channels();
     int nodes = o.ports().size();
     if (nodes > 1 && BigInteger.valueOf(channels).gcd(BigInteger.valueOf(nodes)).intValue() != 1) {
@@ -198,7 +198,7 @@ public final class BenchMain {
       ladder:
       for (double rate : rates) {
         for (int attempt = 1; ; attempt++) {
-          JsonObject step = step(fleet, publisher, backlog, server, eventBus, rate, seconds, subsPerChannel, o);
+          JsonObject step = step(fleet, publisher, backlog, server, scrapes, rate, seconds, subsPerChannel, o);
           step.put("attempt", attempt);
           steps.add(step);
           System.err.println(scenario + " " + o.target().label() + " " + Report.stepLine(step));
@@ -228,14 +228,14 @@ public final class BenchMain {
 
   /** One step: publish at {@code rate} for {@code seconds}, wait for the deliveries, measure. */
   private static JsonObject step(RemoteFleet fleet, RatePublisher publisher, IngestBacklog backlog,
-                                 ServerNodes server, EventBusTraffic eventBus, double rate, int seconds,
+                                 ServerNodes server, NodeScrapes scrapes, double rate, int seconds,
                                  long[] subsPerChannel, BenchOptions o) throws Exception {
     fleet.reset();
     long deadBefore = backlog == null ? 0 : backlog.read().toCompletionStage().toCompletableFuture().get()
         .deadLetters();
     long redisCpu0 = o.redisPid() > 0 ? ProcessProbe.cpuNanosOf(o.redisPid()) : 0;
     // Scraped before the CPU is read and after it is read again, so the scrapes' own CPU is left out.
-    List<EventBusTraffic.Sample> bus0 = eventBus == null ? null : eventBus.read();
+    List<NodeScrapes.Sample> scrape0 = scrapes == null ? null : scrapes.read();
     long[] serverCpu0 = server == null ? new long[0] : server.cpuNanosEach();
     long serverSys0 = server == null ? 0 : server.sysNanos();
     long clientCpu0 = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid());
@@ -263,7 +263,7 @@ public final class BenchMain {
       serverCpu[k] -= serverCpu0[k];
     }
     long clientCpu = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid()) - clientCpu0;
-    List<EventBusTraffic.Sample> bus = eventBus == null ? null : eventBus.read();
+    List<NodeScrapes.Sample> scrape = scrapes == null ? null : scrapes.read();
     RemoteFleet.Stats s = fleet.stats(pub.perChannel());
     JsonObject step = stepJson(rate, pub, s, ServerNodes.sum(serverCpu), clientCpu, o.p99LimitMs());
     if (ingest != null) {
@@ -282,8 +282,14 @@ public final class BenchMain {
       }
       step.put("serverCpuSecondsPerNode", perNode);
     }
-    if (bus != null) {
-      step.put("eventBus", eventBusJson(bus0, bus, pub.accepted()));
+    if (scrape != null) {
+      NodeScrapes.Sample sum = NodeScrapes.sum(scrape0, scrape);
+      // One node out of a cluster writes nothing to an event bus: no row for it.
+      if (scrape.size() > 1 || sum.bytesWritten() > 0) {
+        step.put("eventBus", eventBusJson(scrape0, scrape, pub.accepted()));
+      }
+      step.put("gc", new JsonObject().put("pauses", sum.gcPauses())
+          .put("pauseMs", round(sum.gcPauseSeconds() * 1000)));
     }
     return step;
   }
@@ -292,12 +298,12 @@ public final class BenchMain {
    * The event-bus traffic between the nodes during a step: bytes and messages written (each message counted by
    * the node that sent it), bytes read, and bytes written per message the publisher had accepted.
    */
-  private static JsonObject eventBusJson(List<EventBusTraffic.Sample> before, List<EventBusTraffic.Sample> after,
+  private static JsonObject eventBusJson(List<NodeScrapes.Sample> before, List<NodeScrapes.Sample> after,
                                          long published) {
     long bytes = 0, messages = 0, read = 0;
     JsonArray perNode = new JsonArray();
     for (int k = 0; k < after.size(); k++) {
-      EventBusTraffic.Sample d = after.get(k).minus(before.get(k));
+      NodeScrapes.Sample d = after.get(k).minus(before.get(k));
       bytes += d.bytesWritten();
       messages += d.messagesWritten();
       read += d.bytesRead();

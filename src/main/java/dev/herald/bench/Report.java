@@ -27,6 +27,10 @@ final class Report {
       busText += String.format(Locale.ROOT, "ingest %.0f posts/s, drained %.2f s after, dead %d  ",
           ingest.getDouble("postsPerSecond"), ingest.getDouble("drainSeconds"), ingest.getLong("deadLettered"));
     }
+    JsonObject gc = s.getJsonObject("gc");
+    if (gc != null) {
+      busText += String.format(Locale.ROOT, "GC %d pauses %.1f ms  ", gc.getLong("pauses"), gc.getDouble("pauseMs"));
+    }
     if (s.containsKey("redisCpuSeconds")) {
       busText += String.format(Locale.ROOT, "redis CPU %.2f s  ", s.getDouble("redisCpuSeconds"));
     }

@@ -84,6 +84,18 @@ class MetricsIT {
   }
 
   @Test
+  void jvmMetersShowMemoryAndCountEveryGcPause() {
+    start(TestNodes.memory());
+    Scrape before = scrape();
+    assertThat(before.sum("jvm_memory_used_bytes{area=\"heap\"")).isPositive();
+    assertThat(before.has("jvm_threads_live_threads")).isTrue();
+    assertThat(before.has("process_cpu_usage")).isTrue();
+    double pauses = before.sum("jvm_gc_pause_seconds_count");
+    System.gc();
+    Eventually.within(10, () -> assertThat(scrape().sum("jvm_gc_pause_seconds_count")).isGreaterThan(pauses));
+  }
+
+  @Test
   void countersMoveByExactlyWhatWasPublishedAndDelivered() {
     start(TestNodes.memory());
     int n = 7;

@@ -1,5 +1,6 @@
 package dev.herald.testing;
 
+import dev.herald.HeraldMain;
 import dev.herald.HeraldNode;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
@@ -8,8 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,10 +40,12 @@ public final class TestNodes {
     return new JsonObject().put("sha256", PublisherConfig.sha256Hex(key)).put("namespaces", new JsonArray(List.of(namespaces)));
   }
 
-  /** A Vert.x with Prometheus metrics in a registry of its own, so tests scraping {@code /metrics} never share. */
+  /**
+   * A Vert.x with the fat jar's metrics options, in a registry of its own so tests scraping {@code /metrics} never
+   * share.
+   */
   public static Vertx vertxWithMetrics() {
-    return Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+    return Vertx.builder().with(new VertxOptions().setMetricsOptions(HeraldMain.metricsOptions()
         .setRegistryName("test-" + UUID.randomUUID()))).build();
   }
 

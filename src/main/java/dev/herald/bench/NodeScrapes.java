@@ -10,40 +10,61 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bytes the nodes' event buses sent each other, read from each node's Prometheus endpoint
- * ({@code --metrics-urls}). Vert.x's micrometer metrics record every message a node writes to another node's
- * event-bus connection in the summary {@code vertx_eventbus_bytes_written} (the message as encoded for the wire,
+ * Counters read from each Herald node's Prometheus endpoint ({@code --metrics-urls}) before and after a step.
+ *
+ * <p>Event bus: Vert.x's micrometer metrics record every message a node writes to another node's event-bus
+ * connection in the summary {@code vertx_eventbus_bytes_written} (the message as encoded for the wire,
  * {@code ClusteredMessage.encodeToWire}: its 4-byte length prefix, address, sender, headers, codec and body; not
  * TCP/IP overhead) and every message it reads in {@code vertx_eventbus_bytes_read} (the same without the length
  * prefix, so a step reads 4 bytes per message less than it writes). A summary appears once the node has written
  * (read) its first message; until then it counts as 0. Vert.x's own event-bus pings (one per connection every
  * 20 s) are written too.
+ *
+ * <p>GC: the JVM's meters ({@code jvm_gc_pause_seconds}, one series per collector action and cause) count every
+ * collection the JVM reports with its duration; for G1 a young or mixed collection's figure is its stop-the-world
+ * pause, the time every event loop stood still, which lands in the step's latency tail.
  */
-final class EventBusTraffic {
+final class NodeScrapes {
 
   static final String BYTES_WRITTEN = "vertx_eventbus_bytes_written_sum";
   static final String MESSAGES_WRITTEN = "vertx_eventbus_bytes_written_count";
   static final String BYTES_READ = "vertx_eventbus_bytes_read_sum";
+  static final String GC_PAUSES = "jvm_gc_pause_seconds_count";
+  static final String GC_PAUSE_SECONDS = "jvm_gc_pause_seconds_sum";
 
   private final List<URI> urls;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private EventBusTraffic(List<URI> urls) {
+  private NodeScrapes(List<URI> urls) {
     this.urls = urls;
   }
 
   /** The nodes of {@code --metrics-urls}, or null when none was given. */
-  static EventBusTraffic of(BenchOptions o) {
+  static NodeScrapes of(BenchOptions o) {
     List<String> urls = o.metricsUrls();
-    return urls.isEmpty() ? null : new EventBusTraffic(urls.stream().map(URI::create).toList());
+    return urls.isEmpty() ? null : new NodeScrapes(urls.stream().map(URI::create).toList());
   }
 
   /** One node's counters at one moment. */
-  record Sample(long bytesWritten, long messagesWritten, long bytesRead) {
+  record Sample(long bytesWritten, long messagesWritten, long bytesRead, long gcPauses, double gcPauseSeconds) {
     Sample minus(Sample before) {
       return new Sample(bytesWritten - before.bytesWritten, messagesWritten - before.messagesWritten,
-          bytesRead - before.bytesRead);
+          bytesRead - before.bytesRead, gcPauses - before.gcPauses, gcPauseSeconds - before.gcPauseSeconds);
     }
+
+    Sample plus(Sample other) {
+      return new Sample(bytesWritten + other.bytesWritten, messagesWritten + other.messagesWritten,
+          bytesRead + other.bytesRead, gcPauses + other.gcPauses, gcPauseSeconds + other.gcPauseSeconds);
+    }
+  }
+
+  /** What every node counted between two reads of {@link #read()}, summed over the nodes. */
+  static Sample sum(List<Sample> before, List<Sample> after) {
+    Sample total = new Sample(0, 0, 0, 0, 0);
+    for (int k = 0; k < after.size(); k++) {
+      total = total.plus(after.get(k).minus(before.get(k)));
+    }
+    return total;
   }
 
   /** The counters of every node, in the order of {@code --metrics-urls}. */
@@ -60,12 +81,13 @@ final class EventBusTraffic {
     return samples;
   }
 
-  /** The event-bus counters of a Prometheus text exposition; every series of a name is summed. */
+  /** The counters of a Prometheus text exposition; every series of a name is summed. */
   static Sample parse(String text) {
-    return new Sample(value(text, BYTES_WRITTEN), value(text, MESSAGES_WRITTEN), value(text, BYTES_READ));
+    return new Sample(Math.round(value(text, BYTES_WRITTEN)), Math.round(value(text, MESSAGES_WRITTEN)),
+        Math.round(value(text, BYTES_READ)), Math.round(value(text, GC_PAUSES)), value(text, GC_PAUSE_SECONDS));
   }
 
-  private static long value(String text, String name) {
+  private static double value(String text, String name) {
     double total = 0;
     for (String line : text.split("\n")) {
       if (line.startsWith(name) && line.length() > name.length()
@@ -73,6 +95,6 @@ final class EventBusTraffic {
         total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
-    return Math.round(total);
+    return total;
   }
 }

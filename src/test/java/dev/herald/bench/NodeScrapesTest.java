@@ -1,0 +1,67 @@
+package dev.herald.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NodeScrapesTest {
+
+  /** As a clustered Herald node exposes them at GET /metrics (Vert.x 5.0.10, micrometer, Prometheus). */
+  private static final String SCRAPE = """
+      # HELP vertx_eventbus_bytes_written Number of bytes sent while sending messages to event bus cluster peers
+      # TYPE vertx_eventbus_bytes_written summary
+      vertx_eventbus_bytes_written_count 63
+      vertx_eventbus_bytes_written_sum 15114.0
+      # HELP vertx_eventbus_bytes_written_max Number of bytes sent while sending messages to event bus cluster peers
+      # TYPE vertx_eventbus_bytes_written_max gauge
+      vertx_eventbus_bytes_written_max 249.0
+      vertx_eventbus_bytes_read_count 60
+      vertx_eventbus_bytes_read_sum 14661.0
+      vertx_eventbus_bytes_read_max 245.0
+      vertx_eventbus_delivered_total{side="local"} 31.0
+      # HELP jvm_gc_pause_seconds Time spent in GC pause
+      # TYPE jvm_gc_pause_seconds summary
+      jvm_gc_pause_seconds_count{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation"} 12
+      jvm_gc_pause_seconds_sum{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation"} 0.25
+      jvm_gc_pause_seconds_count{action="end of major GC",cause="System.gc()",gc="G1 Old Generation"} 1
+      jvm_gc_pause_seconds_sum{action="end of major GC",cause="System.gc()",gc="G1 Old Generation"} 0.125
+      # HELP jvm_gc_pause_seconds_max Time spent in GC pause
+      # TYPE jvm_gc_pause_seconds_max gauge
+      jvm_gc_pause_seconds_max{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation"} 0.04
+      """;
+
+  @Test
+  void readsTheEventBusAndGcSummaries() {
+    assertThat(NodeScrapes.parse(SCRAPE)).isEqualTo(new NodeScrapes.Sample(15114, 63, 14661, 13, 0.375));
+  }
+
+  @Test
+  void aNodeThatNeverWroteToAnotherCountsZero() {
+    assertThat(NodeScrapes.parse("vertx_eventbus_handlers 2.0\n"))
+        .isEqualTo(new NodeScrapes.Sample(0, 0, 0, 0, 0));
+  }
+
+  @Test
+  void seriesWithLabelsAreSummedAndLongerNamesIgnored() {
+    String text = "vertx_eventbus_bytes_written_sum{side=\"a\"} 10.0\n"
+        + "vertx_eventbus_bytes_written_sum{side=\"b\"} 5.0\n"
+        + "vertx_eventbus_bytes_written_sum_other 99.0\n";
+    assertThat(NodeScrapes.parse(text).bytesWritten()).isEqualTo(15);
+  }
+
+  @Test
+  void aStepIsTheDifferenceOfTwoSamples() {
+    assertThat(new NodeScrapes.Sample(300, 3, 290, 7, 0.5).minus(new NodeScrapes.Sample(100, 1, 95, 4, 0.25)))
+        .isEqualTo(new NodeScrapes.Sample(200, 2, 195, 3, 0.25));
+  }
+
+  @Test
+  void aStepOfSeveralNodesSumsEachNodesDifference() {
+    List<NodeScrapes.Sample> before = List.of(new NodeScrapes.Sample(10, 1, 10, 1, 0.5),
+        new NodeScrapes.Sample(0, 0, 0, 0, 0));
+    List<NodeScrapes.Sample> after = List.of(new NodeScrapes.Sample(30, 2, 15, 3, 0.75),
+        new NodeScrapes.Sample(5, 1, 20, 1, 0.125));
+    assertThat(NodeScrapes.sum(before, after)).isEqualTo(new NodeScrapes.Sample(25, 2, 25, 3, 0.375));
+  }
+}
