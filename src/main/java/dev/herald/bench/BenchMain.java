@@ -284,7 +284,7 @@ public final class BenchMain {
     }
     if (scrape != null) {
       NodeScrapes.Sample sum = NodeScrapes.sum(scrape0, scrape);
-      // One node out of a cluster writes nothing to an event bus: no row for it.
+      // A node on its own (not clustered, or alone in its cluster) writes nothing to an event bus: no figures.
       if (scrape.size() > 1 || sum.bytesWritten() > 0) {
         step.put("eventBus", eventBusJson(scrape0, scrape, pub.accepted()));
       }
