@@ -290,6 +290,10 @@ public final class BenchMain {
       }
       step.put("gc", new JsonObject().put("pauses", sum.gcPauses())
           .put("pauseMs", round(sum.gcPauseSeconds() * 1000)));
+      // The server's own account of what it did not deliver live, to read beside a loss.
+      step.put("server", new JsonObject().put("connectionsClosed", sum.connectionsClosed())
+          .put("dropped", sum.dropped()).put("catchUpSwitches", sum.catchUpSwitches())
+          .put("limitHits", sum.limitHits()));
     }
     return step;
   }
@@ -346,6 +350,7 @@ public final class BenchMain {
         .put("publishFirstError", pub.firstError()).put("publishedPerSecond", round(pub.achievedRate()))
         .put("expected", s.expected()).put("received", s.unique()).put("loss", loss)
         .put("duplicates", s.duplicates()).put("orderViolations", s.orderViolations())
+        .put("silentSubscribers", s.silent()).put("closedConnections", s.closed())
         .put("deliveriesPerSecond", round(s.unique() / pub.seconds()))
         .put("latencyMs", new JsonObject().put("p50", ms(h, 50)).put("p90", ms(h, 90)).put("p99", ms(h, 99))
             .put("p999", ms(h, 99.9)).put("max", round(h.getMaxValue() / 1000.0)))

@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  *   connect            → connected ok failed subscribed handshakeNanos subscribedNanos okPerPort firstError
  *   reset              → ok
  *   count              → count uniqueReceived
- *   stats p0,p1,...    → stats unique expected duplicates orderViolations base64(compressed histogram)
+ *   stats p0,p1,...    → stats unique expected duplicates orderViolations base64(compressed histogram) silent
+ *                        closedAfterSubscribe
  *   close              → closed (then exits)
  * </pre>
  * where {@code okPerPort} is {@code n0,n1,...}, the connections established to each port of {@code --port}, and
@@ -72,7 +73,8 @@ final class FleetWorker {
           int n = h.encodeIntoCompressedByteBuffer(buf);
           String hist = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), n));
           out.println("stats " + fleet.uniqueReceived() + " " + fleet.expected(published) + " "
-              + fleet.duplicates() + " " + fleet.orderViolations() + " " + hist);
+              + fleet.duplicates() + " " + fleet.orderViolations() + " " + hist + " " + fleet.silent(published) + " "
+              + fleet.closedAfterSubscribe());
         }
         case "close" -> {
           fleet.close().toCompletionStage().toCompletableFuture().get();

@@ -23,6 +23,10 @@ import java.util.List;
  * <p>GC: the JVM's meters ({@code jvm_gc_pause_seconds}, one series per collector action and cause) count every
  * collection the JVM reports with its duration; for G1 a young or mixed collection's figure is its stop-the-world
  * pause, the time every event loop stood still, which lands in the step's latency tail.
+ *
+ * <p>Herald's own counters of what did not go out live: connections closed (every transport), live messages
+ * dropped at a full client buffer, subscriptions switched to catch-up, and limit hits (the stall timeout among
+ * them).
  */
 final class NodeScrapes {
 
@@ -31,6 +35,10 @@ final class NodeScrapes {
   static final String BYTES_READ = "vertx_eventbus_bytes_read_sum";
   static final String GC_PAUSES = "jvm_gc_pause_seconds_count";
   static final String GC_PAUSE_SECONDS = "jvm_gc_pause_seconds_sum";
+  static final String CONNECTIONS_CLOSED = "herald_transport_connections_closed_total";
+  static final String DROPPED = "herald_delivery_dropped_messages_total";
+  static final String CATCH_UP_SWITCHES = "herald_fanout_catch_up_switches_total";
+  static final String LIMIT_HITS = "herald_limit_hits_total";
 
   private final List<URI> urls;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -46,21 +54,29 @@ final class NodeScrapes {
   }
 
   /** One node's counters at one moment. */
-  record Sample(long bytesWritten, long messagesWritten, long bytesRead, long gcPauses, double gcPauseSeconds) {
+  record Sample(long bytesWritten, long messagesWritten, long bytesRead, long gcPauses, double gcPauseSeconds,
+                long connectionsClosed, long dropped, long catchUpSwitches, long limitHits) {
+    static final Sample ZERO = new Sample(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
     Sample minus(Sample before) {
-      return new Sample(bytesWritten - before.bytesWritten, messagesWritten - before.messagesWritten,
-          bytesRead - before.bytesRead, gcPauses - before.gcPauses, gcPauseSeconds - before.gcPauseSeconds);
+      return plus(before, -1);
     }
 
     Sample plus(Sample other) {
-      return new Sample(bytesWritten + other.bytesWritten, messagesWritten + other.messagesWritten,
-          bytesRead + other.bytesRead, gcPauses + other.gcPauses, gcPauseSeconds + other.gcPauseSeconds);
+      return plus(other, 1);
+    }
+
+    private Sample plus(Sample o, int sign) {
+      return new Sample(bytesWritten + sign * o.bytesWritten, messagesWritten + sign * o.messagesWritten,
+          bytesRead + sign * o.bytesRead, gcPauses + sign * o.gcPauses, gcPauseSeconds + sign * o.gcPauseSeconds,
+          connectionsClosed + sign * o.connectionsClosed, dropped + sign * o.dropped,
+          catchUpSwitches + sign * o.catchUpSwitches, limitHits + sign * o.limitHits);
     }
   }
 
   /** What every node counted between two reads of {@link #read()}, summed over the nodes. */
   static Sample sum(List<Sample> before, List<Sample> after) {
-    Sample total = new Sample(0, 0, 0, 0, 0);
+    Sample total = Sample.ZERO;
     for (int k = 0; k < after.size(); k++) {
       total = total.plus(after.get(k).minus(before.get(k)));
     }
@@ -83,8 +99,13 @@ final class NodeScrapes {
 
   /** The counters of a Prometheus text exposition; every series of a name is summed. */
   static Sample parse(String text) {
-    return new Sample(Math.round(value(text, BYTES_WRITTEN)), Math.round(value(text, MESSAGES_WRITTEN)),
-        Math.round(value(text, BYTES_READ)), Math.round(value(text, GC_PAUSES)), value(text, GC_PAUSE_SECONDS));
+    return new Sample(count(text, BYTES_WRITTEN), count(text, MESSAGES_WRITTEN), count(text, BYTES_READ),
+        count(text, GC_PAUSES), value(text, GC_PAUSE_SECONDS), count(text, CONNECTIONS_CLOSED),
+        count(text, DROPPED), count(text, CATCH_UP_SWITCHES), count(text, LIMIT_HITS));
+  }
+
+  private static long count(String text, String name) {
+    return Math.round(value(text, name));
   }
 
   private static double value(String text, String name) {

@@ -85,8 +85,12 @@ final class RemoteFleet implements AutoCloseable {
     return n;
   }
 
-  /** Merged delivery statistics of the current step. */
-  record Stats(long unique, long expected, long duplicates, long orderViolations, Histogram latency) {
+  /**
+   * Merged delivery statistics of the current step; {@code silent} subscribers got nothing this step, {@code closed}
+   * connections were closed by the server after subscribing (since the fleet connected).
+   */
+  record Stats(long unique, long expected, long duplicates, long orderViolations, Histogram latency, long silent,
+               long closed) {
   }
 
   Stats stats(long[] publishedPerChannel) throws IOException {
@@ -94,7 +98,7 @@ final class RemoteFleet implements AutoCloseable {
     for (int i = 0; i < publishedPerChannel.length; i++) {
       sb.append(i == 0 ? "" : ",").append(publishedPerChannel[i]);
     }
-    long unique = 0, expected = 0, dups = 0, order = 0;
+    long unique = 0, expected = 0, dups = 0, order = 0, silent = 0, closed = 0;
     Histogram h = new Histogram(3);
     for (String[] r : all(sb.toString())) {
       unique += Long.parseLong(r[1]);
@@ -106,8 +110,10 @@ final class RemoteFleet implements AutoCloseable {
       } catch (DataFormatException e) {
         throw new IOException("bad histogram from a worker", e);
       }
+      silent += Long.parseLong(r[6]);
+      closed += Long.parseLong(r[7]);
     }
-    return new Stats(unique, expected, dups, order, h);
+    return new Stats(unique, expected, dups, order, h, silent, closed);
   }
 
   /** CPU nanoseconds used so far by the worker processes. */

@@ -31,6 +31,7 @@ final class Report {
     if (gc != null) {
       busText += String.format(Locale.ROOT, "GC %d pauses %.1f ms  ", gc.getLong("pauses"), gc.getDouble("pauseMs"));
     }
+    busText += lossClues(s);
     if (s.containsKey("redisCpuSeconds")) {
       busText += String.format(Locale.ROOT, "redis CPU %.2f s  ", s.getDouble("redisCpuSeconds"));
     }
@@ -43,6 +44,27 @@ final class Report {
         s.getDouble("serverCpuPerDeliveryNs"), s.getDouble("serverCpuSeconds"), sysShare(s),
         s.getDouble("clientCpuSeconds"), busText, s.getBoolean("pass") ? "PASS" : "FAIL" + (s.getString("publishFirstError") == null ? ""
             : " (" + s.getString("publishFirstError") + ")"));
+  }
+
+  /**
+   * Where a step's missing deliveries went, when anything is known: subscribers that got nothing, connections the
+   * server closed, and the server's own drops, catch-up switches and limit hits; empty when all are zero.
+   */
+  static String lossClues(JsonObject s) {
+    StringBuilder sb = new StringBuilder();
+    long silent = s.getLong("silentSubscribers", 0L);
+    long closed = s.getLong("closedConnections", 0L);
+    if (silent > 0 || closed > 0) {
+      sb.append(String.format(Locale.ROOT, "silent subscribers %d, closed by the server %d  ", silent, closed));
+    }
+    JsonObject server = s.getJsonObject("server");
+    if (server != null && (server.getLong("connectionsClosed") > 0 || server.getLong("dropped") > 0
+        || server.getLong("catchUpSwitches") > 0 || server.getLong("limitHits") > 0)) {
+      sb.append(String.format(Locale.ROOT, "server: closed %d, dropped %d, catch-up %d, limit hits %d  ",
+          server.getLong("connectionsClosed"), server.getLong("dropped"), server.getLong("catchUpSwitches"),
+          server.getLong("limitHits")));
+    }
+    return sb.toString();
   }
 
   /** The kernel's share of the server's CPU in a step, e.g. "62%"; "?" for results without it. */

@@ -62,6 +62,9 @@ final class SubscriberFleet {
   private final AtomicLong awaitingRetry = new AtomicLong();
   private final AtomicLong lastSubscribedNanos = new AtomicLong();
   private final AtomicReference<String> firstError = new AtomicReference<>();
+  /** Connections the server closed after they had subscribed: each stops receiving, and shows as loss. */
+  private final AtomicLong closedAfterSubscribe = new AtomicLong();
+  private volatile boolean closing;
 
   SubscriberFleet(Vertx vertx, Target target, Transport transport, String host, List<Integer> ports, int from,
                   int to, int channels, String channelPrefix, int firstChannel, int sources, int concurrency) {
@@ -166,6 +169,11 @@ final class SubscriberFleet {
 
   /** Starts a new measurement step: counters and latencies from now on. */
   void reset() {
+    for (Conn c : conns) {
+      if (c != null) {
+        c.seqAtReset = c.lastSeq;
+      }
+    }
     unique.reset();
     duplicates.reset();
     orderViolations.reset();
@@ -200,6 +208,25 @@ final class SubscriberFleet {
     return e;
   }
 
+  /**
+   * Connections that received nothing since the last reset although their channel had messages: with a loss, says
+   * whether whole subscribers (a dead connection, a stuck subscription) or scattered messages went missing.
+   */
+  long silent(long[] publishedPerChannel) {
+    long n = 0;
+    for (int i = from; i < to; i++) {
+      Conn c = conns[i - from];
+      if (c != null && c.established() && publishedPerChannel[c.channel] > 0 && c.lastSeq == c.seqAtReset) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  long closedAfterSubscribe() {
+    return closedAfterSubscribe.get();
+  }
+
   long duplicates() {
     return duplicates.sum();
   }
@@ -214,6 +241,7 @@ final class SubscriberFleet {
   }
 
   Future<Void> close() {
+    closing = true;
     List<Future<Void>> all = new ArrayList<>();
     for (WebSocketClient c : clients) {
       all.add(c.close());
@@ -237,6 +265,8 @@ final class SubscriberFleet {
     WebSocket ws;
     HttpClientResponse sse;
     long lastSeq;
+    /** {@link #lastSeq} when the current step began (set by {@link #reset()} between steps). */
+    long seqAtReset;
     boolean subscribed;
 
     Conn(int channel, int index) {
@@ -308,6 +338,13 @@ final class SubscriberFleet {
         });
       }
       ws.exceptionHandler(e -> firstError.compareAndSet(null, e.toString()));
+      ws.closeHandler(v -> closedByServer());
+    }
+
+    private void closedByServer() {
+      if (subscribed && !closing) {
+        closedAfterSubscribe.incrementAndGet();
+      }
     }
 
     /** A stream is open once its response head says 200 (a refusal is 503 or 429 with a JSON body). */
@@ -321,6 +358,7 @@ final class SubscriberFleet {
       SseStream stream = new SseStream(this);
       resp.handler(stream::feed);
       resp.exceptionHandler(e -> firstError.compareAndSet(null, e.toString()));
+      resp.endHandler(v -> closedByServer());
       return Future.succeededFuture();
     }
 

@@ -29,17 +29,23 @@ class NodeScrapesTest {
       # HELP jvm_gc_pause_seconds_max Time spent in GC pause
       # TYPE jvm_gc_pause_seconds_max gauge
       jvm_gc_pause_seconds_max{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation"} 0.04
+      herald_transport_connections_closed_total{transport="websocket"} 5.0
+      herald_transport_connections_closed_total{transport="sse"} 2.0
+      herald_delivery_dropped_messages_total 3.0
+      herald_fanout_catch_up_switches_total 4.0
+      herald_limit_hits_total{limit="stallTimeoutMs"} 1.0
+      herald_limit_hits_total{limit="maxFrameBytes"} 6.0
       """;
 
   @Test
   void readsTheEventBusAndGcSummaries() {
-    assertThat(NodeScrapes.parse(SCRAPE)).isEqualTo(new NodeScrapes.Sample(15114, 63, 14661, 13, 0.375));
+    assertThat(NodeScrapes.parse(SCRAPE)).isEqualTo(new NodeScrapes.Sample(15114, 63, 14661, 13, 0.375, 7, 3, 4, 7));
   }
 
   @Test
   void aNodeThatNeverWroteToAnotherCountsZero() {
     assertThat(NodeScrapes.parse("vertx_eventbus_handlers 2.0\n"))
-        .isEqualTo(new NodeScrapes.Sample(0, 0, 0, 0, 0));
+        .isEqualTo(NodeScrapes.Sample.ZERO);
   }
 
   @Test
@@ -52,16 +58,17 @@ class NodeScrapesTest {
 
   @Test
   void aStepIsTheDifferenceOfTwoSamples() {
-    assertThat(new NodeScrapes.Sample(300, 3, 290, 7, 0.5).minus(new NodeScrapes.Sample(100, 1, 95, 4, 0.25)))
-        .isEqualTo(new NodeScrapes.Sample(200, 2, 195, 3, 0.25));
+    assertThat(new NodeScrapes.Sample(300, 3, 290, 7, 0.5, 9, 8, 7, 6)
+        .minus(new NodeScrapes.Sample(100, 1, 95, 4, 0.25, 1, 2, 3, 4)))
+        .isEqualTo(new NodeScrapes.Sample(200, 2, 195, 3, 0.25, 8, 6, 4, 2));
   }
 
   @Test
   void aStepOfSeveralNodesSumsEachNodesDifference() {
-    List<NodeScrapes.Sample> before = List.of(new NodeScrapes.Sample(10, 1, 10, 1, 0.5),
-        new NodeScrapes.Sample(0, 0, 0, 0, 0));
-    List<NodeScrapes.Sample> after = List.of(new NodeScrapes.Sample(30, 2, 15, 3, 0.75),
-        new NodeScrapes.Sample(5, 1, 20, 1, 0.125));
-    assertThat(NodeScrapes.sum(before, after)).isEqualTo(new NodeScrapes.Sample(25, 2, 25, 3, 0.375));
+    List<NodeScrapes.Sample> before = List.of(new NodeScrapes.Sample(10, 1, 10, 1, 0.5, 1, 0, 0, 0),
+        NodeScrapes.Sample.ZERO);
+    List<NodeScrapes.Sample> after = List.of(new NodeScrapes.Sample(30, 2, 15, 3, 0.75, 3, 1, 0, 0),
+        new NodeScrapes.Sample(5, 1, 20, 1, 0.125, 1, 0, 2, 1));
+    assertThat(NodeScrapes.sum(before, after)).isEqualTo(new NodeScrapes.Sample(25, 2, 25, 3, 0.375, 3, 1, 2, 1));
   }
 }

@@ -1,0 +1,62 @@
+package dev.herald.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.HeraldNode;
+import dev.herald.testing.Await;
+import dev.herald.testing.Eventually;
+import dev.herald.testing.Http;
+import dev.herald.testing.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The generator's own account of a loss, against a real node: who got nothing, whom the server closed. */
+class SubscriberFleetIT {
+
+  private final Vertx vertx = Vertx.vertx();
+  private HeraldNode node;
+  private Http http;
+  private SubscriberFleet fleet;
+
+  @AfterEach
+  void stop() {
+    if (fleet != null) {
+      Await.of(fleet.close(), 30);
+    }
+    if (http != null) {
+      http.close();
+    }
+    if (node != null) {
+      Await.of(node.stop(0), 30);
+    }
+    Await.of(vertx.close(), 30);
+  }
+
+  @Test
+  void silentSubscribersAndConnectionsClosedByTheServerAreCounted() {
+    node = TestNodes.start(vertx, TestNodes.memory());
+    http = new Http(vertx, node.port());
+    // Subscriber i takes channel i mod 2: 0 and 2 on bench:0, 1 and 3 on bench:1.
+    fleet = new SubscriberFleet(vertx, Target.HERALD, Transport.WS, "127.0.0.1", List.of(node.port()), 0, 4, 2,
+        "bench:", 0, 1, 4);
+    assertThat(Await.of(fleet.connect(10_000), 30).subscribed()).isEqualTo(4);
+    fleet.reset();
+    JsonObject data = new JsonObject().put("t", SubscriberFleet.nowMicros()).put("n", 1);
+    assertThat(http.post("/api/publish", new JsonObject().put("channel", "bench:0").put("data", data).encode())
+        .status()).isEqualTo(202);
+    Eventually.within(10, () -> assertThat(fleet.uniqueReceived()).isEqualTo(2));
+    assertThat(fleet.silent(new long[] {1, 0})).isZero();
+    // Had bench:1 been published to as well, its two subscribers would have received nothing.
+    assertThat(fleet.silent(new long[] {1, 1})).isEqualTo(2);
+    fleet.reset();
+    assertThat(fleet.silent(new long[] {1, 0})).as("a new step starts from nothing received").isEqualTo(2);
+    assertThat(fleet.closedAfterSubscribe()).isZero();
+
+    Await.of(node.stop(0), 30);
+    node = null;
+    Eventually.within(10, () -> assertThat(fleet.closedAfterSubscribe()).isEqualTo(4));
+  }
+}
