@@ -257,7 +257,10 @@ final class SubscriberFleet {
     return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
   }
 
-  /** One connection. Only touched on its event loop once open. */
+  /**
+   * One connection. Only touched on its event loop once open, except {@link #lastSeq} and {@link #seqAtReset},
+   * which {@link #reset()} and {@link #silent} also touch between steps, after the drain, when nothing is in flight.
+   */
   private final class Conn implements Consumer<Target.Frame> {
     final int channel;
     final int index;
