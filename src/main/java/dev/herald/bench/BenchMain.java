@@ -293,7 +293,8 @@ public final class BenchMain {
       // The server's own account of what it did not deliver live, to read beside a loss.
       step.put("server", new JsonObject().put("connectionsClosed", sum.connectionsClosed())
           .put("dropped", sum.dropped()).put("catchUpSwitches", sum.catchUpSwitches())
-          .put("limitHits", sum.limitHits()));
+          .put("limitHits", sum.limitHits()).put("historyReads", sum.historyReads())
+          .put("historyReadFailures", sum.historyReadFailures()));
     }
     return step;
   }

@@ -25,8 +25,8 @@ import java.util.List;
  * pause, the time every event loop stood still, which lands in the step's latency tail.
  *
  * <p>Herald's own counters of what did not go out live: connections closed (every transport), live messages
- * dropped at a full client buffer, subscriptions switched to catch-up, and limit hits (the stall timeout among
- * them).
+ * dropped at a full client buffer, subscriptions switched to catch-up, limit hits (the stall timeout among them),
+ * and subscriptions' history reads (a gap to fill) with those that failed.
  */
 final class NodeScrapes {
 
@@ -39,6 +39,8 @@ final class NodeScrapes {
   static final String DROPPED = "herald_delivery_dropped_messages_total";
   static final String CATCH_UP_SWITCHES = "herald_fanout_catch_up_switches_total";
   static final String LIMIT_HITS = "herald_limit_hits_total";
+  static final String HISTORY_READS = "herald_fanout_history_reads_total";
+  static final String HISTORY_READ_FAILURES = "herald_fanout_history_read_failures_total";
 
   private final List<URI> urls;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -55,8 +57,9 @@ final class NodeScrapes {
 
   /** One node's counters at one moment. */
   record Sample(long bytesWritten, long messagesWritten, long bytesRead, long gcPauses, double gcPauseSeconds,
-                long connectionsClosed, long dropped, long catchUpSwitches, long limitHits) {
-    static final Sample ZERO = new Sample(0, 0, 0, 0, 0, 0, 0, 0, 0);
+                long connectionsClosed, long dropped, long catchUpSwitches, long limitHits, long historyReads,
+                long historyReadFailures) {
+    static final Sample ZERO = new Sample(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     Sample minus(Sample before) {
       return plus(before, -1);
@@ -70,7 +73,8 @@ final class NodeScrapes {
       return new Sample(bytesWritten + sign * o.bytesWritten, messagesWritten + sign * o.messagesWritten,
           bytesRead + sign * o.bytesRead, gcPauses + sign * o.gcPauses, gcPauseSeconds + sign * o.gcPauseSeconds,
           connectionsClosed + sign * o.connectionsClosed, dropped + sign * o.dropped,
-          catchUpSwitches + sign * o.catchUpSwitches, limitHits + sign * o.limitHits);
+          catchUpSwitches + sign * o.catchUpSwitches, limitHits + sign * o.limitHits,
+          historyReads + sign * o.historyReads, historyReadFailures + sign * o.historyReadFailures);
     }
   }
 
@@ -101,7 +105,8 @@ final class NodeScrapes {
   static Sample parse(String text) {
     return new Sample(count(text, BYTES_WRITTEN), count(text, MESSAGES_WRITTEN), count(text, BYTES_READ),
         count(text, GC_PAUSES), value(text, GC_PAUSE_SECONDS), count(text, CONNECTIONS_CLOSED),
-        count(text, DROPPED), count(text, CATCH_UP_SWITCHES), count(text, LIMIT_HITS));
+        count(text, DROPPED), count(text, CATCH_UP_SWITCHES), count(text, LIMIT_HITS), count(text, HISTORY_READS),
+        count(text, HISTORY_READ_FAILURES));
   }
 
   private static long count(String text, String name) {

@@ -48,7 +48,8 @@ final class Report {
 
   /**
    * Where a step's missing deliveries went, when anything is known: subscribers that got nothing, connections the
-   * server closed, and the server's own drops, catch-up switches and limit hits; empty when all are zero.
+   * server closed, and the server's own drops, catch-up switches, limit hits and history reads (gaps filled, and
+   * how many of those reads failed); empty when all are zero.
    */
   static String lossClues(JsonObject s) {
     StringBuilder sb = new StringBuilder();
@@ -59,10 +60,12 @@ final class Report {
     }
     JsonObject server = s.getJsonObject("server");
     if (server != null && (server.getLong("connectionsClosed") > 0 || server.getLong("dropped") > 0
-        || server.getLong("catchUpSwitches") > 0 || server.getLong("limitHits") > 0)) {
-      sb.append(String.format(Locale.ROOT, "server: closed %d, dropped %d, catch-up %d, limit hits %d  ",
-          server.getLong("connectionsClosed"), server.getLong("dropped"), server.getLong("catchUpSwitches"),
-          server.getLong("limitHits")));
+        || server.getLong("catchUpSwitches") > 0 || server.getLong("limitHits") > 0
+        || server.getLong("historyReads", 0L) > 0)) {
+      sb.append(String.format(Locale.ROOT, "server: closed %d, dropped %d, catch-up %d, limit hits %d, history reads "
+              + "%d (%d failed)  ", server.getLong("connectionsClosed"), server.getLong("dropped"),
+          server.getLong("catchUpSwitches"), server.getLong("limitHits"), server.getLong("historyReads", 0L),
+          server.getLong("historyReadFailures", 0L)));
     }
     return sb.toString();
   }

@@ -348,6 +348,7 @@ public final class ClientSession {
 
   private void fetch(Subscription s) {
     s.state = Subscription.State.FETCHING;
+    hub.metrics().historyRead();
     MessageId since = s.epoch == null ? (s.maxSeenEpoch == null ? null : new MessageId(s.maxSeenEpoch, 0))
         : new MessageId(s.epoch, s.last);
     history.since(s.channel, since, transport.replayBatch()).onComplete(onLoop(r -> {
@@ -355,6 +356,7 @@ public final class ClientSession {
         return;
       }
       if (r.failed()) {
+        hub.metrics().historyReadFailed();
         // Capped, jittered backoff: while history is down, every subscription of every node would otherwise retry
         // in step and hammer it as it recovers.
         long cap = Math.min(FETCH_RETRY_MAX_MS, FETCH_RETRY_MS << Math.min(5, s.fetchFailures++));

@@ -42,6 +42,8 @@ public final class HeraldMetrics {
   private final Counter dropped;
   private final Counter deadLettered;
   private final Counter catchUpSwitches;
+  private final Counter historyReads;
+  private final Counter historyReadFailures;
   private final Timer deliveryLatency;
   private final Timer commitLatency;
 
@@ -67,6 +69,8 @@ public final class HeraldMetrics {
     dropped = counter(Meters.DROPPED, "Live messages not written to a full client buffer (client catches up)");
     deadLettered = counter(Meters.DEAD_LETTERED, "Entries moved to the dead letters");
     catchUpSwitches = counter(Meters.CATCH_UP_SWITCHES, "Subscriptions switched to catch-up from history");
+    historyReads = counter(Meters.HISTORY_READS, "History reads of subscriptions after their first: gaps, catch-up");
+    historyReadFailures = counter(Meters.HISTORY_READ_FAILURES, "History reads that failed and were retried");
     deliveryLatency = timer(Meters.DELIVERY_LATENCY, "Producer accept to frame handed to the socket (live only)");
     commitLatency = timer(Meters.COMMIT_LATENCY, "Producer accept to committed to every channel");
   }
@@ -130,6 +134,14 @@ public final class HeraldMetrics {
 
   public void catchUpSwitch() {
     catchUpSwitches.increment();
+  }
+
+  public void historyRead() {
+    historyReads.increment();
+  }
+
+  public void historyReadFailed() {
+    historyReadFailures.increment();
   }
 
   /** A refusal by the limit named {@code limit} (one of {@link Meters#LIMITS}). */

@@ -41,6 +41,10 @@ public final class Meters {
   public static final String QUEUE_LAG = "herald_ingest_lag_entries";
   /** Subscriptions switched from live delivery to catch-up from history (counter). */
   public static final String CATCH_UP_SWITCHES = "herald_fanout_catch_up_switches";
+  /** History reads of live subscriptions: a gap to fill, a catch-up, a retry (counter). */
+  public static final String HISTORY_READS = "herald_fanout_history_reads";
+  /** Those history reads that failed; each is retried after a backoff (counter). */
+  public static final String HISTORY_READ_FAILURES = "herald_fanout_history_read_failures";
   /** Requests or frames refused by a limit, tag {@link #LIMIT} (counter). */
   public static final String LIMIT_HITS = "herald_limit_hits";
 

@@ -40,13 +40,14 @@ class ReportTest {
   void aLossComesWithWhereItWent() {
     JsonObject clean = step().put("silentSubscribers", 0L).put("closedConnections", 0L)
         .put("server", new JsonObject().put("connectionsClosed", 0L).put("dropped", 0L).put("catchUpSwitches", 0L)
-            .put("limitHits", 0L));
+            .put("limitHits", 0L).put("historyReads", 0L).put("historyReadFailures", 0L));
     assertThat(Report.lossClues(clean)).isEmpty();
     assertThat(Report.stepLine(clean)).endsWith("client CPU 0.80 s  PASS");
     JsonObject lossy = clean.copy().put("loss", 400L).put("silentSubscribers", 10L).put("pass", false);
-    lossy.getJsonObject("server").put("catchUpSwitches", 10L);
+    lossy.getJsonObject("server").put("catchUpSwitches", 10L).put("historyReads", 12L).put("historyReadFailures", 2L);
     assertThat(Report.stepLine(lossy)).contains("silent subscribers 10, closed by the server 0  ")
-        .contains("server: closed 0, dropped 0, catch-up 10, limit hits 0  ").endsWith("FAIL");
+        .contains("server: closed 0, dropped 0, catch-up 10, limit hits 0, history reads 12 (2 failed)  ")
+        .endsWith("FAIL");
   }
 
   @Test

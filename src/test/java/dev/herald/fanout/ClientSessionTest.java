@@ -8,6 +8,7 @@ import dev.herald.config.TransportConfig;
 import dev.herald.engine.memory.MemoryHistory;
 import dev.herald.message.Channel;
 import dev.herald.metrics.HeraldMetrics;
+import dev.herald.metrics.Meters;
 import dev.herald.message.RenderedMessage;
 import dev.herald.testing.Await;
 import io.vertx.core.Context;
@@ -130,6 +131,27 @@ class ClientSessionTest {
     publish(4);
     eventually(() -> out.data().size() == 4);
     assertThat(out.data()).containsExactly(1, 2, 3, 4);
+    assertThat(counted(Meters.HISTORY_READS)).isPositive();
+    assertThat(counted(Meters.HISTORY_READ_FAILURES)).isZero();
+  }
+
+  @Test
+  void aFailedGapReadIsCountedAndRetried() {
+    RecordingSubscriber out = new RecordingSubscriber();
+    ClientSession s = session(out);
+    subscribe(s, null);
+    eventually(() -> out.ofOp("subscribed").size() == 1);
+    gated.failNext(1);
+    commitOnly(1);
+    publish(2);
+    eventually(() -> out.data().size() == 2);
+    assertThat(out.data()).containsExactly(1, 2);
+    assertThat(counted(Meters.HISTORY_READ_FAILURES)).isEqualTo(1);
+    assertThat(counted(Meters.HISTORY_READS)).isGreaterThanOrEqualTo(2);
+  }
+
+  private double counted(String meter) {
+    return hub.metrics().registry().get(meter).counter().count();
   }
 
   @Test

@@ -13,16 +13,23 @@ import java.util.List;
 
 /**
  * A real history whose reads can be held back, so a test can make live messages arrive while a replay is in
- * flight. Reads start at once against the real history; only their answers wait.
+ * flight. Reads start at once against the real history; only their answers wait. The next reads can also be made
+ * to fail, as a history that is down answers.
  */
 final class GatedHistory implements History {
 
   private final History history;
   private final List<Runnable> waiting = new ArrayList<>();
   private boolean holding;
+  private int failing;
 
   GatedHistory(History history) {
     this.history = history;
+  }
+
+  /** The next {@code reads} reads fail. */
+  synchronized void failNext(int reads) {
+    failing = reads;
   }
 
   synchronized void hold() {
@@ -45,6 +52,12 @@ final class GatedHistory implements History {
 
   @Override
   public Future<Replay> since(Channel channel, MessageId since, int limit) {
+    synchronized (this) {
+      if (failing > 0) {
+        failing--;
+        return Future.failedFuture("history down (test)");
+      }
+    }
     Future<Replay> read = history.since(channel, since, limit);
     synchronized (this) {
       if (!holding) {

@@ -70,6 +70,7 @@ class MetricsIT {
     for (String counter : List.of("herald_ingest_messages_total", "herald_format_messages_total",
         "herald_commit_messages_total", "herald_delivery_messages_total", "herald_delivery_dropped_messages_total",
         "herald_ingest_dead_lettered_messages_total", "herald_fanout_catch_up_switches_total",
+        "herald_fanout_history_reads_total", "herald_fanout_history_read_failures_total",
         "herald_delivery_latency_seconds_count", "herald_commit_latency_seconds_count",
         "herald_fanout_subscriptions", "herald_fanout_channels", "herald_ingest_pending_entries",
         "herald_ingest_lag_entries")) {
