@@ -74,6 +74,14 @@ class ClientSessionTest {
     return on(() -> new ClientSession(hub, out, gated, SubscribePolicy.OPEN, limits(), transport(), "c1", null));
   }
 
+  /** A session subscribed to {@link #CH} from now on, once its {@code subscribed} frame arrived. */
+  private ClientSession subscribed(RecordingSubscriber out) {
+    ClientSession s = session(out);
+    subscribe(s, null);
+    eventually(() -> out.ofOp("subscribed").size() == 1);
+    return s;
+  }
+
   private void subscribe(ClientSession s, String since) {
     on(() -> {
       s.subscribe(List.of(CH.toString()), since == null ? Map.of() : Map.of(CH.toString(), since), null);
@@ -111,9 +119,7 @@ class ClientSessionTest {
   @Test
   void liveMessagesArriveInOrderOnce() {
     RecordingSubscriber out = new RecordingSubscriber();
-    ClientSession s = session(out);
-    subscribe(s, null);
-    eventually(() -> out.ofOp("subscribed").size() == 1);
+    subscribed(out);
     IntStream.rangeClosed(1, 20).forEach(this::publish);
     eventually(() -> out.data().size() == 20);
     assertThat(out.data()).containsExactlyElementsOf(IntStream.rangeClosed(1, 20).boxed().toList());
@@ -122,9 +128,7 @@ class ClientSessionTest {
   @Test
   void aGapIsFilledFromHistoryBeforeTheNextLiveMessage() {
     RecordingSubscriber out = new RecordingSubscriber();
-    ClientSession s = session(out);
-    subscribe(s, null);
-    eventually(() -> out.ofOp("subscribed").size() == 1);
+    subscribed(out);
     publish(1);
     commitOnly(2);
     commitOnly(3);
@@ -138,9 +142,7 @@ class ClientSessionTest {
   @Test
   void aFailedGapReadIsCountedAndRetried() {
     RecordingSubscriber out = new RecordingSubscriber();
-    ClientSession s = session(out);
-    subscribe(s, null);
-    eventually(() -> out.ofOp("subscribed").size() == 1);
+    subscribed(out);
     gated.failNext(1);
     commitOnly(1);
     publish(2);
@@ -157,9 +159,7 @@ class ClientSessionTest {
   @Test
   void aRepublishedDuplicateIsSkipped() {
     RecordingSubscriber out = new RecordingSubscriber();
-    ClientSession s = session(out);
-    subscribe(s, null);
-    eventually(() -> out.ofOp("subscribed").size() == 1);
+    subscribed(out);
     RenderedMessage once = new RenderedMessage(List.of(CH), "t", body(1), "post:x", 0);
     Await.of(on(() -> publisher.publish(once)));
     Await.of(on(() -> publisher.publish(once)));
@@ -171,9 +171,7 @@ class ClientSessionTest {
   @Test
   void aFullSocketCatchesUpFromHistoryInOrderWithoutDuplicates() {
     RecordingSubscriber out = new RecordingSubscriber();
-    ClientSession s = session(out);
-    subscribe(s, null);
-    eventually(() -> out.ofOp("subscribed").size() == 1);
+    subscribed(out);
     publish(1);
     eventually(() -> out.data().size() == 1);
     out.full = true;
@@ -192,9 +190,7 @@ class ClientSessionTest {
   @Test
   void fallingBehindTheWholeHistoryIsSignalled() {
     RecordingSubscriber out = new RecordingSubscriber();
-    ClientSession s = session(out);
-    subscribe(s, null);
-    eventually(() -> out.ofOp("subscribed").size() == 1);
+    subscribed(out);
     publish(1);
     eventually(() -> out.data().size() == 1);
     out.full = true;
