@@ -286,7 +286,7 @@ public final class BenchMain {
       NodeScrapes.Sample sum = NodeScrapes.sum(scrape0, scrape);
       // A node on its own (not clustered, or alone in its cluster) writes nothing to an event bus: no figures.
       if (scrape.size() > 1 || sum.bytesWritten() > 0) {
-        step.put("eventBus", eventBusJson(scrape0, scrape, pub.accepted()));
+        step.put("eventBus", eventBusJson(sum, scrape0, scrape, pub.accepted()));
       }
       step.put("gc", new JsonObject().put("pauses", sum.gcPauses())
           .put("pauseMs", round(sum.gcPauseSeconds() * 1000)));
@@ -300,21 +300,19 @@ public final class BenchMain {
   }
 
   /**
-   * The event-bus traffic between the nodes during a step: bytes and messages written (each message counted by
-   * the node that sent it), bytes read, and bytes written per message the publisher had accepted.
+   * The event-bus traffic between the nodes during a step ({@code sum}: every node's difference, added up): bytes
+   * and messages written (each message counted by the node that sent it), bytes read, and bytes written per
+   * message the publisher had accepted; each node's bytes written from its own two samples.
    */
-  private static JsonObject eventBusJson(List<NodeScrapes.Sample> before, List<NodeScrapes.Sample> after,
-                                         long published) {
-    long bytes = 0, messages = 0, read = 0;
+  private static JsonObject eventBusJson(NodeScrapes.Sample sum, List<NodeScrapes.Sample> before,
+                                         List<NodeScrapes.Sample> after, long published) {
     JsonArray perNode = new JsonArray();
     for (int k = 0; k < after.size(); k++) {
-      NodeScrapes.Sample d = after.get(k).minus(before.get(k));
-      bytes += d.bytesWritten();
-      messages += d.messagesWritten();
-      read += d.bytesRead();
-      perNode.add(d.bytesWritten());
+      perNode.add(after.get(k).bytesWritten() - before.get(k).bytesWritten());
     }
-    return new JsonObject().put("bytesWritten", bytes).put("messagesWritten", messages).put("bytesRead", read)
+    long bytes = sum.bytesWritten();
+    long messages = sum.messagesWritten();
+    return new JsonObject().put("bytesWritten", bytes).put("messagesWritten", messages).put("bytesRead", sum.bytesRead())
         .put("bytesPerMessage", published == 0 ? 0 : round((double) bytes / published))
         .put("bytesPerBusMessage", messages == 0 ? 0 : round((double) bytes / messages))
         .put("bytesWrittenPerNode", perNode);

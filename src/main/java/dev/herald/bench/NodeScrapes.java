@@ -7,7 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Counters read from each Herald node's Prometheus endpoint ({@code --metrics-urls}) before and after a step.
@@ -41,6 +44,9 @@ final class NodeScrapes {
   static final String LIMIT_HITS = "herald_limit_hits_total";
   static final String HISTORY_READS = "herald_fanout_history_reads_total";
   static final String HISTORY_READ_FAILURES = "herald_fanout_history_read_failures_total";
+  private static final Set<String> NAMES = Set.of(BYTES_WRITTEN, MESSAGES_WRITTEN, BYTES_READ, GC_PAUSES,
+      GC_PAUSE_SECONDS, CONNECTIONS_CLOSED, DROPPED, CATCH_UP_SWITCHES, LIMIT_HITS, HISTORY_READS,
+      HISTORY_READ_FAILURES);
 
   private final List<URI> urls;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -101,26 +107,26 @@ final class NodeScrapes {
     return samples;
   }
 
-  /** The counters of a Prometheus text exposition; every series of a name is summed. */
+  /** The counters of a Prometheus text exposition, read in one pass; every series of a name is summed. */
   static Sample parse(String text) {
-    return new Sample(count(text, BYTES_WRITTEN), count(text, MESSAGES_WRITTEN), count(text, BYTES_READ),
-        count(text, GC_PAUSES), value(text, GC_PAUSE_SECONDS), count(text, CONNECTIONS_CLOSED),
-        count(text, DROPPED), count(text, CATCH_UP_SWITCHES), count(text, LIMIT_HITS), count(text, HISTORY_READS),
-        count(text, HISTORY_READ_FAILURES));
-  }
-
-  private static long count(String text, String name) {
-    return Math.round(value(text, name));
-  }
-
-  private static double value(String text, String name) {
-    double total = 0;
+    Map<String, Double> totals = new HashMap<>();
     for (String line : text.split("\n")) {
-      if (line.startsWith(name) && line.length() > name.length()
-          && (line.charAt(name.length()) == ' ' || line.charAt(name.length()) == '{')) {
-        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      int end = 0;
+      while (end < line.length() && line.charAt(end) != '{' && line.charAt(end) != ' ') {
+        end++;
+      }
+      String name = line.substring(0, end);
+      if (end < line.length() && NAMES.contains(name)) {
+        totals.merge(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
       }
     }
-    return total;
+    return new Sample(count(totals, BYTES_WRITTEN), count(totals, MESSAGES_WRITTEN), count(totals, BYTES_READ),
+        count(totals, GC_PAUSES), totals.getOrDefault(GC_PAUSE_SECONDS, 0.0), count(totals, CONNECTIONS_CLOSED),
+        count(totals, DROPPED), count(totals, CATCH_UP_SWITCHES), count(totals, LIMIT_HITS),
+        count(totals, HISTORY_READS), count(totals, HISTORY_READ_FAILURES));
+  }
+
+  private static long count(Map<String, Double> totals, String name) {
+    return Math.round(totals.getOrDefault(name, 0.0));
   }
 }
