@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SortedSet;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -266,6 +267,9 @@ public final class BenchMain {
     List<NodeScrapes.Sample> scrape = scrapes == null ? null : scrapes.read();
     RemoteFleet.Stats s = fleet.stats(pub.perChannel());
     JsonObject step = stepJson(rate, pub, s, ServerNodes.sum(serverCpu), clientCpu, o.p99LimitMs());
+    if (!s.silentChannels().isEmpty()) {
+      step.put("silentChannels", silentChannelNames(s.silentChannels(), o.channelPrefix()));
+    }
     if (ingest != null) {
       // Posts through the whole pipeline: read, formatted, committed, published and acknowledged in time.
       step.put("ingest", ingest).put("pass", step.getBoolean("pass") && ingest.getBoolean("pass"));
@@ -290,11 +294,12 @@ public final class BenchMain {
       }
       step.put("gc", new JsonObject().put("pauses", sum.gcPauses())
           .put("pauseMs", round(sum.gcPauseSeconds() * 1000)));
-      // The server's own account of what it did not deliver live, to read beside a loss.
+      // The server's own account of what it committed, delivered and did not deliver live, to read beside a loss.
       step.put("server", new JsonObject().put("connectionsClosed", sum.connectionsClosed())
           .put("dropped", sum.dropped()).put("catchUpSwitches", sum.catchUpSwitches())
           .put("limitHits", sum.limitHits()).put("historyReads", sum.historyReads())
-          .put("historyReadFailures", sum.historyReadFailures()));
+          .put("historyReadFailures", sum.historyReadFailures()).put("committed", sum.committed())
+          .put("delivered", sum.delivered()));
     }
     return step;
   }
@@ -337,6 +342,15 @@ public final class BenchMain {
       Thread.sleep(100);
     }
   }
+
+  /** The first {@value #SILENT_CHANNELS_LISTED} channels of silent subscribers, by name; the rest as a count. */
+  static JsonObject silentChannelNames(SortedSet<Integer> channels, String prefix) {
+    JsonArray names = new JsonArray();
+    channels.stream().limit(SILENT_CHANNELS_LISTED).forEach(k -> names.add(prefix + k));
+    return new JsonObject().put("count", channels.size()).put("first", names);
+  }
+
+  private static final int SILENT_CHANNELS_LISTED = 10;
 
   private static JsonObject stepJson(double rate, RatePublisher.Result pub, RemoteFleet.Stats s, long serverCpu,
                                      long clientCpu, int p99LimitMs) {

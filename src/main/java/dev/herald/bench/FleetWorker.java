@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Map;
 import java.util.StringJoiner;
 import org.HdrHistogram.Histogram;
@@ -19,11 +20,12 @@ import org.HdrHistogram.Histogram;
  *   reset              → ok
  *   count              → count uniqueReceived
  *   stats p0,p1,...    → stats unique expected duplicates orderViolations base64(compressed histogram) silent
- *                        closedAfterSubscribe
+ *                        closedAfterSubscribe silentChannels
  *   close              → closed (then exits)
  * </pre>
  * where {@code okPerPort} is {@code n0,n1,...}, the connections established to each port of {@code --port}, and
- * {@code p<k>} is how many messages the publisher sent on channel k. Logs go to stderr.
+ * {@code p<k>} is how many messages the publisher sent on channel k, and {@code silentChannels} is {@code k0,k1,...},
+ * the channels of the silent subscribers, or {@code -} for none. Logs go to stderr.
  */
 final class FleetWorker {
 
@@ -74,7 +76,7 @@ final class FleetWorker {
           String hist = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), n));
           out.println("stats " + fleet.uniqueReceived() + " " + fleet.expected(published) + " "
               + fleet.duplicates() + " " + fleet.orderViolations() + " " + hist + " " + fleet.silent(published) + " "
-              + fleet.closedAfterSubscribe());
+              + fleet.closedAfterSubscribe() + " " + channelList(fleet.silentChannels(published)));
         }
         case "close" -> {
           fleet.close().toCompletionStage().toCompletableFuture().get();
@@ -88,5 +90,15 @@ final class FleetWorker {
       out.flush();
     }
     vertx.close();
+  }
+
+  /** {@code k0,k1,...}, or {@code -} for none: one word of a reply line. */
+  static String channelList(Collection<Integer> channels) {
+    if (channels.isEmpty()) {
+      return "-";
+    }
+    StringJoiner j = new StringJoiner(",");
+    channels.forEach(k -> j.add(Integer.toString(k)));
+    return j.toString();
   }
 }

@@ -29,7 +29,8 @@ import java.util.Set;
  *
  * <p>Herald's own counters of what did not go out live: connections closed (every transport), live messages
  * dropped at a full client buffer, subscriptions switched to catch-up, limit hits (the stall timeout among them),
- * and subscriptions' history reads (a gap to fill) with those that failed.
+ * and subscriptions' history reads (a gap to fill) with those that failed; and of what did go out: messages
+ * committed (once per channel of a message) and message frames handed to client sockets.
  */
 final class NodeScrapes {
 
@@ -44,9 +45,11 @@ final class NodeScrapes {
   static final String LIMIT_HITS = "herald_limit_hits_total";
   static final String HISTORY_READS = "herald_fanout_history_reads_total";
   static final String HISTORY_READ_FAILURES = "herald_fanout_history_read_failures_total";
+  static final String COMMITTED = "herald_commit_messages_total";
+  static final String DELIVERED = "herald_delivery_messages_total";
   private static final Set<String> NAMES = Set.of(BYTES_WRITTEN, MESSAGES_WRITTEN, BYTES_READ, GC_PAUSES,
       GC_PAUSE_SECONDS, CONNECTIONS_CLOSED, DROPPED, CATCH_UP_SWITCHES, LIMIT_HITS, HISTORY_READS,
-      HISTORY_READ_FAILURES);
+      HISTORY_READ_FAILURES, COMMITTED, DELIVERED);
 
   private final List<URI> urls;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -64,8 +67,8 @@ final class NodeScrapes {
   /** One node's counters at one moment. */
   record Sample(long bytesWritten, long messagesWritten, long bytesRead, long gcPauses, double gcPauseSeconds,
                 long connectionsClosed, long dropped, long catchUpSwitches, long limitHits, long historyReads,
-                long historyReadFailures) {
-    static final Sample ZERO = new Sample(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                long historyReadFailures, long committed, long delivered) {
+    static final Sample ZERO = new Sample(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     Sample minus(Sample before) {
       return plus(before, -1);
@@ -80,7 +83,8 @@ final class NodeScrapes {
           bytesRead + sign * o.bytesRead, gcPauses + sign * o.gcPauses, gcPauseSeconds + sign * o.gcPauseSeconds,
           connectionsClosed + sign * o.connectionsClosed, dropped + sign * o.dropped,
           catchUpSwitches + sign * o.catchUpSwitches, limitHits + sign * o.limitHits,
-          historyReads + sign * o.historyReads, historyReadFailures + sign * o.historyReadFailures);
+          historyReads + sign * o.historyReads, historyReadFailures + sign * o.historyReadFailures,
+          committed + sign * o.committed, delivered + sign * o.delivered);
     }
   }
 
@@ -123,7 +127,8 @@ final class NodeScrapes {
     return new Sample(count(totals, BYTES_WRITTEN), count(totals, MESSAGES_WRITTEN), count(totals, BYTES_READ),
         count(totals, GC_PAUSES), totals.getOrDefault(GC_PAUSE_SECONDS, 0.0), count(totals, CONNECTIONS_CLOSED),
         count(totals, DROPPED), count(totals, CATCH_UP_SWITCHES), count(totals, LIMIT_HITS),
-        count(totals, HISTORY_READS), count(totals, HISTORY_READ_FAILURES));
+        count(totals, HISTORY_READS), count(totals, HISTORY_READ_FAILURES), count(totals, COMMITTED),
+        count(totals, DELIVERED));
   }
 
   private static long count(Map<String, Double> totals, String name) {

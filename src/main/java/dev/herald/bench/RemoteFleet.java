@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.zip.DataFormatException;
@@ -86,11 +88,12 @@ final class RemoteFleet implements AutoCloseable {
   }
 
   /**
-   * Merged delivery statistics of the current step; {@code silent} subscribers got nothing this step, {@code closed}
-   * connections were closed by the server after subscribing (since the fleet connected).
+   * Merged delivery statistics of the current step; {@code silent} subscribers got nothing this step (their channels
+   * are {@code silentChannels}), {@code closed} connections were closed by the server after subscribing (since the
+   * fleet connected).
    */
   record Stats(long unique, long expected, long duplicates, long orderViolations, Histogram latency, long silent,
-               long closed) {
+               long closed, SortedSet<Integer> silentChannels) {
   }
 
   Stats stats(long[] publishedPerChannel) throws IOException {
@@ -100,6 +103,7 @@ final class RemoteFleet implements AutoCloseable {
     }
     long unique = 0, expected = 0, dups = 0, order = 0, silent = 0, closed = 0;
     Histogram h = new Histogram(3);
+    SortedSet<Integer> silentChannels = new TreeSet<>();
     for (String[] r : all(sb.toString())) {
       unique += Long.parseLong(r[1]);
       expected += Long.parseLong(r[2]);
@@ -112,8 +116,13 @@ final class RemoteFleet implements AutoCloseable {
       }
       silent += Long.parseLong(r[6]);
       closed += Long.parseLong(r[7]);
+      if (!"-".equals(r[8])) {
+        for (String k : r[8].split(",")) {
+          silentChannels.add(Integer.parseInt(k));
+        }
+      }
     }
-    return new Stats(unique, expected, dups, order, h, silent, closed);
+    return new Stats(unique, expected, dups, order, h, silent, closed, silentChannels);
   }
 
   /** CPU nanoseconds used so far by the worker processes. */

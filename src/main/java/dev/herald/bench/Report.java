@@ -56,7 +56,15 @@ final class Report {
     long silent = s.getLong("silentSubscribers", 0L);
     long closed = s.getLong("closedConnections", 0L);
     if (silent > 0 || closed > 0) {
-      sb.append(String.format(Locale.ROOT, "silent subscribers %d, closed by the server %d  ", silent, closed));
+      sb.append(String.format(Locale.ROOT, "silent subscribers %d", silent));
+      JsonObject channels = s.getJsonObject("silentChannels");
+      if (channels != null) {
+        int count = channels.getInteger("count");
+        sb.append(String.format(Locale.ROOT, " on %d channel%s (%s%s)", count, count == 1 ? "" : "s",
+            String.join(", ", channels.getJsonArray("first").stream().map(Object::toString).toList()),
+            count > channels.getJsonArray("first").size() ? ", …" : ""));
+      }
+      sb.append(String.format(Locale.ROOT, ", closed by the server %d  ", closed));
     }
     JsonObject server = s.getJsonObject("server");
     if (server != null && (server.getLong("connectionsClosed") > 0 || server.getLong("dropped") > 0
@@ -66,6 +74,10 @@ final class Report {
               + "%d (%d failed)  ", server.getLong("connectionsClosed"), server.getLong("dropped"),
           server.getLong("catchUpSwitches"), server.getLong("limitHits"), server.getLong("historyReads", 0L),
           server.getLong("historyReadFailures", 0L)));
+    }
+    if (server != null && s.getLong("loss", 0L) != 0 && server.containsKey("delivered")) {
+      sb.append(String.format(Locale.ROOT, "server committed %d, delivered %d  ", server.getLong("committed"),
+          server.getLong("delivered")));
     }
     return sb.toString();
   }

@@ -16,6 +16,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -216,11 +218,27 @@ final class SubscriberFleet {
     long n = 0;
     for (int i = from; i < to; i++) {
       Conn c = conns[i - from];
-      if (c != null && c.established() && publishedPerChannel[c.channel] > 0 && c.lastSeq == c.seqAtReset) {
+      if (isSilent(c, publishedPerChannel)) {
         n++;
       }
     }
     return n;
+  }
+
+  /** The channels of the {@link #silent} connections, each once and in order: one stuck channel or many. */
+  SortedSet<Integer> silentChannels(long[] publishedPerChannel) {
+    SortedSet<Integer> channels = new TreeSet<>();
+    for (int i = from; i < to; i++) {
+      Conn c = conns[i - from];
+      if (isSilent(c, publishedPerChannel)) {
+        channels.add(c.channel);
+      }
+    }
+    return channels;
+  }
+
+  private static boolean isSilent(Conn c, long[] publishedPerChannel) {
+    return c != null && c.established() && publishedPerChannel[c.channel] > 0 && c.lastSeq == c.seqAtReset;
   }
 
   long closedAfterSubscribe() {

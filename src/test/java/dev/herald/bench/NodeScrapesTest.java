@@ -37,12 +37,15 @@ class NodeScrapesTest {
       herald_limit_hits_total{limit="maxFrameBytes"} 6.0
       herald_fanout_history_reads_total 9.0
       herald_fanout_history_read_failures_total 2.0
+      herald_commit_messages_total 400.0
+      herald_delivery_messages_total{transport="websocket"} 3900.0
+      herald_delivery_messages_total{transport="sse"} 100.0
       """;
 
   @Test
   void readsTheEventBusAndGcSummaries() {
     assertThat(NodeScrapes.parse(SCRAPE))
-        .isEqualTo(new NodeScrapes.Sample(15114, 63, 14661, 13, 0.375, 7, 3, 4, 7, 9, 2));
+        .isEqualTo(new NodeScrapes.Sample(15114, 63, 14661, 13, 0.375, 7, 3, 4, 7, 9, 2, 400, 4000));
   }
 
   @Test
@@ -61,17 +64,18 @@ class NodeScrapesTest {
 
   @Test
   void aStepIsTheDifferenceOfTwoSamples() {
-    assertThat(new NodeScrapes.Sample(300, 3, 290, 7, 0.5, 9, 8, 7, 6, 5, 4)
-        .minus(new NodeScrapes.Sample(100, 1, 95, 4, 0.25, 1, 2, 3, 4, 5, 1)))
-        .isEqualTo(new NodeScrapes.Sample(200, 2, 195, 3, 0.25, 8, 6, 4, 2, 0, 3));
+    assertThat(new NodeScrapes.Sample(300, 3, 290, 7, 0.5, 9, 8, 7, 6, 5, 4, 20, 200)
+        .minus(new NodeScrapes.Sample(100, 1, 95, 4, 0.25, 1, 2, 3, 4, 5, 1, 5, 50)))
+        .isEqualTo(new NodeScrapes.Sample(200, 2, 195, 3, 0.25, 8, 6, 4, 2, 0, 3, 15, 150));
   }
 
   @Test
   void aStepOfSeveralNodesSumsEachNodesDifference() {
-    List<NodeScrapes.Sample> before = List.of(new NodeScrapes.Sample(10, 1, 10, 1, 0.5, 1, 0, 0, 0, 1, 0),
+    List<NodeScrapes.Sample> before = List.of(new NodeScrapes.Sample(10, 1, 10, 1, 0.5, 1, 0, 0, 0, 1, 0, 1, 10),
         NodeScrapes.Sample.ZERO);
-    List<NodeScrapes.Sample> after = List.of(new NodeScrapes.Sample(30, 2, 15, 3, 0.75, 3, 1, 0, 0, 4, 1),
-        new NodeScrapes.Sample(5, 1, 20, 1, 0.125, 1, 0, 2, 1, 2, 0));
-    assertThat(NodeScrapes.sum(before, after)).isEqualTo(new NodeScrapes.Sample(25, 2, 25, 3, 0.375, 3, 1, 2, 1, 5, 1));
+    List<NodeScrapes.Sample> after = List.of(new NodeScrapes.Sample(30, 2, 15, 3, 0.75, 3, 1, 0, 0, 4, 1, 2, 20),
+        new NodeScrapes.Sample(5, 1, 20, 1, 0.125, 1, 0, 2, 1, 2, 0, 3, 30));
+    assertThat(NodeScrapes.sum(before, after)).isEqualTo(
+        new NodeScrapes.Sample(25, 2, 25, 3, 0.375, 3, 1, 2, 1, 5, 1, 4, 40));
   }
 }

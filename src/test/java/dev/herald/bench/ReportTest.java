@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class ReportTest {
@@ -40,14 +43,27 @@ class ReportTest {
   void aLossComesWithWhereItWent() {
     JsonObject clean = step().put("silentSubscribers", 0L).put("closedConnections", 0L)
         .put("server", new JsonObject().put("connectionsClosed", 0L).put("dropped", 0L).put("catchUpSwitches", 0L)
-            .put("limitHits", 0L).put("historyReads", 0L).put("historyReadFailures", 0L));
+            .put("limitHits", 0L).put("historyReads", 0L).put("historyReadFailures", 0L).put("committed", 40L)
+            .put("delivered", 400L));
     assertThat(Report.lossClues(clean)).isEmpty();
     assertThat(Report.stepLine(clean)).endsWith("client CPU 0.80 s  PASS");
     JsonObject lossy = clean.copy().put("loss", 400L).put("silentSubscribers", 10L).put("pass", false);
     lossy.getJsonObject("server").put("catchUpSwitches", 10L).put("historyReads", 12L).put("historyReadFailures", 2L);
     assertThat(Report.stepLine(lossy)).contains("silent subscribers 10, closed by the server 0  ")
         .contains("server: closed 0, dropped 0, catch-up 10, limit hits 0, history reads 12 (2 failed)  ")
+        .contains("server committed 40, delivered 400  ")
         .endsWith("FAIL");
+    JsonObject oneChannel = lossy.copy()
+        .put("silentChannels", BenchMain.silentChannelNames(new TreeSet<>(List.of(57)), "thread:b"));
+    assertThat(Report.stepLine(oneChannel)).contains("silent subscribers 10 on 1 channel (thread:b57), closed by");
+    SortedSet<Integer> many = new TreeSet<>();
+    for (int k = 20; k > 0; k--) {
+      many.add(k);
+    }
+    JsonObject manyChannels = lossy.copy().put("silentChannels", BenchMain.silentChannelNames(many, "c"));
+    assertThat(manyChannels.getJsonObject("silentChannels").getJsonArray("first")).hasSize(10);
+    assertThat(Report.stepLine(manyChannels))
+        .contains("silent subscribers 10 on 20 channels (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, …), closed by");
   }
 
   @Test

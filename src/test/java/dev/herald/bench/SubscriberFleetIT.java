@@ -51,8 +51,11 @@ class SubscriberFleetIT {
     assertThat(fleet.silent(new long[] {1, 0})).isZero();
     // Had bench:1 been published to as well, its two subscribers would have received nothing.
     assertThat(fleet.silent(new long[] {1, 1})).isEqualTo(2);
+    assertThat(fleet.silentChannels(new long[] {1, 1})).containsExactly(1);
+    assertThat(FleetWorker.channelList(fleet.silentChannels(new long[] {1, 0}))).isEqualTo("-");
     fleet.reset();
     assertThat(fleet.silent(new long[] {1, 0})).as("a new step starts from nothing received").isEqualTo(2);
+    assertThat(FleetWorker.channelList(fleet.silentChannels(new long[] {1, 1}))).isEqualTo("0,1");
     assertThat(fleet.closedAfterSubscribe()).isZero();
 
     Await.of(node.stop(0), 30);
