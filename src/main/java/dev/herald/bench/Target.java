@@ -99,18 +99,18 @@ enum Target {
         return;
       }
     }
-    // A post entry's message: its id is bt<t>n<n>c<k> (RatePublisher.post).
-    int p = indexOf(b, keys.postId, from, to);
-    if (p >= 0) {
+    // A post entry's message: its id is bt<t>n<n>c<k> (RatePublisher.post). The frame's own message id comes first
+    // and may look alike (a history epoch is 8 random base-36 characters: one in 1,296 starts with "bt"), so only
+    // an id of that whole shape counts; the message id has a '-' after its epoch.
+    for (int p = indexOf(b, keys.postId, from, to); p >= 0; p = indexOf(b, keys.postId, p + 1, to)) {
       int at = p + keys.postId.length;
-      int digitsEnd = at;
-      while (digitsEnd < to && Character.isDigit(b.getByte(digitsEnd))) {
-        digitsEnd++;
-      }
-      if (digitsEnd > at && digitsEnd < to && b.getByte(digitsEnd) == 'n') {
+      int n = digitsEnd(b, at, to);
+      int c = n > at && n < to && b.getByte(n) == 'n' ? digitsEnd(b, n + 1, to) : -1;
+      int end = c > n + 1 && c < to && b.getByte(c) == 'c' ? digitsEnd(b, c + 1, to) : -1;
+      if (end > c + 1 && end < to && b.getByte(end) == keys.postId[0]) {
         into.kind = Frame.MESSAGE;
-        into.sentMicros = number(b, at, to);
-        into.seq = number(b, digitsEnd + 1, to);
+        into.sentMicros = number(b, at, n);
+        into.seq = number(b, n + 1, c);
         return;
       }
     }
@@ -121,6 +121,15 @@ enum Target {
       into.kind = Frame.RETRY;
       into.retryAfterMs = r < 0 ? 0 : number(b, r + keys.retryAfter.length, to);
     }
+  }
+
+  /** Where the run of digits starting at {@code from} ends (at most {@code to}). */
+  private static int digitsEnd(Buffer b, int from, int to) {
+    int i = from;
+    while (i < to && b.getByte(i) >= '0' && b.getByte(i) <= '9') {
+      i++;
+    }
+    return i;
   }
 
   private static long number(Buffer b, int from, int to) {

@@ -57,6 +57,21 @@ class FrameScanTest {
   }
 
   @Test
+  void aPostFrameIsRecognisedWhateverItsHistoryEpoch() {
+    // One channel's epoch in 1,296 starts with "bt", like a bench post's id: its message id comes first in the frame.
+    ParsedEntry parsed = new EntryParser(65536).parsePost("1-1", 0, RatePublisher.post(7, 1732240000123456L, 42));
+    RenderedMessage m = new Renderer().render(((ParsedEntry.Accepted) parsed).item());
+    for (String epoch : new String[] {"bt3k9x0a", "btzzzzzz", "bt123456", "bt12n4x6"}) {
+      Buffer frame = MessageFrame.encode(m.channels().get(1), new MessageId(epoch, 3), m.body());
+      Target.Frame f = new Target.Frame();
+      Target.scan(frame, f);
+      assertThat(f.kind).as(epoch).isEqualTo(Target.Frame.MESSAGE);
+      assertThat(f.sentMicros).as(epoch).isEqualTo(1732240000123456L);
+      assertThat(f.seq).as(epoch).isEqualTo(42);
+    }
+  }
+
+  @Test
   void subscribedAndRetryFramesAreRecognised() {
     assertThat(scan("{\"op\":\"subscribed\",\"channel\":\"bench:1\",\"position\":null,\"recovered\":true}").kind)
         .isEqualTo(Target.Frame.SUBSCRIBED);
