@@ -4,6 +4,7 @@ import dev.herald.cluster.ClusterBootstrap;
 import dev.herald.config.ConfigException;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
+import dev.herald.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -47,7 +48,7 @@ public final class HeraldMain {
     Vertx vertx;
     HeraldNode node;
     try {
-      vertx = startVertx(args).await(2, TimeUnit.MINUTES);
+      vertx = startVertx(args, config.node().ioTransport()).await(2, TimeUnit.MINUTES);
       node = HeraldNode.start(vertx, config, conf, System.getenv()).await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       LOG.severe("herald failed to start: " + e.getMessage());
@@ -85,20 +86,39 @@ public final class HeraldMain {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
   }
 
-  static Future<Vertx> startVertx(LaunchArgs args) {
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(metricsOptions());
-    if (!args.cluster()) {
-      return Future.succeededFuture(Vertx.builder().with(options).build());
-    }
+  static Future<Vertx> startVertx(LaunchArgs args, String ioTransport) {
     try {
-      ClusterBootstrap.eventBus(options, args.clusterHost(), args.clusterBusPort(), args.clusterPublicHost(),
-          args.clusterPublicBusPort());
-      var manager = ClusterBootstrap.manager(ClusterBootstrap.hazelcastConfig(args.clusterConfig()),
-          args.clusterHost(), args.clusterPort(), args.clusterPublicHost(), args.clusterPublicPort());
-      return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
-          .onSuccess(v -> ClusterBootstrap.logMembership(manager));
+      IoTransport.Choice io = IoTransport.choose(ioTransport);
+      if (io.passedOver() != null) {
+        LOG.info("I/O transport " + io.name() + " (" + io.passedOver() + ")");
+      }
+      try {
+        return startVertx(args, io);
+      } catch (RuntimeException e) {
+        // io_uring can be there and still fail to set up its rings (an old kernel's locked-memory limit): auto
+        // then falls back rather than leaving the node down.
+        if (!NodeConfig.AUTO.equals(ioTransport) || !NodeConfig.IO_URING.equals(io.name())) {
+          throw e;
+        }
+        IoTransport.Choice next = IoTransport.withoutIoUring(e);
+        LOG.warning("I/O transport " + next.name() + " (" + next.passedOver() + ")");
+        return startVertx(args, next);
+      }
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
+  }
+
+  private static Future<Vertx> startVertx(LaunchArgs args, IoTransport.Choice io) throws Exception {
+    VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions());
+    if (!args.cluster()) {
+      return Future.succeededFuture(Vertx.builder().with(options).withTransport(io.transport()).build());
+    }
+    ClusterBootstrap.eventBus(options, args.clusterHost(), args.clusterBusPort(), args.clusterPublicHost(),
+        args.clusterPublicBusPort());
+    var manager = ClusterBootstrap.manager(ClusterBootstrap.hazelcastConfig(args.clusterConfig()),
+        args.clusterHost(), args.clusterPort(), args.clusterPublicHost(), args.clusterPublicPort());
+    return Vertx.builder().with(options).withTransport(io.transport()).withClusterManager(manager)
+        .buildClustered().onSuccess(v -> ClusterBootstrap.logMembership(manager));
   }
 }

@@ -273,7 +273,7 @@ public final class HeraldNode {
           }
           LOG.info("node " + services.nodeId() + " serving on " + config.http().host() + ":" + port + " ("
               + config.engine() + " engine, " + config.http().effectiveInstances() + " event loops, transport "
-              + (vertx.isNativeTransportEnabled() ? "native epoll" : "NIO") + ")");
+              + IoTransport.nameOf(vertx) + ")");
           return null;
         }));
   }

@@ -1,18 +1,30 @@
 package dev.herald.config;
 
+import java.util.Set;
+
 /**
- * This node's identity.
+ * This node's identity and how it does network I/O.
  *
- * @param id the node id, also its Redis consumer name; default empty, which means {@code <host name>-<http port>}
- *           (stable across restarts on the same host and port)
+ * @param id          the node id, also its Redis consumer name; default empty, which means
+ *                    {@code <host name>-<http port>} (stable across restarts on the same host and port)
+ * @param ioTransport the sockets' I/O: {@code auto} (default: Linux io_uring where the kernel allows it, else
+ *                    epoll, else the JDK's NIO; the node logs which and why), or one of {@code io_uring},
+ *                    {@code epoll}, {@code nio}, which the node must get or it does not start. io_uring sends
+ *                    a whole fan-out's writes with one system call per event-loop turn instead of one per socket
+ *                    (measured in BENCHMARKS.md); containers whose seccomp profile blocks it get epoll
  */
-public record NodeConfig(String id) {
+public record NodeConfig(String id, String ioTransport) {
+
+  public static final String AUTO = "auto";
+  public static final String IO_URING = "io_uring";
+  public static final String EPOLL = "epoll";
+  public static final String NIO = "nio";
 
   static NodeConfig read(ConfigReader r) {
     String id = r.string("id", "");
     if (!id.matches("[A-Za-z0-9_.:-]{0,128}")) {
       throw r.error("id", "must match [A-Za-z0-9_.:-]{0,128}");
     }
-    return new NodeConfig(id);
+    return new NodeConfig(id, r.oneOf("ioTransport", AUTO, Set.of(AUTO, IO_URING, EPOLL, NIO)));
   }
 }

@@ -29,6 +29,7 @@ class ConfigLoaderTest {
     assertThat(c.engine()).isEqualTo("memory");
     assertThat(c.redis().url()).isEqualTo("redis://127.0.0.1:6379");
     assertThat(c.limits().maxFrameBytes()).isEqualTo(65_536);
+    assertThat(c.node().ioTransport()).isEqualTo("auto");
   }
 
   @Test
@@ -48,7 +49,9 @@ class ConfigLoaderTest {
   void environmentOverridesTheFile() throws Exception {
     HeraldConfig c = load("{\"http\":{\"port\":9000},\"limits\":{\"maxFrameBytes\":1024}}",
         Map.of("HERALD_HTTP_PORT", "9100", "HERALD_ENGINE", "redis", "HERALD_REDIS_URL", "redis://r:1",
-            "HERALD_LIMITS_MAX_FRAME_BYTES", "2048", "HERALD_HTTP_ALLOWED_ORIGINS", "https://a.test, https://b.test"));
+            "HERALD_LIMITS_MAX_FRAME_BYTES", "2048", "HERALD_HTTP_ALLOWED_ORIGINS", "https://a.test, https://b.test",
+            "HERALD_NODE_IO_TRANSPORT", "epoll"));
+    assertThat(c.node().ioTransport()).isEqualTo("epoll");
     assertThat(c.http().port()).isEqualTo(9100);
     assertThat(c.engine()).isEqualTo("redis");
     assertThat(c.redis().url()).isEqualTo("redis://r:1");
@@ -92,6 +95,8 @@ class ConfigLoaderTest {
         .hasMessageContaining("history.ttlSeconds must be between 0 and 315360000");
     assertThatThrownBy(() -> load("{\"engine\":\"mongo\"}", Map.of()))
         .hasMessageContaining("engine must be one of memory, redis");
+    assertThatThrownBy(() -> load("{\"node\":{\"ioTransport\":\"uring\"}}", Map.of()))
+        .hasMessageContaining("node.ioTransport must be one of auto, epoll, io_uring, nio");
     assertThatThrownBy(() -> load("{\"redis\":{\"url\":\"http://x\"}}", Map.of()))
         .hasMessageContaining("redis.url must start with redis://");
   }

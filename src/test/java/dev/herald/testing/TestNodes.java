@@ -2,6 +2,7 @@ package dev.herald.testing;
 
 import dev.herald.HeraldMain;
 import dev.herald.HeraldNode;
+import dev.herald.IoTransport;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.PublisherConfig;
@@ -47,6 +48,13 @@ public final class TestNodes {
   public static Vertx vertxWithMetrics() {
     return Vertx.builder().with(new VertxOptions().setMetricsOptions(HeraldMain.metricsOptions()
         .setRegistryName("test-" + UUID.randomUUID()))).build();
+  }
+
+  /** As {@link #vertxWithMetrics()}, on the I/O transport named as {@code node.ioTransport} names it. */
+  public static Vertx vertxWithMetrics(String ioTransport) {
+    return Vertx.builder().with(new VertxOptions().setMetricsOptions(HeraldMain.metricsOptions()
+        .setRegistryName("test-" + UUID.randomUUID()))).withTransport(IoTransport.choose(ioTransport).transport())
+        .build();
   }
 
   public static HeraldConfig config(JsonObject tree) {
