@@ -38,6 +38,8 @@ public final class BenchMain {
 
   /** Warm-up connections open at once at most: with the measured ones closed, a node stays under 20K sockets. */
   private static final int WARMUP_ROUND = 15_000;
+  /** Silent subscribers' channels named in a step; the rest are counted. */
+  private static final int SILENT_CHANNELS_LISTED = 10;
 
   private BenchMain() {
   }
@@ -349,8 +351,6 @@ public final class BenchMain {
     channels.stream().limit(SILENT_CHANNELS_LISTED).forEach(k -> names.add(prefix + k));
     return new JsonObject().put("count", channels.size()).put("first", names);
   }
-
-  private static final int SILENT_CHANNELS_LISTED = 10;
 
   private static JsonObject stepJson(double rate, RatePublisher.Result pub, RemoteFleet.Stats s, long serverCpu,
                                      long clientCpu, int p99LimitMs) {

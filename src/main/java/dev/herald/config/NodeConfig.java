@@ -9,9 +9,9 @@ import java.util.Set;
  *                    {@code <host name>-<http port>} (stable across restarts on the same host and port)
  * @param ioTransport the sockets' I/O: {@code auto} (default: Linux io_uring where the kernel allows it, else
  *                    epoll, else the JDK's NIO; the node logs which and why), or one of {@code io_uring},
- *                    {@code epoll}, {@code nio}, which the node must get or it does not start. io_uring sends
- *                    a whole fan-out's writes with one system call per event-loop turn instead of one per socket
- *                    (measured in BENCHMARKS.md); containers whose seccomp profile blocks it get epoll
+ *                    {@code epoll}, {@code nio}, which the node must get or it does not start. io_uring hands
+ *                    a fan-out's writes to the kernel in a few system calls per event-loop turn instead of one per
+ *                    socket (measured in BENCHMARKS.md); containers whose seccomp profile blocks it get epoll
  */
 public record NodeConfig(String id, String ioTransport) {
 
