@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.metrics.Meters;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,19 +35,22 @@ import java.util.Set;
  */
 final class NodeScrapes {
 
+  /** Prometheus's suffix for a counter's samples; Herald's meters are named without it ({@link Meters}). */
+  private static final String TOTAL = "_total";
+
   static final String BYTES_WRITTEN = "vertx_eventbus_bytes_written_sum";
   static final String MESSAGES_WRITTEN = "vertx_eventbus_bytes_written_count";
   static final String BYTES_READ = "vertx_eventbus_bytes_read_sum";
   static final String GC_PAUSES = "jvm_gc_pause_seconds_count";
   static final String GC_PAUSE_SECONDS = "jvm_gc_pause_seconds_sum";
-  static final String CONNECTIONS_CLOSED = "herald_transport_connections_closed_total";
-  static final String DROPPED = "herald_delivery_dropped_messages_total";
-  static final String CATCH_UP_SWITCHES = "herald_fanout_catch_up_switches_total";
-  static final String LIMIT_HITS = "herald_limit_hits_total";
-  static final String HISTORY_READS = "herald_fanout_history_reads_total";
-  static final String HISTORY_READ_FAILURES = "herald_fanout_history_read_failures_total";
-  static final String COMMITTED = "herald_commit_messages_total";
-  static final String DELIVERED = "herald_delivery_messages_total";
+  static final String CONNECTIONS_CLOSED = Meters.CONNECTIONS_CLOSED + TOTAL;
+  static final String DROPPED = Meters.DROPPED + TOTAL;
+  static final String CATCH_UP_SWITCHES = Meters.CATCH_UP_SWITCHES + TOTAL;
+  static final String LIMIT_HITS = Meters.LIMIT_HITS + TOTAL;
+  static final String HISTORY_READS = Meters.HISTORY_READS + TOTAL;
+  static final String HISTORY_READ_FAILURES = Meters.HISTORY_READ_FAILURES + TOTAL;
+  static final String COMMITTED = Meters.COMMITTED + TOTAL;
+  static final String DELIVERED = Meters.DELIVERED + TOTAL;
   private static final Set<String> NAMES = Set.of(BYTES_WRITTEN, MESSAGES_WRITTEN, BYTES_READ, GC_PAUSES,
       GC_PAUSE_SECONDS, CONNECTIONS_CLOSED, DROPPED, CATCH_UP_SWITCHES, LIMIT_HITS, HISTORY_READS,
       HISTORY_READ_FAILURES, COMMITTED, DELIVERED);

@@ -60,9 +60,9 @@ final class Report {
       JsonObject channels = s.getJsonObject("silentChannels");
       if (channels != null) {
         int count = channels.getInteger("count");
+        List<String> named = channels.getJsonArray("first").stream().map(Object::toString).toList();
         sb.append(String.format(Locale.ROOT, " on %d channel%s (%s%s)", count, count == 1 ? "" : "s",
-            String.join(", ", channels.getJsonArray("first").stream().map(Object::toString).toList()),
-            count > channels.getJsonArray("first").size() ? ", …" : ""));
+            String.join(", ", named), count > named.size() ? ", …" : ""));
       }
       sb.append(String.format(Locale.ROOT, ", closed by the server %d  ", closed));
     }
