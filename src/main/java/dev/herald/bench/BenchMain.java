@@ -40,6 +40,11 @@ public final class BenchMain {
   private static final int WARMUP_ROUND = 15_000;
   /** Silent subscribers' channels named in a step; the rest are counted. */
   private static final int SILENT_CHANNELS_LISTED = 10;
+  /** One round of {@link #settleJit}: publishes to the warm-up channel, then seconds at the first rate. */
+  private static final int JIT_ROUND_PUBLISHES = 5_000;
+  private static final int JIT_ROUND_SECONDS = 2;
+  /** JIT CPU in a round under which the server's JIT counts as quiet: 1 % of a core (/proc counts 10 ms ticks). */
+  static final long JIT_QUIET_NANOS = 20_000_000L;
 
   private BenchMain() {
   }
@@ -186,16 +191,11 @@ public final class BenchMain {
       }
       // Warm-up at the first rate, not recorded: JIT compilation of both sides, first connections of the pool.
       if (o.warmupSeconds() > 0) {
-        RatePublisher.Result w = publisher.run(rates.get(0), o.warmupSeconds()).toCompletionStage()
-            .toCompletableFuture().get();
-        long expected = 0;
-        for (int k = 0; k < channels; k++) {
-          expected += w.perChannel()[k] * subsPerChannel[k];
-        }
-        if (backlog != null) {
-          backlog.awaitDrained(60_000_000_000L);
-        }
-        drain(fleet, expected);
+        warmUp(fleet, publisher, backlog, rates.get(0), o.warmupSeconds(), subsPerChannel);
+      }
+      if (server != null && o.jitSettleSeconds() > 0) {
+        result.put("jitSettle", settleJit(fleet, publisher, backlog, server, scrapes, rates.get(0),
+            o.jitSettleSeconds(), subsPerChannel, o.warmupPublishes() > 0));
       }
       int attemptsPerRate = 1 + o.retries();
       ladder:
@@ -229,6 +229,60 @@ public final class BenchMain {
     return result;
   }
 
+  /** Publishes at {@code rate} for {@code seconds}, unrecorded, and waits for the deliveries. */
+  private static void warmUp(RemoteFleet fleet, RatePublisher publisher, IngestBacklog backlog, double rate,
+                             int seconds, long[] subsPerChannel) throws Exception {
+    // Counted from zero, so the drain below waits for this round's deliveries, not the ones before it.
+    fleet.reset();
+    RatePublisher.Result w = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
+    long expected = 0;
+    for (int k = 0; k < subsPerChannel.length; k++) {
+      expected += w.perChannel()[k] * subsPerChannel[k];
+    }
+    if (backlog != null) {
+      backlog.awaitDrained(60_000_000_000L);
+    }
+    drain(fleet, expected);
+  }
+
+  /**
+   * More warm-up, in rounds, until a round in which the server's JIT compiler threads stayed quiet or
+   * {@code maxSeconds} have passed. A round publishes {@value #JIT_ROUND_PUBLISHES} messages as fast as answered to
+   * the warm-up channel (when the scenario has warm-up publishes) and then {@value #JIT_ROUND_SECONDS} s at
+   * {@code rate} to the measured ones. Why: after 60,000 warm-up publishes a fresh JVM's C2 still compiled the
+   * per-publish path through a whole 30 s light step, a third of the server's CPU in that step (async-profiler,
+   * BENCHMARKS.md "JIT"). A JVM reconsiders a method only every 1,024 calls, and under load its C2 queue raises the
+   * thresholds, so at 10 msg/s the last compilations come tens of seconds later: that is the cost of starting, not
+   * of delivering, and on two cores it is taken from the client too. Each round also scrapes the nodes' metrics, as
+   * a step does. Returns how long it took and whether the JIT became quiet.
+   */
+  private static JsonObject settleJit(RemoteFleet fleet, RatePublisher publisher, IngestBacklog backlog,
+                                      ServerNodes server, NodeScrapes scrapes, double rate, int maxSeconds,
+                                      long[] subsPerChannel, boolean burst) throws Exception {
+    long t0 = System.nanoTime();
+    long jit = Long.MAX_VALUE;
+    int rounds = 0;
+    while ((System.nanoTime() - t0) / 1_000_000_000L < maxSeconds) {
+      long jit0 = server.jitNanos();
+      if (scrapes != null) {
+        // A step scrapes the nodes' metrics: the first scrape's response, a new buffer type on the write path,
+        // made C2 drop the fan-out's compiled write path (deoptimized at the step's start, recompiled in it).
+        scrapes.read();
+      }
+      if (burst) {
+        publisher.warmUp(subsPerChannel.length, JIT_ROUND_PUBLISHES).toCompletionStage().toCompletableFuture().get();
+      }
+      warmUp(fleet, publisher, backlog, rate, JIT_ROUND_SECONDS, subsPerChannel);
+      rounds++;
+      jit = server.jitNanos() - jit0;
+      if (jit <= JIT_QUIET_NANOS) {
+        break;
+      }
+    }
+    return new JsonObject().put("seconds", round((System.nanoTime() - t0) / 1e9)).put("rounds", rounds)
+        .put("quiet", jit <= JIT_QUIET_NANOS).put("lastRoundJitMs", jit == Long.MAX_VALUE ? null : round(jit / 1e6));
+  }
+
   /** One step: publish at {@code rate} for {@code seconds}, wait for the deliveries, measure. */
   private static JsonObject step(RemoteFleet fleet, RatePublisher publisher, IngestBacklog backlog,
                                  ServerNodes server, NodeScrapes scrapes, double rate, int seconds,
@@ -241,6 +295,7 @@ public final class BenchMain {
     List<NodeScrapes.Sample> scrape0 = scrapes == null ? null : scrapes.read();
     long[] serverCpu0 = server == null ? new long[0] : server.cpuNanosEach();
     long serverSys0 = server == null ? 0 : server.sysNanos();
+    long serverJit0 = server == null ? 0 : server.jitNanos();
     long clientCpu0 = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid());
     RatePublisher.Result pub = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
     long expected = 0;
@@ -262,6 +317,7 @@ public final class BenchMain {
     long redisCpu = o.redisPid() > 0 ? ProcessProbe.cpuNanosOf(o.redisPid()) - redisCpu0 : -1;
     long[] serverCpu = server == null ? new long[0] : server.cpuNanosEach();
     long serverSys = server == null ? 0 : server.sysNanos() - serverSys0;
+    long serverJit = server == null ? 0 : server.jitNanos() - serverJit0;
     for (int k = 0; k < serverCpu.length; k++) {
       serverCpu[k] -= serverCpu0[k];
     }
@@ -281,6 +337,8 @@ public final class BenchMain {
     }
     // The kernel's share: on loopback a write also runs the receiving side's TCP path in the sender's time.
     step.put("serverSysCpuSeconds", round(serverSys / 1e9));
+    // Included in serverCpuSeconds: the JVM's JIT compiling during the step (0 for nchan).
+    step.put("serverJitCpuSeconds", round(serverJit / 1e9));
     if (serverCpu.length > 1) {
       JsonArray perNode = new JsonArray();
       for (long cpu : serverCpu) {

@@ -157,6 +157,15 @@ record BenchOptions(Map<String, String> raw) {
     return integer("warmup-seconds", 5);
   }
 
+  /**
+   * After the warm-up, at most this many more seconds of warm-up rounds ({@link BenchMain}'s settleJit) until a
+   * round in which the server's JIT compiler threads used at most {@link BenchMain#JIT_QUIET_NANOS}; 0: none. Only a
+   * JVM server has compiler threads, so nchan settles after one round.
+   */
+  int jitSettleSeconds() {
+    return integer("jit-settle-seconds", 60);
+  }
+
   int stepSeconds(int dflt) {
     return integer("step-seconds", dflt);
   }

@@ -1,6 +1,7 @@
 package dev.herald.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +52,42 @@ final class ProcessProbe {
       ticks += f == null ? 0 : Long.parseLong(f[12]);
     }
     return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
+  /**
+   * CPU time of the JVM's JIT compiler threads (C1 and C2) in nanoseconds; 0 for a server that is not a JVM. A
+   * fresh JVM compiles for tens of seconds after its first traffic, and on two cores that CPU is taken from the
+   * server's and the client's work (BENCHMARKS.md, "JIT").
+   */
+  long jitNanos() {
+    if (!jvm) {
+      return 0;
+    }
+    long ticks = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        if (isCompilerThread(comm(task))) {
+          String[] f = statFields(task.resolve("stat"));
+          ticks += f == null ? 0 : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return 0;
+    }
+    return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
+  /** A HotSpot compiler thread's name as the kernel keeps it (15 characters): "C2 CompilerThre", "C1 CompilerThre". */
+  static boolean isCompilerThread(String comm) {
+    return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
+  }
+
+  private static String comm(Path task) {
+    try {
+      return Files.readString(task.resolve("comm")).trim();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** Resident set size of the process and its children, in bytes. */
@@ -117,8 +154,12 @@ final class ProcessProbe {
   }
 
   private static String[] statFields(long pid) {
+    return statFields(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
+  private static String[] statFields(Path stat) {
     try {
-      String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String s = Files.readString(stat);
       return s.substring(s.lastIndexOf(')') + 2).split(" ");
     } catch (IOException | RuntimeException e) {
       return null;

@@ -86,7 +86,9 @@ final class Report {
   private static String sysShare(JsonObject s) {
     Double sys = s.getDouble("serverSysCpuSeconds");
     double all = s.getDouble("serverCpuSeconds");
-    return sys == null || all <= 0 ? "?" : Math.round(100 * sys / all) + "%";
+    String share = sys == null || all <= 0 ? "?" : Math.round(100 * sys / all) + "%";
+    Double jit = s.getDouble("serverJitCpuSeconds");
+    return jit == null || jit == 0 ? share : share + String.format(Locale.ROOT, ", JIT %.2f s", jit);
   }
 
   static String summary(JsonObject r) {
@@ -115,6 +117,12 @@ final class Report {
         sb.append(String.format(Locale.ROOT, "     node %d (port %d, pid %d, %d connections): %s%n", k + 1,
             node.getInteger("port"), node.getLong("pid"), node.getLong("connections"), memoryLine(node)));
       }
+    }
+    JsonObject jit = r.getJsonObject("jitSettle");
+    if (jit != null) {
+      sb.append(String.format(Locale.ROOT, "   JIT settle: %d rounds, %.1f s more warm-up, %s%n",
+          jit.getInteger("rounds"), jit.getDouble("seconds"), jit.getBoolean("quiet") ? "then quiet"
+              : "still compiling (" + jit.getValue("lastRoundJitMs") + " ms in its last round)"));
     }
     JsonArray steps = r.getJsonArray("steps");
     if (steps != null) {

@@ -47,6 +47,11 @@ final class ServerNodes {
     return probes.stream().mapToLong(ProcessProbe::sysNanos).sum();
   }
 
+  /** CPU time of every node's JIT compiler threads, in nanoseconds (0 for a server that is not a JVM). */
+  long jitNanos() {
+    return probes.stream().mapToLong(ProcessProbe::jitNanos).sum();
+  }
+
   long[] rssBytesEach() {
     return probes.stream().mapToLong(ProcessProbe::rssBytes).toArray();
   }

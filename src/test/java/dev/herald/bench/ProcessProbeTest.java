@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The used heap is read from {@code jcmd GC.heap_info} as each JDK prints it (output copied from the JDKs). */
+/**
+ * The used heap is read from {@code jcmd GC.heap_info} as each JDK prints it (output copied from the JDKs); the JIT's
+ * CPU from this JVM's own compiler threads in {@code /proc}.
+ */
 class ProcessProbeTest {
 
   @Test
@@ -20,5 +23,16 @@ class ProcessProbeTest {
          region size 4096K, 3 young (12288K), 1 survivors (4096K)
         """)).isEqualTo(11854L * 1024);
     assertThat(ProcessProbe.usedHeapBytes("Could not attach")).isEqualTo(-1);
+  }
+
+  @Test
+  void findsTheCpuOfThisJvmsCompilerThreads() {
+    long self = ProcessHandle.current().pid();
+    // A JVM that has loaded and run JUnit has compiled thousands of methods: far more than one 10 ms tick.
+    assertThat(new ProcessProbe(self, true).jitNanos()).isPositive();
+    assertThat(new ProcessProbe(self, false).jitNanos()).isZero();
+    assertThat(ProcessProbe.isCompilerThread("C2 CompilerThre")).isTrue();
+    assertThat(ProcessProbe.isCompilerThread("C1 CompilerThre")).isTrue();
+    assertThat(ProcessProbe.isCompilerThread("vert.x-eventloo")).isFalse();
   }
 }

@@ -116,4 +116,19 @@ class ReportTest {
     assertThat(Report.rows(result(step(), connect()), other)).extracting(Report.Row::name)
         .doesNotContain("server CPU µs/connection");
   }
+
+  @Test
+  void theJitsShareAndItsSettlingAreShown() {
+    JsonObject step = step().put("serverSysCpuSeconds", 0.6).put("serverJitCpuSeconds", 0.3);
+    assertThat(Report.stepLine(step)).contains("(1.20 s, sys 50%, JIT 0.30 s)");
+    assertThat(Report.stepLine(step().put("serverSysCpuSeconds", 0.6).put("serverJitCpuSeconds", 0.0)))
+        .contains("(1.20 s, sys 50%)");
+    JsonObject settled = result(step(), connect()).put("jitSettle",
+        new JsonObject().put("seconds", 6.5).put("rounds", 2).put("quiet", true).put("lastRoundJitMs", 10.0));
+    assertThat(Report.summary(settled)).contains("JIT settle: 2 rounds, 6.5 s more warm-up, then quiet");
+    JsonObject busy = result(step(), connect()).put("jitSettle",
+        new JsonObject().put("seconds", 61.0).put("rounds", 14).put("quiet", false).put("lastRoundJitMs", 120.0));
+    assertThat(Report.summary(busy))
+        .contains("JIT settle: 14 rounds, 61.0 s more warm-up, still compiling (120.0 ms in its last round)");
+  }
 }
