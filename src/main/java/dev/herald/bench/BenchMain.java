@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.IoTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -448,7 +449,8 @@ public final class BenchMain {
         .put("commit", o.commit()).put("jdk", System.getProperty("java.vm.name") + " "
             + System.getProperty("java.version")).put("cpus", Runtime.getRuntime().availableProcessors())
         .put("serverFlags", o.serverFlags()).put("subscribers", subscribers).put("channels", o.channels())
-        .put("clientProcesses", o.processes(subscribers)).put("sources", o.sources());
+        .put("clientProcesses", o.processes(subscribers)).put("sources", o.sources())
+        .put("clientIo", IoTransport.choose(o.clientIo()).name());
     if (o.ports().size() > 1) {
       header.put("nodes", o.ports().size());
     }

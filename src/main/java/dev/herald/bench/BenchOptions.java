@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.config.NodeConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -134,6 +135,19 @@ record BenchOptions(Map<String, String> raw) {
 
   int clientLoops() {
     return integer("client-loops", 2);
+  }
+
+  /**
+   * The client processes' socket transport, as the node's {@code node.ioTransport}: {@code auto} (io_uring where
+   * the kernel allows it, else epoll, else NIO), {@code io_uring}, {@code epoll} or {@code nio}. The same for every
+   * server under test; the client's share of the two cores is what a lighter client leaves to the server.
+   */
+  String clientIo() {
+    String io = get("client-io", NodeConfig.AUTO);
+    if (!List.of(NodeConfig.AUTO, NodeConfig.IO_URING, NodeConfig.EPOLL, NodeConfig.NIO).contains(io)) {
+      throw new IllegalArgumentException("--client-io must be auto, io_uring, epoll or nio, not " + io);
+    }
+    return io;
   }
 
   /** Publish rates of the steps, messages/s, comma-separated. */

@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.IoTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.BufferedReader;
@@ -33,9 +34,11 @@ final class FleetWorker {
   }
 
   static void run(Map<String, String> o) throws Exception {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
-        .setEventLoopPoolSize(Integer.parseInt(o.getOrDefault("loops", "2"))));
     BenchOptions options = new BenchOptions(o);
+    IoTransport.Choice io = IoTransport.choose(options.clientIo());
+    Vertx vertx = Vertx.builder().with(new VertxOptions()
+        .setEventLoopPoolSize(Integer.parseInt(o.getOrDefault("loops", "2")))).withTransport(io.transport()).build();
+    System.err.println("worker " + ProcessHandle.current().pid() + ": transport " + io.name());
     SubscriberFleet fleet = new SubscriberFleet(vertx, options.target(), options.transport(), o.get("host"),
         options.ports(), Integer.parseInt(o.get("from")), Integer.parseInt(o.get("to")),
         Integer.parseInt(o.get("channels")), options.channelPrefix(), 0, Integer.parseInt(o.get("sources")),

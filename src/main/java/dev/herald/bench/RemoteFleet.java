@@ -38,7 +38,7 @@ final class RemoteFleet implements AutoCloseable {
           "--from", Integer.toString(from), "--to", Integer.toString(to),
           "--channels", Integer.toString(o.channels()), "--channel-prefix", o.channelPrefix(), "--sources", Integer.toString(o.sources()),
           "--concurrency", Integer.toString(Math.max(1, o.concurrency() / processes)),
-          "--loops", Integer.toString(o.clientLoops())));
+          "--loops", Integer.toString(o.clientLoops()), "--client-io", o.clientIo()));
       Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       workers.add(new Worker(proc));
     }

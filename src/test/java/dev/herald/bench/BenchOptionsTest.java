@@ -32,6 +32,14 @@ class BenchOptionsTest {
   }
 
   @Test
+  void theClientsTransportIsChosenLikeTheNodes() {
+    assertThat(parse().clientIo()).isEqualTo("auto");
+    assertThat(parse("--client-io", "epoll").clientIo()).isEqualTo("epoll");
+    assertThatThrownBy(() -> parse("--client-io", "kqueue").clientIo()).hasMessageContaining("--client-io")
+        .hasMessageContaining("kqueue");
+  }
+
+  @Test
   void withoutPortOrPidTheDefaultsHold() {
     BenchOptions o = parse();
     assertThat(o.ports()).containsExactly(8080);
