@@ -252,10 +252,10 @@ public final class BenchMain {
    * the warm-up channel (when the scenario has warm-up publishes) and then {@value #JIT_ROUND_SECONDS} s at
    * {@code rate} to the measured ones. Why: after 60,000 warm-up publishes a fresh JVM's C2 still compiled the
    * per-publish path through a whole 30 s light step, a third of the server's CPU in that step (async-profiler,
-   * BENCHMARKS.md "JIT"). A JVM reconsiders a method only every 1,024 calls, and under load its C2 queue raises the
-   * thresholds, so at 10 msg/s the last compilations come tens of seconds later: that is the cost of starting, not
-   * of delivering, and on two cores it is taken from the client too. Each round also scrapes the nodes' metrics, as
-   * a step does. Returns how long it took and whether the JIT became quiet.
+   * BENCHMARKS.md, "The JIT settles"). A JVM reconsiders a method only every 1,024 calls, and under load its C2
+   * queue raises the thresholds, so at 10 msg/s the last compilations come tens of seconds later: that is the cost
+   * of starting, not of delivering, and on two cores it is taken from the client too. Each round also scrapes the
+   * nodes' metrics, as a step does. Returns how long it took and whether the JIT became quiet.
    */
   private static JsonObject settleJit(RemoteFleet fleet, RatePublisher publisher, IngestBacklog backlog,
                                       ServerNodes server, NodeScrapes scrapes, double rate, int maxSeconds,

@@ -57,7 +57,7 @@ final class ProcessProbe {
   /**
    * CPU time of the JVM's JIT compiler threads (C1 and C2) in nanoseconds; 0 for a server that is not a JVM. A
    * fresh JVM compiles for tens of seconds after its first traffic, and on two cores that CPU is taken from the
-   * server's and the client's work (BENCHMARKS.md, "JIT").
+   * server's and the client's work (BENCHMARKS.md, "The JIT settles").
    */
   long jitNanos() {
     if (!jvm) {
