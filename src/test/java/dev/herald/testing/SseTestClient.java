@@ -31,6 +31,8 @@ public final class SseTestClient implements AutoCloseable {
   private final StringBuilder pending = new StringBuilder();
   private final LinkedBlockingQueue<String> comments = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
+  /** Bytes of the stream received so far: a failed wait says whether anything came at all. */
+  private volatile long received;
 
   private SseTestClient(HttpClient client, HttpClientResponse response) {
     this.client = client;
@@ -69,7 +71,7 @@ public final class SseTestClient implements AutoCloseable {
     try {
       String c = comments.poll(10, TimeUnit.SECONDS);
       if (c == null) {
-        throw new AssertionError("no comment within 10 s");
+        throw new AssertionError("no comment within 10 s (" + state() + ")");
       }
       return c;
     } catch (InterruptedException ex) {
@@ -82,7 +84,7 @@ public final class SseTestClient implements AutoCloseable {
     try {
       Event e = events.poll(10, TimeUnit.SECONDS);
       if (e == null) {
-        throw new AssertionError("no event within 10 s");
+        throw new AssertionError("no event within 10 s (" + state() + ")");
       }
       return e;
     } catch (InterruptedException ex) {
@@ -117,7 +119,14 @@ public final class SseTestClient implements AutoCloseable {
     Await.of(response.request().connection().close(), 5);
   }
 
+  /** What the stream did so far, for a failure message. */
+  private String state() {
+    return "status " + response.statusCode() + ", " + received + " bytes received, "
+        + (ended.isDone() ? "ended" : "open") + ", undelimited tail: " + pending.length() + " chars";
+  }
+
   private void onData(Buffer b) {
+    received += b.length();
     pending.append(b.toString());
     int end;
     while ((end = pending.indexOf("\n\n")) >= 0) {
