@@ -28,13 +28,18 @@ public final class IoTransport {
    * is not available here.
    */
   public static Choice choose(String setting) {
+    return choose(setting, "node.ioTransport");
+  }
+
+  /** As {@link #choose(String)} for a setting named {@code option} (the bench client's {@code --client-io}). */
+  public static Choice choose(String setting, String option) {
     sizeRings();
     if (NodeConfig.AUTO.equals(setting)) {
       return firstAvailable(new String[] {NodeConfig.IO_URING, NodeConfig.EPOLL}, new StringBuilder());
     }
     Transport t = transport(setting);
     if (t == null || !t.available()) {
-      throw new IllegalStateException("node.ioTransport is " + setting + ", which is not available here: " + cause(t));
+      throw new IllegalStateException(option + " is " + setting + ", which is not available here: " + cause(t));
     }
     return new Choice(t, setting, null);
   }

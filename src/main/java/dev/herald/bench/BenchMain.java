@@ -450,7 +450,7 @@ public final class BenchMain {
             + System.getProperty("java.version")).put("cpus", Runtime.getRuntime().availableProcessors())
         .put("serverFlags", o.serverFlags()).put("subscribers", subscribers).put("channels", o.channels())
         .put("clientProcesses", o.processes(subscribers)).put("sources", o.sources())
-        .put("clientIo", IoTransport.choose(o.clientIo()).name());
+        .put("clientIo", IoTransport.choose(o.clientIo(), "--client-io").name());
     if (o.ports().size() > 1) {
       header.put("nodes", o.ports().size());
     }

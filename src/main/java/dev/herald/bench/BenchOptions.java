@@ -144,7 +144,7 @@ record BenchOptions(Map<String, String> raw) {
    */
   String clientIo() {
     String io = get("client-io", NodeConfig.AUTO);
-    if (!List.of(NodeConfig.AUTO, NodeConfig.IO_URING, NodeConfig.EPOLL, NodeConfig.NIO).contains(io)) {
+    if (!NodeConfig.IO_TRANSPORTS.contains(io)) {
       throw new IllegalArgumentException("--client-io must be auto, io_uring, epoll or nio, not " + io);
     }
     return io;

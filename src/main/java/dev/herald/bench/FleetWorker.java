@@ -35,7 +35,7 @@ final class FleetWorker {
 
   static void run(Map<String, String> o) throws Exception {
     BenchOptions options = new BenchOptions(o);
-    IoTransport.Choice io = IoTransport.choose(options.clientIo());
+    IoTransport.Choice io = IoTransport.choose(options.clientIo(), "--client-io");
     Vertx vertx = Vertx.builder().with(new VertxOptions()
         .setEventLoopPoolSize(Integer.parseInt(o.getOrDefault("loops", "2")))).withTransport(io.transport()).build();
     System.err.println("worker " + ProcessHandle.current().pid() + ": transport " + io.name());

@@ -67,8 +67,7 @@ final class ProcessProbe {
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         if (isCompilerThread(comm(task))) {
-          String[] f = statFields(task.resolve("stat"));
-          ticks += f == null ? 0 : Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          ticks += cpuTicks(statFields(task.resolve("stat")));
         }
       }
     } catch (IOException | UncheckedIOException e) {
@@ -148,7 +147,11 @@ final class ProcessProbe {
   }
 
   private static long cpuTicks(long pid) {
-    String[] f = statFields(pid);
+    return cpuTicks(statFields(pid));
+  }
+
+  /** utime plus stime of a process's or a thread's stat fields; 0 when they could not be read. */
+  private static long cpuTicks(String[] f) {
     // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the command name.
     return f == null ? 0 : Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }

@@ -19,12 +19,14 @@ public record NodeConfig(String id, String ioTransport) {
   public static final String IO_URING = "io_uring";
   public static final String EPOLL = "epoll";
   public static final String NIO = "nio";
+  /** Every value {@code ioTransport} takes. */
+  public static final Set<String> IO_TRANSPORTS = Set.of(AUTO, IO_URING, EPOLL, NIO);
 
   static NodeConfig read(ConfigReader r) {
     String id = r.string("id", "");
     if (!id.matches("[A-Za-z0-9_.:-]{0,128}")) {
       throw r.error("id", "must match [A-Za-z0-9_.:-]{0,128}");
     }
-    return new NodeConfig(id, r.oneOf("ioTransport", AUTO, Set.of(AUTO, IO_URING, EPOLL, NIO)));
+    return new NodeConfig(id, r.oneOf("ioTransport", AUTO, IO_TRANSPORTS));
   }
 }

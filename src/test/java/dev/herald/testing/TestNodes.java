@@ -5,6 +5,7 @@ import dev.herald.HeraldNode;
 import dev.herald.IoTransport;
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
+import dev.herald.config.NodeConfig;
 import dev.herald.config.PublisherConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.Vertx;
@@ -46,8 +47,7 @@ public final class TestNodes {
    * share.
    */
   public static Vertx vertxWithMetrics() {
-    return Vertx.builder().with(new VertxOptions().setMetricsOptions(HeraldMain.metricsOptions()
-        .setRegistryName("test-" + UUID.randomUUID()))).build();
+    return vertxWithMetrics(NodeConfig.NIO);
   }
 
   /** As {@link #vertxWithMetrics()}, on the I/O transport named as {@code node.ioTransport} names it. */
