@@ -16,7 +16,8 @@ public interface History {
   /**
    * In one atomic step: if {@code dedupeKey} (nullable) was committed to this channel within the dedupe window,
    * answers that earlier id as a duplicate; otherwise assigns the channel's next offset, appends {@code body}
-   * and records the key.
+   * and records the key. An empty {@code body} fails (the Redis engine marks removed messages with empty
+   * entries; every rendered message has a body).
    */
   Future<Commit> commit(Channel channel, String dedupeKey, Buffer body);
 

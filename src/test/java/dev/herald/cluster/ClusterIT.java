@@ -187,25 +187,20 @@ class ClusterIT {
     }
     WsTestClient c = connect(cluster.get(2), "/ws");
     c.nextOp("hello");
-    awaitTrue(30, () -> "history of " + channel + " holds " + total, () -> historyIds(channel).size() >= total);
-    List<String> ids = historyIds(channel);
-    assertThat(ids).containsExactlyElementsOf(IntStream.rangeClosed(1, total).mapToObj(i -> i + "-1").toList());
+    awaitTrue(30, () -> "history of " + channel + " holds " + total, () -> historyBodies(channel).size() >= total);
     awaitTrue(15, () -> "ingest stream fully acknowledged", () -> pending() == 0);
-    // Each history entry holds the body encoded once ({@code b}, a JSON fragment): every datum exactly once.
+    // Offsets are consecutive, so N entries under a top offset of N are offsets 1..N, each committed once.
+    assertThat(historyBodies(channel)).hasSize(total);
+    assertThat(Await.of(redis.send(Request.cmd(Command.HGET).arg(meta(channel)).arg("offset")), 10).toLong())
+        .isEqualTo(total);
+    // Each history entry holds the body encoded once (a JSON fragment): every datum exactly once.
     List<Object> data = new ArrayList<>();
-    Response entries = Await.of(redis.send(Request.cmd(Command.XRANGE).arg(log(channel)).arg("-").arg("+")), 10);
-    for (Response e : entries) {
-      Response fields = e.get(1);
-      for (int i = 0; i + 1 < fields.size(); i += 2) {
-        if ("b".equals(fields.get(i).toString())) {
-          data.add(new JsonObject("{" + fields.get(i + 1).toString() + "}").getValue("data"));
-        }
-      }
+    for (String body : historyBodies(channel)) {
+      data.add(new JsonObject("{" + body + "}").getValue("data"));
     }
     assertThat(data).containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).boxed().toList());
     // A client replaying the whole history from any node gets offsets 1..N once each.
-    String epoch = Await.of(redis.send(Request.cmd(Command.HGET).arg(cluster.keyPrefix() + "{" + channel + "}:meta")
-        .arg("epoch")), 10).toString();
+    String epoch = Await.of(redis.send(Request.cmd(Command.HGET).arg(meta(channel)).arg("epoch")), 10).toString();
     c.send(new JsonObject().put("op", "subscribe").put("channels", List.of(channel))
         .put("since", new JsonObject().put(channel, epoch + "-0")));
     assertThat(c.nextOp("subscribed").getBoolean("recovered")).isTrue();
@@ -213,17 +208,18 @@ class ClusterIT {
         .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
   }
 
-  private static String log(String channel) {
-    return cluster.keyPrefix() + "{" + channel + "}:log";
+  private static String meta(String channel) {
+    return cluster.keyPrefix() + "{" + channel + "}:meta";
   }
 
-  private static List<String> historyIds(String channel) {
-    Response entries = Await.of(redis.send(Request.cmd(Command.XRANGE).arg(log(channel)).arg("-").arg("+")), 10);
-    List<String> ids = new ArrayList<>();
+  private static List<String> historyBodies(String channel) {
+    Response entries = Await.of(redis.send(Request.cmd(Command.LRANGE)
+        .arg(cluster.keyPrefix() + "{" + channel + "}:entries").arg(0).arg(-1)), 10);
+    List<String> bodies = new ArrayList<>();
     for (Response e : entries) {
-      ids.add(e.get(0).toString());
+      bodies.add(e.toString());
     }
-    return ids;
+    return bodies;
   }
 
   private static long pending() {

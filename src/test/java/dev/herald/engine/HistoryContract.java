@@ -1,5 +1,6 @@
 package dev.herald.engine;
 
+import static dev.herald.testing.Await.failure;
 import static dev.herald.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -183,6 +184,86 @@ public abstract class HistoryContract {
     assertThat(result(h.size(CHANNEL))).isEqualTo(2);
     assertThat(offsets(result(h.since(CHANNEL, new MessageId(ids.get(0).epoch(), 0), 10))))
         .containsExactly(1L, 3L);
+  }
+
+  /** The cap counts messages: a removed one frees its place, as if it had never been committed. */
+  @Test
+  void removedMessagesDoNotCountAgainstTheCap() throws Throwable {
+    History h = history(3);
+    List<MessageId> ids = commitAll(h, CHANNEL, 3);
+    String epoch = ids.get(0).epoch();
+    assertThat(result(h.remove(CHANNEL, ids.get(1)))).isTrue();
+
+    result(h.commit(CHANNEL, null, body("m4")));
+    assertThat(result(h.size(CHANNEL))).isEqualTo(3);
+    assertThat(offsets(result(h.since(CHANNEL, new MessageId(epoch, 0), 10)))).containsExactly(1L, 3L, 4L);
+
+    result(h.commit(CHANNEL, null, body("m5")));
+    assertThat(result(h.size(CHANNEL))).isEqualTo(3);
+    Replay r = result(h.since(CHANNEL, new MessageId(epoch, 2), 10));
+    assertThat(r.recovered()).as("offset 3 is the oldest held").isTrue();
+    assertThat(r.entries()).extracting(e -> e.body().toString()).containsExactly("m3", "m4", "m5");
+  }
+
+  /** Removing the oldest held messages moves the start of the history, gaps included. */
+  @Test
+  void removingTheOldestMovesWhereTheHistoryStarts() throws Throwable {
+    History h = history(100);
+    List<MessageId> ids = commitAll(h, CHANNEL, 4);
+    String epoch = ids.get(0).epoch();
+    assertThat(result(h.remove(CHANNEL, ids.get(1)))).isTrue();
+    assertThat(result(h.remove(CHANNEL, ids.get(0)))).isTrue();
+
+    assertThat(result(h.size(CHANNEL))).isEqualTo(2);
+    assertThat(result(h.since(CHANNEL, new MessageId(epoch, 0), 10)).recovered()).isFalse();
+    Replay r = result(h.since(CHANNEL, new MessageId(epoch, 2), 10));
+    assertThat(r.recovered()).isTrue();
+    assertThat(offsets(r)).containsExactly(3L, 4L);
+    assertThat(result(h.remove(CHANNEL, ids.get(0)))).as("already gone").isFalse();
+  }
+
+  @Test
+  void pagesSkipRemovedMessages() throws Throwable {
+    History h = history(100);
+    List<MessageId> ids = commitAll(h, CHANNEL, 6);
+    result(h.remove(CHANNEL, ids.get(1)));
+    result(h.remove(CHANNEL, ids.get(2)));
+
+    Replay p1 = result(h.since(CHANNEL, new MessageId(ids.get(0).epoch(), 0), 2));
+    Replay p2 = result(h.since(CHANNEL, p1.entries().get(1).id(), 2));
+
+    assertThat(offsets(p1)).containsExactly(1L, 4L);
+    assertThat(p1.more()).isTrue();
+    assertThat(offsets(p2)).containsExactly(5L, 6L);
+    assertThat(p2.more()).isFalse();
+  }
+
+  @Test
+  void aHistoryWhoseMessagesWereAllRemovedGoesOn() throws Throwable {
+    History h = history(100);
+    List<MessageId> ids = commitAll(h, CHANNEL, 2);
+    result(h.remove(CHANNEL, ids.get(1)));
+    result(h.remove(CHANNEL, ids.get(0)));
+    assertThat(result(h.size(CHANNEL))).isZero();
+
+    MessageId next = result(h.commit(CHANNEL, null, body("m3"))).id();
+
+    assertThat(next).isEqualTo(new MessageId(ids.get(0).epoch(), 3));
+    assertThat(result(h.size(CHANNEL))).isEqualTo(1);
+    Replay r = result(h.since(CHANNEL, ids.get(1), 10));
+    assertThat(r.recovered()).isTrue();
+    assertThat(r.entries()).extracting(e -> e.body().toString()).containsExactly("m3");
+  }
+
+  @Test
+  void anEmptyBodyIsRefusedAndCommitsNothing() throws Throwable {
+    History h = history(100);
+
+    Throwable refused = failure(h.commitAll(List.of(CHANNEL, OTHER), null, Buffer.buffer()));
+
+    assertThat(refused).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("body must not be empty");
+    assertThat(result(h.size(CHANNEL))).isZero();
+    assertThat(result(h.commit(CHANNEL, null, body("m1"))).id().offset()).isEqualTo(1);
   }
 
   @Test

@@ -45,6 +45,9 @@ public final class MemoryHistory implements History {
 
   @Override
   public Future<Commit> commit(Channel channel, String dedupeKey, Buffer body) {
+    if (body.length() == 0) {
+      return Future.failedFuture(new IllegalArgumentException("a history entry's body must not be empty"));
+    }
     long now = clock.getAsLong();
     Ring ring = rings.computeIfAbsent(channel, c -> new Ring());
     synchronized (ring) {
@@ -78,7 +81,11 @@ public final class MemoryHistory implements History {
   public Future<List<Commit>> commitAll(List<Channel> channels, String dedupeKey, Buffer body) {
     List<Commit> commits = new ArrayList<>(channels.size());
     for (Channel channel : channels) {
-      commits.add(commit(channel, dedupeKey, body).result());
+      Future<Commit> commit = commit(channel, dedupeKey, body);
+      if (commit.failed()) {
+        return Future.failedFuture(commit.cause());
+      }
+      commits.add(commit.result());
     }
     return Future.succeededFuture(commits);
   }

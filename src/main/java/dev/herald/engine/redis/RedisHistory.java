@@ -11,9 +11,7 @@ import dev.herald.message.Channel;
 import dev.herald.message.MessageId;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,33 +20,41 @@ import java.util.List;
 /**
  * History in Redis, shared by the cluster. One channel has two keys:
  * <ul>
- *   <li>{@code <prefix>{<channel>}:meta}: a hash with the history's {@code epoch}, latest {@code offset} and the
- *       expiry last set on both keys ({@code exp}, Unix seconds, {@code 0} for none);</li>
- *   <li>{@code <prefix>{<channel>}:log}: a stream capped at {@code history.size}, entry id {@code <offset>-1},
- *       field {@code b} the body;</li>
+ *   <li>{@code <prefix>{<channel>}:meta}: a hash with the history's {@code epoch}, latest {@code offset}, the
+ *       expiry last set on both keys ({@code exp}, Unix seconds, {@code 0} for none) and how many removed messages
+ *       still hold a slot in the list ({@code gone}, absent for none);</li>
+ *   <li>{@code <prefix>{<channel>}:entries}: a list of the bodies, oldest first, capped at {@code history.size}
+ *       messages. Offsets are consecutive, so the last element is the message at {@code offset} and an element's
+ *       offset follows from its index; a removed message leaves an empty element (a tombstone) in its slot, and
+ *       the head is never a tombstone (they are popped as they reach it).</li>
  * </ul>
  * and one key per deduplicated message: {@code <prefix>dd:<dedupeKey>}, a hash of the id the message was committed
  * as in each of its channels, kept for the dedupe window.
+ * A list rather than a stream: every post opens a channel of its own ({@code post:<id>}), and Redis gives a new
+ * stream a 4 KB node at once (its first XADD cost ~46 us of Redis CPU in the ingest bench, a third of Redis's
+ * work per post), where a one-element list takes its element's size.
  * Each operation is one Lua script (EVALSHA, EVAL on NOSCRIPT), so commit and read are atomic; a message's commits
  * to all its channels are one script, so on Redis Cluster {@code redis.keyPrefix} needs a hash tag of its own
  * (e.g. {@code {herald}:}), which puts every key in one slot. When the meta
  * hash is gone (expired, evicted, Redis restarted empty) the next commit starts a new epoch and drops any
- * orphaned log, so a client's old id can never be mistaken for a position in the new history. Meta and log
+ * orphaned list, so a client's old id can never be mistaken for a position in the new history. Meta and list
  * expire {@code history.ttlSeconds} after the channel's last commit, or up to a minute later (the script moves their
- * expiry once per time step, not at every commit). Safe from any thread; the pooled client
- * belongs to the caller.
+ * expiry once per time step, not at every commit). Bodies must not be empty (an empty element is a tombstone).
+ * Safe from any thread; the pooled client belongs to the caller.
  */
 public final class RedisHistory implements History {
 
-  // One message to each of its channels. KEYS: each channel's meta and log, then the message's dedupe marker when a
-  // dedupe key was given (ARGV[6] == '1'). ARGV[7..]: the channel names, the marker's fields. Answers {id,
-  // duplicate 0|1} per channel, flattened. Every redis.call costs about a microsecond and a half on top of its
+  // One message to each of its channels. KEYS: each channel's meta and list, then the message's dedupe marker when
+  // a dedupe key was given (ARGV[6] == '1'). ARGV[7..]: the channel names, the marker's fields. Answers {id,
+  // duplicate 0|1} per channel, flattened. Every redis.call costs about half a microsecond on top of its
   // command, so the marker is one hash per message (one HMGET, one HSET), a new history is written in one HSET, and
   // the keys' expiry is moved at most once per time step (field 'exp' of meta: the expiry last set, '0' for none)
   // rather than by two EXPIREs per commit: the history lives ttl to ttl + step after its last commit, the step a
   // minute from a 10-minute ttl up, a tenth of the ttl below that. Redis's clock, so node clocks do not matter.
+  // The cap counts messages, not tombstones: with none (the usual case) one LTRIM keeps the newest; otherwise the
+  // oldest are popped one by one, and the tombstones that reach the head with them.
   private static final LuaScript COMMIT = new LuaScript("""
-      local ttl, marker, seen, fresh, out = tonumber(ARGV[3]), nil, {}, {}, {}
+      local ttl, size, marker, seen, fresh, out = tonumber(ARGV[3]), tonumber(ARGV[2]), nil, {}, {}, {}
       local expireAt = '0'
       if ttl > 0 then
         local step = ttl >= 600 and 60 or math.max(1, math.floor(ttl / 10))
@@ -60,9 +66,9 @@ public final class RedisHistory implements History {
         seen = redis.call('HMGET', marker, unpack(ARGV, 7))
       end
       for i = 1, #ARGV - 6 do
-        local meta, log = KEYS[2 * i - 1], KEYS[2 * i]
-        local state = redis.call('HMGET', meta, 'epoch', 'exp')
-        local epoch, exp = state[1], state[2]
+        local meta, list = KEYS[2 * i - 1], KEYS[2 * i]
+        local state = redis.call('HMGET', meta, 'epoch', 'exp', 'gone')
+        local epoch, exp, gone = state[1], state[2], tonumber(state[3] or '0')
         local id = seen[i]
         -- A marker from a history since lost names an id no subscriber can find: commit again instead.
         if id and epoch and string.sub(id, 1, #epoch + 1) == epoch .. '-' then
@@ -71,21 +77,46 @@ public final class RedisHistory implements History {
           local offset, created = 1, not epoch
           if created then
             epoch = ARGV[1]
-            redis.call('DEL', log)
             redis.call('HSET', meta, 'epoch', epoch, 'offset', 1, 'exp', expireAt)
           else
             offset = redis.call('HINCRBY', meta, 'offset', 1)
           end
-          redis.call('XADD', log, 'MAXLEN', '=', ARGV[2], offset .. '-1', 'b', ARGV[5])
-          if created or exp ~= expireAt then
+          local held = redis.call('RPUSH', list, ARGV[5])
+          if created and held > 1 then -- an orphaned list (rare): dropped rather than DELed before every new one
+            redis.call('DEL', list)
+            held = redis.call('RPUSH', list, ARGV[5])
+          end
+          -- 1 on an existing history: its list had emptied (every message removed) or was evicted, and its
+          -- expiry and tombstones went with it.
+          local renewed = held == 1 and not created
+          if renewed and gone > 0 then
+            gone = 0
+            redis.call('HDEL', meta, 'gone')
+          end
+          if held - gone > size then
+            if gone == 0 then
+              redis.call('LTRIM', list, -size, -1)
+            else
+              local messages, was = held - gone, gone
+              while messages > size do
+                if redis.call('LPOP', list) == '' then gone = gone - 1 else messages = messages - 1 end
+              end
+              while gone > 0 and redis.call('LINDEX', list, 0) == '' do
+                redis.call('LPOP', list)
+                gone = gone - 1
+              end
+              if gone ~= was then redis.call('HSET', meta, 'gone', gone) end
+            end
+          end
+          if created or renewed or exp ~= expireAt then
             if expireAt ~= '0' then
               redis.call('EXPIREAT', meta, expireAt)
-              redis.call('EXPIREAT', log, expireAt)
+              redis.call('EXPIREAT', list, expireAt)
             elseif not created then
               redis.call('PERSIST', meta)
-              redis.call('PERSIST', log)
+              redis.call('PERSIST', list)
             end
-            if not created then
+            if not created and exp ~= expireAt then
               redis.call('HSET', meta, 'exp', expireAt)
             end
           end
@@ -101,30 +132,54 @@ public final class RedisHistory implements History {
       return out
       """);
 
-  // Answers {epoch or '', top offset, first held offset, recovered 0|1, entries}. '' rather than a Lua false,
-  // which RESP3 clients would receive as a boolean and RESP2 clients as nil.
+  // Answers {epoch or '', top offset, first held offset, recovered 0|1, {offset, body, ...}}. '' rather than a Lua
+  // false, which RESP3 clients would receive as a boolean and RESP2 clients as nil. The head is a message, so the
+  // first held offset is top - length + 1; the range asked for holds limit + 1 messages even if every tombstone
+  // lies inside it.
   private static final LuaScript SINCE = new LuaScript("""
-      local epoch = redis.call('HGET', KEYS[1], 'epoch')
+      local state = redis.call('HMGET', KEYS[1], 'epoch', 'offset', 'gone')
+      local epoch = state[1]
       if not epoch then return {'', 0, 0, ARGV[4] == '0' and 1 or 0, {}} end
-      local top = tonumber(redis.call('HGET', KEYS[1], 'offset') or '0')
-      local first = top + 1
-      local head = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
-      if #head > 0 then first = tonumber(string.match(head[1][1], '^(%d+)')) end
+      local top = tonumber(state[2] or '0')
+      local first = top - redis.call('LLEN', KEYS[2]) + 1
       if ARGV[4] == '0' then return {epoch, top, first, 1, {}} end
       local same = ARGV[1] == epoch
       local since = tonumber(ARGV[2])
       if same and since > top then return {epoch, top, first, 0, {}} end
       local recovered = same and since >= first - 1
-      local after = 0
-      if recovered then after = since end
-      local entries = redis.call('XRANGE', KEYS[2], string.format('%d-0', after + 1), '+',
-          'COUNT', tonumber(ARGV[3]) + 1)
+      local from = first
+      if recovered then from = since + 1 end
+      local want = tonumber(ARGV[3]) + 1
+      local slots = redis.call('LRANGE', KEYS[2], from - first, from - first + want + tonumber(state[3] or '0') - 1)
+      local entries = {}
+      for i, body in ipairs(slots) do
+        if #entries == 2 * want then break end
+        if body ~= '' then
+          entries[#entries + 1] = from + i - 1; entries[#entries + 1] = body
+        end
+      end
       return {epoch, top, first, recovered and 1 or 0, entries}
       """);
 
+  // Leaves a tombstone in the message's slot (its neighbours keep their offsets), then pops those at the head.
   private static final LuaScript REMOVE = new LuaScript("""
-      if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return 0 end
-      return redis.call('XDEL', KEYS[2], ARGV[2] .. '-1')
+      local state = redis.call('HMGET', KEYS[1], 'epoch', 'offset')
+      if state[1] ~= ARGV[1] then return 0 end
+      local held = redis.call('LLEN', KEYS[2])
+      local index = tonumber(ARGV[2]) - (tonumber(state[2]) - held + 1)
+      if index < 0 or index >= held or redis.call('LINDEX', KEYS[2], index) == '' then return 0 end
+      redis.call('LSET', KEYS[2], index, '')
+      local gone = redis.call('HINCRBY', KEYS[1], 'gone', 1)
+      while gone > 0 and redis.call('LINDEX', KEYS[2], 0) == '' do
+        redis.call('LPOP', KEYS[2])
+        gone = gone - 1
+      end
+      if gone == 0 then redis.call('HDEL', KEYS[1], 'gone') else redis.call('HSET', KEYS[1], 'gone', gone) end
+      return 1
+      """);
+
+  private static final LuaScript SIZE = new LuaScript("""
+      return redis.call('LLEN', KEYS[2]) - tonumber(redis.call('HGET', KEYS[1], 'gone') or '0')
       """);
 
   private final Redis pool;
@@ -156,12 +211,15 @@ public final class RedisHistory implements History {
    */
   @Override
   public Future<List<Commit>> commitAll(List<Channel> channels, String dedupeKey, Buffer body) {
+    if (body.length() == 0) {
+      return Future.failedFuture(new IllegalArgumentException("a history entry's body must not be empty"));
+    }
     List<String> keys = new ArrayList<>(channels.size() * 2 + 1);
     List<Object> args = new ArrayList<>(channels.size() + 6);
     Collections.addAll(args, Epochs.next(), size, ttlSeconds, dedupeWindowMs, body, dedupeKey == null ? 0 : 1);
     for (Channel channel : channels) {
       keys.add(meta(channel));
-      keys.add(log(channel));
+      keys.add(entries(channel));
       args.add(channel.toString());
     }
     if (dedupeKey != null) {
@@ -179,7 +237,7 @@ public final class RedisHistory implements History {
   @Override
   public Future<Replay> since(Channel channel, MessageId since, int limit) {
     List<Object> args = since == null ? List.of("", 0, limit, 0) : List.of(since.epoch(), since.offset(), limit, 1);
-    return SINCE.run(pool, List.of(meta(channel), log(channel)), args).map(r -> replay(r, limit));
+    return SINCE.run(pool, keys(channel), args).map(r -> replay(r, limit));
   }
 
   private static Replay replay(Response r, int limit) {
@@ -187,10 +245,10 @@ public final class RedisHistory implements History {
     long top = r.get(1).toLong();
     MessageId position = epoch.isEmpty() || top == 0 ? null : new MessageId(epoch, top);
     boolean recovered = r.get(3).toInteger() == 1;
-    List<Replay.Entry> entries = new ArrayList<>();
-    for (Response e : r.get(4)) {
-      long offset = StreamReplies.millisOf(e.get(0).toString()); // log ids are <offset>-1
-      entries.add(new Replay.Entry(new MessageId(epoch, offset), e.get(1).get(1).toBuffer()));
+    Response flat = r.get(4);
+    List<Replay.Entry> entries = new ArrayList<>(flat.size() / 2);
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      entries.add(new Replay.Entry(new MessageId(epoch, flat.get(i).toLong()), flat.get(i + 1).toBuffer()));
     }
     boolean more = entries.size() > limit;
     return new Replay(position, recovered, more ? entries.subList(0, limit) : entries, more);
@@ -198,13 +256,13 @@ public final class RedisHistory implements History {
 
   @Override
   public Future<Boolean> remove(Channel channel, MessageId id) {
-    return REMOVE.run(pool, List.of(meta(channel), log(channel)), List.of(id.epoch(), id.offset()))
+    return REMOVE.run(pool, keys(channel), List.of(id.epoch(), id.offset()))
         .map(r -> r.toLong() > 0);
   }
 
   @Override
   public Future<Long> size(Channel channel) {
-    return pool.send(Request.cmd(Command.XLEN).arg(log(channel))).map(Response::toLong);
+    return SIZE.run(pool, keys(channel), List.of()).map(Response::toLong);
   }
 
   /** Returns the connection kept for commits; the pooled client is the caller's. */
@@ -217,8 +275,12 @@ public final class RedisHistory implements History {
     return key(channel, "meta");
   }
 
-  private String log(Channel channel) {
-    return key(channel, "log");
+  private String entries(Channel channel) {
+    return key(channel, "entries");
+  }
+
+  private List<String> keys(Channel channel) {
+    return List.of(meta(channel), entries(channel));
   }
 
   private String key(Channel channel, String suffix) {

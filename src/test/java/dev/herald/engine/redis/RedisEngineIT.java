@@ -178,7 +178,7 @@ class RedisEngineIT {
 
     assertThat(after.epoch()).isNotEqualTo(before.epoch());
     assertThat(after.offset()).isEqualTo(1);
-    assertThat(result(h.size(ch))).as("the orphaned log is dropped").isEqualTo(1);
+    assertThat(result(h.size(ch))).as("the orphaned list is dropped").isEqualTo(1);
     Replay r = result(h.since(ch, before, 10));
     assertThat(r.recovered()).isFalse();
     assertThat(r.entries()).extracting(Replay.Entry::id).containsExactly(after);
