@@ -9,9 +9,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
-import java.util.List;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,9 +22,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code {"channel":…,"data":{"t":<epoch µs at send>,"n":<per-channel seq>}}}, or with {@code --entry post} a post
  * entry ({@link #post}), channels round-robin. Sends {@code Authorization: Bearer $HERALD_PUBLISH_KEY} when that variable is set.
  * With several ports (the nodes of a cluster) the HTTP requests go to them in turn, one message each.
- * Paced by a 1 ms timer against the ideal schedule, with at most one request in flight per channel (so a
+ * Paced by a 1 ms timer against the ideal schedule, with at most one HTTP request in flight per channel (so a
  * channel's sequence numbers reach the server in order) and a cap on requests in flight: a server that answers
- * too slowly makes the publisher fall behind, which fails the step. Only touched on its Vert.x context.
+ * too slowly makes the publisher fall behind, which fails the step. XADDs are pipelined on one connection, which
+ * keeps their order without waiting for answers (waiting capped the producer at 100 channels / round trip, below
+ * what Herald ingests). Only touched on its Vert.x context.
  */
 final class RatePublisher {
 
@@ -35,7 +38,8 @@ final class RatePublisher {
   private final int maxInFlight;
   private final String authorization;
   private final long[] seq;
-  private final RedisAPI redis;
+  private final Redis redis;
+  private final Future<RedisConnection> xaddConnection;
   private final String stream;
   private final boolean posts;
   private final String channelPrefix;
@@ -53,9 +57,9 @@ final class RatePublisher {
     this.authorization = key == null || key.isEmpty() ? null : "Bearer " + key;
     this.seq = new long[channels];
     boolean xadd = "xadd".equals(o.publishVia());
-    this.redis = xadd ? RedisAPI.api(Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
-        .setConnectionString(o.redisUrl()).setMaxPoolSize(o.publishConnections())
-        .setMaxPoolWaiting(100_000))) : null;
+    this.redis = xadd ? Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
+        .setConnectionString(o.redisUrl())) : null;
+    this.xaddConnection = xadd ? redis.connect() : null;
     this.stream = o.stream();
     this.posts = "post".equals(o.entry());
     this.channelPrefix = o.channelPrefix();
@@ -82,7 +86,13 @@ final class RatePublisher {
     long now = SubscriberFleet.nowMicros();
     String json = "{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + now + ",\"n\":" + n + "}}";
     if (redis != null) {
-      return redis.xadd(posts ? List.of(stream, "*", "post", post(ch, now, n)) : List.of(stream, "*", "publish", json));
+      Request xadd = Request.cmd(Command.XADD).arg(stream).arg("*");
+      if (posts) {
+        xadd.arg("post").arg(post(ch, now, n));
+      } else {
+        xadd.arg("publish").arg(json);
+      }
+      return xaddConnection.compose(c -> c.send(xadd));
     }
     Buffer body = Buffer.buffer(json);
     RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
@@ -146,6 +156,7 @@ final class RatePublisher {
 
   Future<Void> close() {
     if (redis != null) {
+      xaddConnection.onSuccess(RedisConnection::close);
       redis.close();
     }
     return http.close();
@@ -216,7 +227,7 @@ final class RatePublisher {
     }
 
     void send(int ch) {
-      busy[ch] = true;
+      busy[ch] = redis == null;
       long n = ++seq[ch];
       int port = ports[(int) (sent % ports.length)];
       sent++;
