@@ -1,5 +1,7 @@
 package dev.herald.bench;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -13,11 +15,15 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,7 +39,10 @@ import org.HdrHistogram.Recorder;
  * ephemeral ports (and TIME_WAIT entries) of a large fleet are spread over several loopback addresses. Vert.x can
  * bind a client's local address ({@code WebSocketClientOptions.setLocalAddress}, {@code HttpClientOptions} likewise),
  * so there is one client per source address: a {@code WebSocketClient} for {@code /ws} and SockJS, an
- * {@code HttpClient} whose pool holds one connection per SSE stream for SSE. Counters are thread-safe; each
+ * {@code HttpClient} whose pool holds one connection per SSE stream for SSE. Subscriber {@code i} is opened on
+ * event loop {@code i mod loops}: Vert.x binds a connection to the event loop of the context that opens it, and
+ * gives every call from one non-Vert.x thread the same ("sticky") event loop, so a fleet opened from its main
+ * thread ran every socket on one loop and read each burst on one core. Counters are thread-safe; each
  * connection's own state is touched only on its event loop.
  */
 final class SubscriberFleet {
@@ -52,6 +61,10 @@ final class SubscriberFleet {
   private final List<WebSocketClient> clients = new ArrayList<>();
   private final List<HttpClient> httpClients = new ArrayList<>();
   private final Conn[] conns;
+  /** One context per event loop of the fleet's Vert.x, where its connections are opened. */
+  private final List<ContextInternal> loops = new ArrayList<>();
+  /** The threads that have read a message: one per event loop in use. */
+  private final Set<String> readingThreads = ConcurrentHashMap.newKeySet();
 
   private final LongAdder unique = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
@@ -94,6 +107,15 @@ final class SubscriberFleet {
       }
     }
     this.conns = new Conn[to - from];
+    VertxInternal internal = (VertxInternal) vertx;
+    for (EventExecutor loop : internal.eventLoopGroup()) {
+      loops.add(internal.contextBuilder().withEventLoop((EventLoop) loop).build());
+    }
+  }
+
+  /** Names of the threads that have read a message since the fleet opened (one per event loop in use). */
+  Set<String> readingThreads() {
+    return Set.copyOf(readingThreads);
   }
 
   /** Channel {@code index}'s name ({@code --channel-prefix}, e.g. {@code bench:3}), counted from firstChannel. */
@@ -150,7 +172,7 @@ final class SubscriberFleet {
     }
     Conn c = new Conn(i % channels, i);
     conns[i - from] = c;
-    c.open().onComplete(r -> {
+    loops.get((i - from) % loops.size()).runOnContext(v -> c.open().onComplete(r -> {
       if (r.succeeded()) {
         handshakesDone.incrementAndGet();
         lastHandshake.accumulateAndGet(System.nanoTime(), Math::max);
@@ -166,7 +188,7 @@ final class SubscriberFleet {
       } else {
         chain(next, finished, total, done, lastHandshake);
       }
-    });
+    }));
   }
 
   /** Starts a new measurement step: counters and latencies from now on. */
@@ -289,6 +311,7 @@ final class SubscriberFleet {
     /** {@link #lastSeq} when the current step began (set by {@link #reset()} between steps). */
     long seqAtReset;
     boolean subscribed;
+    boolean readOne;
 
     Conn(int channel, int index) {
       this.channel = channel;
@@ -390,6 +413,10 @@ final class SubscriberFleet {
         retryLater(frame.retryAfterMs);
       } else if (frame.kind == Target.Frame.MESSAGE) {
         latency.recordValue(Math.max(0, nowMicros() - frame.sentMicros));
+        if (!readOne) {
+          readOne = true;
+          readingThreads.add(Thread.currentThread().getName());
+        }
         if (frame.seq > lastSeq) {
           lastSeq = frame.seq;
           unique.increment();

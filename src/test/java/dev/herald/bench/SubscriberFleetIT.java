@@ -8,6 +8,7 @@ import dev.herald.testing.Eventually;
 import dev.herald.testing.Http;
 import dev.herald.testing.TestNodes;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +34,30 @@ class SubscriberFleetIT {
       Await.of(node.stop(0), 30);
     }
     Await.of(vertx.close(), 30);
+  }
+
+  /**
+   * A fleet opened from one thread must not run every socket on one event loop (Vert.x's sticky loop for a
+   * non-Vert.x thread did that): subscribers i and i + 1 are read on different loops.
+   */
+  @Test
+  void subscribersAreReadOnEveryEventLoopOfTheFleet() {
+    node = TestNodes.start(vertx, TestNodes.memory());
+    http = new Http(vertx, node.port());
+    Vertx client = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    try {
+      SubscriberFleet two = new SubscriberFleet(client, Target.HERALD, Transport.WS, "127.0.0.1",
+          List.of(node.port()), 0, 4, 1, "bench:", 0, 1, 4);
+      assertThat(Await.of(two.connect(10_000), 30).subscribed()).isEqualTo(4);
+      JsonObject data = new JsonObject().put("t", SubscriberFleet.nowMicros()).put("n", 1);
+      assertThat(http.post("/api/publish", new JsonObject().put("channel", "bench:0").put("data", data).encode())
+          .status()).isEqualTo(202);
+      Eventually.within(10, () -> assertThat(two.uniqueReceived()).isEqualTo(4));
+      assertThat(two.readingThreads()).hasSize(2);
+      Await.of(two.close(), 30);
+    } finally {
+      Await.of(client.close(), 30);
+    }
   }
 
   @Test
