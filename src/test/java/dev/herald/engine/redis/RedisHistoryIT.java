@@ -206,6 +206,29 @@ class RedisHistoryIT extends HistoryContract {
     result(h.close());
   }
 
+  /**
+   * A history whose list is gone while its meta is not (evicted, or the streams of a build before lists): what it
+   * held is lost, a resume from before its top is not recovered, and commits go on with the next offset.
+   */
+  @Test
+  void aHistoryWhoseListIsGoneGoesOnWithoutItsMessages() throws Throwable {
+    History h = history(100, 86_400);
+    List<MessageId> ids = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      ids.add(result(h.commit(CHANNEL, null, Buffer.buffer("m" + i))).id());
+    }
+    result(pool.send(Request.cmd(Command.DEL).arg(keys(CHANNEL).get(1))));
+
+    assertThat(result(h.since(CHANNEL, ids.get(0), 10)).recovered()).isFalse();
+    assertThat(result(h.since(CHANNEL, ids.get(2), 10)).recovered()).as("nothing after the top was lost").isTrue();
+    MessageId next = result(h.commit(CHANNEL, null, Buffer.buffer("m4"))).id();
+    assertThat(next).isEqualTo(new MessageId(ids.get(0).epoch(), 4));
+    assertThat(result(h.since(CHANNEL, ids.get(2), 10)).entries()).extracting(e -> e.body().toString())
+        .containsExactly("m4");
+    assertThat(ttl(keys(CHANNEL).get(1))).isBetween(86_400L - 10, 86_400L + 60);
+    result(h.close());
+  }
+
   /** The first commit may still meet the killed connection before its close is noticed: it fails, the next one goes. */
   private static Commit eventually(Supplier<Future<Commit>> commit) throws Throwable {
     for (int attempt = 1; ; attempt++) {
