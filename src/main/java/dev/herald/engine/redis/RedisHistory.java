@@ -105,7 +105,11 @@ public final class RedisHistory implements History {
                 redis.call('LPOP', list)
                 gone = gone - 1
               end
-              if gone ~= was then redis.call('HSET', meta, 'gone', gone) end
+              if gone == 0 then
+                redis.call('HDEL', meta, 'gone')
+              elseif gone ~= was then
+                redis.call('HSET', meta, 'gone', gone)
+              end
             end
           end
           if created or renewed or exp ~= expireAt then
