@@ -53,11 +53,11 @@ class TlsIT {
           node.port(), "/sse?channels=thread:tls", null, null);
       assertThat(sse.next("subscribed").json().getString("channel")).isEqualTo("thread:tls");
       LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-      WebSocket ws = Await.of(wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+      WebSocket ws = Await.built(vertx, () -> wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
           .setPort(node.port()).setURI("/ws?channels=thread:tls")).map(w -> {
             w.textMessageHandler(t -> frames.add(new JsonObject(t)));
             return w;
-          }));
+          }), 10);
       assertThat(frames.poll(10, TimeUnit.SECONDS).getString("op")).isEqualTo("hello");
       assertThat(frames.poll(10, TimeUnit.SECONDS).getString("op")).isEqualTo("subscribed");
       int status = Await.of(http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")

@@ -58,8 +58,9 @@ public final class SseTestClient implements AutoCloseable {
     if (origin != null) {
       o.putHeader("Origin", origin);
     }
-    // The handler is set on the event loop as the response head arrives, so no early event is missed.
-    return Await.of(client.request(o).compose(req -> req.send()).map(resp -> new SseTestClient(client, resp)), 10);
+    // The handler is set as the response head arrives, so no early event is missed (see Await.built).
+    return Await.built(vertx, () -> client.request(o).compose(req -> req.send())
+        .map(resp -> new SseTestClient(client, resp)), 10);
   }
 
   public HttpClientResponse response() {

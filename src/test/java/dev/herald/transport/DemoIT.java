@@ -48,7 +48,7 @@ class DemoIT {
     if (origin != null) {
       o.putHeader("Origin", origin);
     }
-    return Await.of(client.request(o).compose(r -> r.send(Buffer.buffer(body)))
+    return Await.built(vertx, () -> client.request(o).compose(r -> r.send(Buffer.buffer(body)))
         .compose(r -> r.body().map(b -> new Http.Reply(r.statusCode(), b.toString()))), 10);
   }
 

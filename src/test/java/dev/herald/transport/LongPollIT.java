@@ -150,8 +150,10 @@ class LongPollIT {
 
   private Future<JsonObject> get(String path) {
     HttpClient client = vertx.createHttpClient();
-    return client.request(HttpMethod.GET, node.port(), "127.0.0.1", path).compose(r -> r.send())
-        .compose(r -> r.body()).map(b -> b.toJsonObject()).eventually(() -> client.close());
+    // body() is attached in the step that sends, on the event loop, before any of the answer is handled.
+    return client.request(HttpMethod.GET, node.port(), "127.0.0.1", path)
+        .compose(r -> r.send().compose(resp -> resp.body())).map(b -> b.toJsonObject())
+        .eventually(() -> client.close());
   }
 
   // --- the rules of /ws: tokens, admission, metrics ---
@@ -180,7 +182,7 @@ class LongPollIT {
         .put("limits", new JsonObject().put("newConnectionsPerSecond", 1)));
     assertThat(http.get("/poll?channels=thread:1").status()).isEqualTo(200);
     HttpClient client = vertx.createHttpClient();
-    HttpClientResponse refused = Await.of(client.request(HttpMethod.GET, node.port(), "127.0.0.1",
+    HttpClientResponse refused = Await.built(vertx, () -> client.request(HttpMethod.GET, node.port(), "127.0.0.1",
         "/poll?channels=thread:1").compose(r -> r.send()).compose(r -> r.body().map(b -> r)), 15);
     Await.of(client.close(), 5);
     assertThat(refused.statusCode()).isEqualTo(503);

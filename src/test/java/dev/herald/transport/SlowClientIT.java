@@ -59,7 +59,7 @@ class SlowClientIT {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(4096)
         .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
     clients.add(client);
-    return Await.of(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+    return Await.built(vertx, () -> client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
         .setURI("/ws?channels=thread:slow")).map(ws -> {
           ws.textMessageHandler(t -> {
             JsonObject f = new JsonObject(t);
@@ -68,7 +68,7 @@ class SlowClientIT {
             }
           });
           return ws;
-        }));
+        }), 10);
   }
 
   @Test

@@ -54,7 +54,7 @@ class SockJsConformanceServicesIT {
     HttpClient client = vertx.createHttpClient();
     try {
       String form = "d=" + java.net.URLEncoder.encode("[\"" + big + "\"]", java.nio.charset.StandardCharsets.UTF_8);
-      Http.Reply sent = Await.of(client.request(o).compose(r -> r.send(form))
+      Http.Reply sent = Await.built(vertx, () -> client.request(o).compose(r -> r.send(form))
           .compose(r -> r.body().map(b -> new Http.Reply(r.statusCode(), b.toString()))), 10);
       assertThat(sent.status()).isEqualTo(200);
       assertThat(sent.body()).isEqualTo("ok");
@@ -82,7 +82,8 @@ class SockJsConformanceServicesIT {
   void cookieNeededEchoSetsJsessionid() {
     HttpClient client = vertx.createHttpClient();
     try {
-      String cookie = Await.of(client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+      String cookie = Await.built(vertx, () -> client.request(new RequestOptions().setMethod(HttpMethod.POST)
+          .setHost("127.0.0.1")
           .setPort(node.port()).setURI("/cookie_needed_echo/000/k1/xhr")).compose(r -> r.send())
           .compose(r -> r.body().map(b -> r.getHeader("Set-Cookie"))), 10);
       assertThat(cookie).startsWith("JSESSIONID=dummy");

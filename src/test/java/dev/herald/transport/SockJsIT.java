@@ -120,8 +120,8 @@ class SockJsIT {
     String form = "d=" + java.net.URLEncoder.encode(new JsonArray().add(subscribe("thread:jp")).encode(),
         java.nio.charset.StandardCharsets.UTF_8);
     io.vertx.core.http.HttpClient raw = vertx.createHttpClient();
-    int sent = Await.of(raw.request(new io.vertx.core.http.RequestOptions().setMethod(HttpMethod.POST)
-            .setHost("127.0.0.1").setPort(node.port()).setURI(base + "jsonp_send")
+    int sent = Await.built(vertx, () -> raw.request(new io.vertx.core.http.RequestOptions()
+            .setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(node.port()).setURI(base + "jsonp_send")
             .putHeader("Content-Type", "application/x-www-form-urlencoded"))
         .compose(r -> r.send(form)).compose(r -> r.body().map(b -> r.statusCode())), 15);
     Await.of(raw.close(), 5);
@@ -170,7 +170,7 @@ class SockJsIT {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
         .setMaxMessageSize(1 << 21));
     LinkedBlockingQueue<String> raw = new LinkedBlockingQueue<>();
-    WebSocket ws = Await.of(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+    WebSocket ws = Await.built(vertx, () -> client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
         .setURI("/rt/000/" + UUID.randomUUID().toString().replace("-", "") + "/websocket")).map(w -> {
           w.textMessageHandler(raw::add);
           return w;
@@ -215,8 +215,8 @@ class SockJsIT {
     Stream(HttpMethod method, String transport) {
       RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(node.port())
           .setURI(base + transport);
-      // Handlers are set on the event loop as the head arrives, so no early frame is missed.
-      Await.of(client.request(o).compose(r -> r.send()).map(resp -> {
+      // Handlers are set as the head arrives, so no early frame is missed (see Await.built).
+      Await.built(vertx, () -> client.request(o).compose(r -> r.send()).map(resp -> {
         resp.handler(b -> text.append(b.toString()));
         resp.exceptionHandler(e -> { });
         return resp;

@@ -51,7 +51,7 @@ class SockJsWebSocketConformanceIT {
     final WebSocket ws;
 
     Socket(String path) {
-      ws = Await.of(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+      ws = Await.built(vertx, () -> client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
           .setURI(path)).map(w -> {
             w.textMessageHandler(frames::add);
             w.closeHandler(v -> closed.set(true));
