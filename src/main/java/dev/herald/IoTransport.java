@@ -15,6 +15,9 @@ public final class IoTransport {
 
   private static final String RING_SIZE = "io.netty.iouring.ringSize";
   private static final String CQ_SIZE = "io.netty.iouring.cqSize";
+  private static final String IOV_ELEMENTS = "io.netty.iouring.numElementsIoVec";
+  /** Linux's limit of vectors per {@code writev} ({@code IOV_MAX}, {@code UIO_MAXIOV}). */
+  private static final int IOV_MAX = 1024;
 
   /** The transport to build Vert.x with, its name, and why a preferred one was passed over (or null). */
   public record Choice(Transport transport, String name, String passedOver) {
@@ -80,6 +83,15 @@ public final class IoTransport {
     }
     if (System.getProperty(CQ_SIZE) == null) {
       System.setProperty(CQ_SIZE, "32768");
+    }
+    // An event loop's vectored writes of one submission share one iovec array, which takes at most IOV_MAX
+    // entries but is submitted and cleared only when its memory is full (10 * IOV_MAX entries by default). Past
+    // IOV_MAX entries in a turn, as when an overloaded fan-out has several frames queued on thousands of sockets,
+    // every further socket's write got no vector, wrote 0 bytes, was taken as done and was written again at once:
+    // the node spun on empty writes (BENCHMARKS.md, "io_uring past the knee"). Sized to IOV_MAX, the array is
+    // submitted when it is full.
+    if (System.getProperty(IOV_ELEMENTS) == null) {
+      System.setProperty(IOV_ELEMENTS, Integer.toString(IOV_MAX));
     }
   }
 

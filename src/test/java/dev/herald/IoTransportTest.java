@@ -32,5 +32,7 @@ class IoTransportTest {
     IoTransport.choose("nio");
     assertThat(System.getProperty("io.netty.iouring.ringSize")).isEqualTo("4096");
     assertThat(System.getProperty("io.netty.iouring.cqSize")).isEqualTo("32768");
+    // What this buys is shown by IoUringVectoredWritesIT.
+    assertThat(System.getProperty("io.netty.iouring.numElementsIoVec")).isEqualTo("1024");
   }
 }
