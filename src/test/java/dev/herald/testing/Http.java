@@ -1,7 +1,5 @@
 package dev.herald.testing;
 
-import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -15,10 +13,10 @@ public final class Http implements AutoCloseable {
 
   private final HttpClient client;
   private final int port;
-  private final Context context;
+  private final Vertx vertx;
 
   public Http(Vertx vertx, int port) {
-    this.context = vertx.getOrCreateContext();
+    this.vertx = vertx;
     this.client = vertx.createHttpClient();
     this.port = port;
   }
@@ -55,16 +53,14 @@ public final class Http implements AutoCloseable {
     if (bearer != null) {
       o.putHeader("Authorization", "Bearer " + bearer);
     }
-    // Built on the client's event loop: composed from the test thread, resp.body() could be attached after the
-    // response already ended, and the call would hang.
-    Promise<Reply> reply = Promise.promise();
-    context.runOnContext(v -> client.request(o).compose(req -> {
+    // Built on an event loop: composed from the test thread, resp.body() could be attached after the response
+    // already ended, and the call would hang (see Await.built).
+    return Await.built(vertx, () -> client.request(o).compose(req -> {
       if (body != null) {
         req.putHeader("Content-Type", "application/json");
       }
       return body == null ? req.send() : req.send(Buffer.buffer(body));
-    }).compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString()))).onComplete(reply));
-    return Await.of(reply.future(), 15);
+    }).compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), b.toString()))), 15);
   }
 
   @Override

@@ -40,12 +40,8 @@ public final class WsTestClient implements AutoCloseable {
     WebSocketClient client = vertx.createWebSocketClient();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path);
     headers.forEach(options::addHeader);
-    // Connected from an event loop, so the handlers are set as the handshake completes and no early frame is
-    // missed (from the test thread, map() could run after the first frames were already delivered).
-    io.vertx.core.Promise<WsTestClient> connected = io.vertx.core.Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> client.connect(options).map(ws -> new WsTestClient(client, ws))
-        .onComplete(connected));
-    return Await.of(connected.future(), 10);
+    // The handlers are set as the handshake completes, so no early frame is missed (see Await.built).
+    return Await.built(vertx, () -> client.connect(options).map(ws -> new WsTestClient(client, ws)), 10);
   }
 
   /** Waits up to 10 s for the server to close the connection; its close status. */

@@ -194,11 +194,8 @@ class ResumeWhileFlowingIT {
       String uri = sockJs ? "/rt/000/" + UUID.randomUUID().toString().replace("-", "") + "/websocket" : "/ws";
       WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(test.node.port())
           .setURI(uri);
-      // Handlers are set on the event loop as the handshake completes, so no early frame is missed.
-      Promise<FrameClient> connected = Promise.promise();
-      test.vertx.getOrCreateContext().runOnContext(v -> client.connect(o).map(w -> new FrameClient(sockJs, w))
-          .onComplete(connected));
-      FrameClient c = Await.of(connected.future(), 10);
+      // Handlers are set as the handshake completes, so no early frame is missed (see Await.built).
+      FrameClient c = Await.built(test.vertx, () -> client.connect(o).map(w -> new FrameClient(sockJs, w)), 10);
       c.nextOp("hello");
       return c;
     }

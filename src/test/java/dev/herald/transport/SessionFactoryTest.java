@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.security.Admission;
 import dev.herald.testing.Await;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -33,12 +32,9 @@ class SessionFactoryTest {
     HttpClient client = vertx.createHttpClient();
     try {
       // Built on an event loop, so the body handler is attached before the response can end.
-      Promise<Answer> answer = Promise.promise();
-      vertx.getOrCreateContext().runOnContext(v -> client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1",
-              "/sse").compose(req -> req.send()).compose(resp -> resp.body()
-              .map(b -> new Answer(resp.statusCode(), resp.getHeader("Retry-After"), b.toJsonObject())))
-          .onComplete(answer));
-      return Await.of(answer.future(), 10);
+      return Await.built(vertx, () -> client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/sse")
+          .compose(req -> req.send()).compose(resp -> resp.body()
+              .map(b -> new Answer(resp.statusCode(), resp.getHeader("Retry-After"), b.toJsonObject()))), 10);
     } finally {
       Await.of(client.close(), 5);
       Await.of(server.close(), 5);
