@@ -2,6 +2,8 @@ package dev.herald;
 
 import dev.herald.config.NodeConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.transports.EpollTransport;
+import io.vertx.core.impl.transports.IoUringTransport;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.transport.Transport;
 
@@ -9,7 +11,8 @@ import io.vertx.core.transport.Transport;
  * The sockets' I/O transport of {@code node.ioTransport}. {@code auto} takes the cheapest one this machine allows:
  * io_uring, then epoll, then NIO. Vert.x's own preference is epoll first; io_uring is chosen here because a fan-out
  * writes to thousands of sockets in one event-loop turn, and io_uring hands those writes to the kernel in a few
- * system calls rather than one each (BENCHMARKS.md, "io_uring").
+ * system calls rather than one each (BENCHMARKS.md, "io_uring"). Both native transports accept connections without
+ * the redundant socket options ({@link LeanAcceptTransports}).
  */
 public final class IoTransport {
 
@@ -55,8 +58,8 @@ public final class IoTransport {
 
   /** The name of the transport {@code vertx} runs on: {@code io_uring}, {@code epoll} or {@code nio}. */
   public static String nameOf(Vertx vertx) {
-    String impl = ((VertxInternal) vertx).transport().getClass().getSimpleName();
-    return impl.startsWith("IoUring") ? NodeConfig.IO_URING : impl.startsWith("Epoll") ? NodeConfig.EPOLL
+    io.vertx.core.spi.transport.Transport impl = ((VertxInternal) vertx).transport();
+    return impl instanceof IoUringTransport ? NodeConfig.IO_URING : impl instanceof EpollTransport ? NodeConfig.EPOLL
         : NodeConfig.NIO;
   }
 
@@ -97,8 +100,8 @@ public final class IoTransport {
 
   private static Transport transport(String name) {
     return switch (name) {
-      case NodeConfig.IO_URING -> Transport.IO_URING;
-      case NodeConfig.EPOLL -> Transport.EPOLL;
+      case NodeConfig.IO_URING -> LeanAcceptTransports.lean(Transport.IO_URING);
+      case NodeConfig.EPOLL -> LeanAcceptTransports.lean(Transport.EPOLL);
       default -> Transport.NIO;
     };
   }

@@ -2,7 +2,14 @@ package dev.herald;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelOption;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.transport.Transport;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class IoTransportTest {
@@ -34,5 +41,34 @@ class IoTransportTest {
     assertThat(System.getProperty("io.netty.iouring.cqSize")).isEqualTo("32768");
     // What this buys is shown by IoUringVectoredWritesIT.
     assertThat(System.getProperty("io.netty.iouring.numElementsIoVec")).isEqualTo("1024");
+  }
+
+  @Test
+  void nativeTransportsAcceptWithoutSettingOptionsASocketAlreadyHas() {
+    for (String name : new String[] {"io_uring", "epoll"}) {
+      IoTransport.Choice choice;
+      try {
+        choice = IoTransport.choose(name);
+      } catch (IllegalStateException notHere) {
+        continue;
+      }
+      // Herald's server options: only Nagle differs from Vert.x's defaults, and it is on for a new socket anyway.
+      assertThat(childOptions(choice, new NetServerOptions().setTcpNoDelay(true))).as(name).isEmpty();
+      NetServerOptions changed = new NetServerOptions().setTcpNoDelay(false).setTcpKeepAlive(true)
+          .setTcpQuickAck(true).setTcpCork(true).setTcpUserTimeout(5000);
+      assertThat(childOptions(choice, changed)).as(name).containsExactlyInAnyOrder("TCP_NODELAY", "SO_KEEPALIVE",
+          "TCP_QUICKACK", "TCP_CORK", "TCP_USER_TIMEOUT");
+    }
+    Assumptions.assumeTrue(Transport.EPOLL.available() || (Transport.IO_URING != null && Transport.IO_URING.available()),
+        "no native transport here");
+  }
+
+  /** The names of the socket options each accepted connection gets (buffer allocator settings left out). */
+  private static Set<String> childOptions(IoTransport.Choice choice, NetServerOptions options) {
+    ServerBootstrap bootstrap = new ServerBootstrap();
+    choice.transport().implementation().configure(options, false, bootstrap);
+    Map<ChannelOption<?>, Object> child = bootstrap.config().childOptions();
+    return child.keySet().stream().map(o -> o.name().substring(o.name().lastIndexOf('#') + 1))
+        .collect(Collectors.toSet());
   }
 }
