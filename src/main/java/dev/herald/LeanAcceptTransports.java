@@ -17,7 +17,7 @@ import io.vertx.core.transport.Transport;
  * single acceptor thread; with the server's defaults each writes the value the socket already holds: off for the
  * first four but {@code TCP_NODELAY}, which Netty's channel config turns on for every new socket, and 0 for the
  * timeout. In a connect storm those calls were 11 % of the node's event-loop and acceptor time (BENCHMARKS.md,
- * "Connect rate"). An option set to anything else is still set.
+ * "Connect storm"). An option set to anything else is still set.
  */
 final class LeanAcceptTransports {
 
