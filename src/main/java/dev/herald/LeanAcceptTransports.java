@@ -30,10 +30,10 @@ final class LeanAcceptTransports {
       return transport;
     }
     io.vertx.core.spi.transport.Transport impl = transport.implementation();
-    if (impl instanceof IoUringTransport && !(impl instanceof LeanIoUring)) {
+    if (impl instanceof IoUringTransport) {
       return new TransportInternal(transport.name(), true, null, new LeanIoUring());
     }
-    if (impl instanceof EpollTransport && !(impl instanceof LeanEpoll)) {
+    if (impl instanceof EpollTransport) {
       return new TransportInternal(transport.name(), true, null, new LeanEpoll());
     }
     return transport;
