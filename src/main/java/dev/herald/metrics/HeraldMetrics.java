@@ -18,8 +18,8 @@ import java.util.function.IntSupplier;
 
 /**
  * The node's Herald meters, all registered by the constructor so that each shows at zero before any traffic.
- * Recording is cheap (one counter increment, one {@link Timer#record} per delivery) and thread-safe: every event
- * loop records into the same meters. {@link #close()} removes them from the registry, so a node restarted on the
+ * Recording is cheap and thread-safe: every event loop records into the same meters, deliveries into shards of its
+ * own ({@link DeliveryMeter}). {@link #close()} removes them from the registry, so a node restarted on the
  * same Vert.x registers fresh gauges.
  */
 public final class HeraldMetrics {
@@ -27,6 +27,8 @@ public final class HeraldMetrics {
   private static final Duration[] LATENCY_SLOS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
       Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
       Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+  private static final Duration MIN_LATENCY = Duration.ofMillis(1);
+  private static final Duration MAX_LATENCY = Duration.ofSeconds(30);
 
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
@@ -38,13 +40,12 @@ public final class HeraldMetrics {
   private final Counter ingested;
   private final Counter formatted;
   private final Counter committed;
-  private final Counter delivered;
   private final Counter dropped;
   private final Counter deadLettered;
   private final Counter catchUpSwitches;
   private final Counter historyReads;
   private final Counter historyReadFailures;
-  private final Timer deliveryLatency;
+  private final DeliveryMeter deliveries;
   private final Timer commitLatency;
 
   public HeraldMetrics(MeterRegistry registry) {
@@ -65,13 +66,15 @@ public final class HeraldMetrics {
     ingested = counter(Meters.INGESTED, "Entries claimed from the ingest queue");
     formatted = counter(Meters.FORMATTED, "Ingest items rendered by the formatter");
     committed = counter(Meters.COMMITTED, "Messages committed to a channel's history, one per channel");
-    delivered = counter(Meters.DELIVERED, "Message frames handed to a client socket, replays included");
     dropped = counter(Meters.DROPPED, "Live messages not written to a full client buffer (client catches up)");
     deadLettered = counter(Meters.DEAD_LETTERED, "Entries moved to the dead letters");
     catchUpSwitches = counter(Meters.CATCH_UP_SWITCHES, "Subscriptions switched to catch-up from history");
     historyReads = counter(Meters.HISTORY_READS, "History reads of subscriptions after their first: gaps, catch-up");
     historyReadFailures = counter(Meters.HISTORY_READ_FAILURES, "History reads that failed and were retried");
-    deliveryLatency = timer(Meters.DELIVERY_LATENCY, "Producer accept to frame handed to the socket (live only)");
+    deliveries = DeliveryMeter.acquire(registry, new DeliveryMeter.Spec(Meters.DELIVERED,
+        "Message frames handed to a client socket, replays included", Meters.DELIVERY_LATENCY + "_seconds",
+        "Producer accept to frame handed to the socket (live only)", LATENCY_SLOS, MIN_LATENCY, MAX_LATENCY,
+        System::currentTimeMillis));
     commitLatency = timer(Meters.COMMIT_LATENCY, "Producer accept to committed to every channel");
   }
 
@@ -118,10 +121,7 @@ public final class HeraldMetrics {
 
   /** A frame handed to a socket; {@code acceptedAtMillis} is 0 for replays, which have no latency. */
   public void delivered(long acceptedAtMillis) {
-    delivered.increment();
-    if (acceptedAtMillis > 0) {
-      deliveryLatency.record(Math.max(0, System.currentTimeMillis() - acceptedAtMillis), TimeUnit.MILLISECONDS);
-    }
+    deliveries.delivered(acceptedAtMillis);
   }
 
   public void dropped() {
@@ -172,6 +172,7 @@ public final class HeraldMetrics {
 
   /** Removes this node's meters from the registry. */
   public void close() {
+    deliveries.release();
     meters.forEach(registry::remove);
     meters.clear();
   }
@@ -182,8 +183,8 @@ public final class HeraldMetrics {
 
   private Timer timer(String name, String description) {
     return add(Timer.builder(name).description(description).publishPercentileHistogram()
-        .serviceLevelObjectives(LATENCY_SLOS).minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(30)).register(registry));
+        .serviceLevelObjectives(LATENCY_SLOS).minimumExpectedValue(MIN_LATENCY)
+        .maximumExpectedValue(MAX_LATENCY).register(registry));
   }
 
   private <M extends Meter> M add(M meter) {
