@@ -46,6 +46,7 @@ public final class HeraldMetrics {
   private final Counter historyReads;
   private final Counter historyReadFailures;
   private final DeliveryMeter deliveries;
+  private boolean closed;
   private final Timer commitLatency;
 
   public HeraldMetrics(MeterRegistry registry) {
@@ -171,7 +172,11 @@ public final class HeraldMetrics {
   }
 
   /** Removes this node's meters from the registry. */
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     deliveries.release();
     meters.forEach(registry::remove);
     meters.clear();

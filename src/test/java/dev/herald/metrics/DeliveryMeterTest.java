@@ -138,6 +138,18 @@ class DeliveryMeterTest {
   }
 
   @Test
+  void aNodeClosingItsMetersTwiceLeavesTheSharedMeterToTheOtherNode() {
+    HeraldMetrics a = new HeraldMetrics(registry);
+    HeraldMetrics b = new HeraldMetrics(registry);
+    a.close();
+    a.close();
+    b.delivered(System.currentTimeMillis() - 1);
+    assertThat(scrape().value("herald_delivery_latency_seconds_count")).isEqualTo(1);
+    b.close();
+    assertThat(scrape().has("herald_delivery_latency_seconds")).isFalse();
+  }
+
+  @Test
   void onARegistryOtherThanPrometheusTheLatencyIsAFunctionTimer() {
     SimpleMeterRegistry simple = new SimpleMeterRegistry();
     DeliveryMeter meter = DeliveryMeter.acquire(simple, spec());
