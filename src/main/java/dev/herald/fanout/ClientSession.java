@@ -209,33 +209,37 @@ public final class ClientSession {
     return closed;
   }
 
-  /** A live message of subscription {@code s}'s channel, on this session's event loop. */
-  void onLive(Subscription s, ChannelMessage m) {
+  /**
+   * A live message of subscription {@code s}'s channel, on this session's event loop. True when it was handed to
+   * the transport: the hub counts those deliveries, in batches.
+   */
+  boolean onLive(Subscription s, ChannelMessage m) {
     if (closed) {
-      return;
+      return false;
     }
     if (s.state != Subscription.State.LIVE) {
       s.noteSeen(m.id());
-      return;
+      return false;
     }
     MessageId id = m.id();
     if (s.epoch != null && id.epoch().equals(s.epoch) && id.offset() <= s.last) {
-      return;
+      return false;
     }
     boolean next = s.epoch == null ? id.offset() == 1 : id.epoch().equals(s.epoch) && id.offset() == s.last + 1;
     if (!next) {
       s.noteSeen(id);
       fetch(s);
-      return;
+      return false;
     }
     if (out.offer(m) == Offer.FULL) {
       hub.metrics().dropped();
       s.noteSeen(id);
       startCatchUp(s);
-      return;
+      return false;
     }
     s.epoch = id.epoch();
     s.last = id.offset();
+    return true;
   }
 
   /** Heartbeats, idle and stall checks; called by the hub's shared sweep. */
@@ -400,6 +404,7 @@ public final class ClientSession {
         startCatchUp(s);
         return;
       }
+      hub.metrics().delivered(0);
       s.epoch = id.epoch();
       s.last = id.offset();
     }

@@ -135,13 +135,17 @@ final class DeliveryMeter implements MultiCollector {
     }
   }
 
-  /** A frame handed to a socket; {@code acceptedAtMillis} is 0 for replays, which have no latency. */
-  void delivered(long acceptedAtMillis) {
+  /**
+   * {@code count} frames of one message handed to sockets just now; {@code acceptedAtMillis} is 0 for replays,
+   * which have no latency.
+   */
+  void delivered(long acceptedAtMillis, int count) {
     Shard s = local.get();
-    s.delivered.lazySet(s.delivered.get() + 1);
+    s.delivered.lazySet(s.delivered.get() + count);
     if (acceptedAtMillis > 0) {
       long now = clock.getAsLong();
-      s.record(bucketOf(Math.max(0, now - acceptedAtMillis)), Math.max(0, now - acceptedAtMillis), now / WINDOW_MS);
+      long millis = Math.max(0, now - acceptedAtMillis);
+      s.record(bucketOf(millis), millis, count, now / WINDOW_MS);
     }
   }
 
@@ -218,9 +222,9 @@ final class DeliveryMeter implements MultiCollector {
       this.buckets = new AtomicLongArray(buckets);
     }
 
-    void record(int bucket, long millis, long window) {
-      buckets.lazySet(bucket, buckets.get(bucket) + 1);
-      sumMillis.lazySet(sumMillis.get() + millis);
+    void record(int bucket, long millis, int count, long window) {
+      buckets.lazySet(bucket, buckets.get(bucket) + count);
+      sumMillis.lazySet(sumMillis.get() + millis * count);
       if (window != maxWindow) {
         previousMax = window == maxWindow + 1 ? max : 0;
         max = 0;

@@ -32,7 +32,6 @@ import java.net.InetSocketAddress;
 public abstract class ChannelConnection extends ChannelInboundHandlerAdapter implements Subscriber {
 
   protected final ContextInternal context;
-  private final HeraldMetrics metrics;
   private final HeraldMetrics.TransportMeters meters;
   private final Admission.Ticket ticket;
   private final TCPMetrics<Object> vertxMetrics;
@@ -54,7 +53,6 @@ public abstract class ChannelConnection extends ChannelInboundHandlerAdapter imp
   protected ChannelConnection(ContextInternal context, HeraldMetrics metrics, String transport,
       Admission.Ticket ticket, Http1xServerConnection conn) {
     this.context = context;
-    this.metrics = metrics;
     this.meters = metrics.transport(transport);
     this.ticket = ticket;
     this.vertxMetrics = conn == null ? null : metricsOf(conn);
@@ -89,7 +87,6 @@ public abstract class ChannelConnection extends ChannelInboundHandlerAdapter imp
       return Offer.FULL;
     }
     write(encode(message));
-    metrics.delivered(message.acceptedAtMillis());
     return Offer.WRITTEN;
   }
 

@@ -3,22 +3,19 @@ package dev.herald.transport;
 import dev.herald.fanout.Offer;
 import dev.herald.fanout.Subscriber;
 import dev.herald.message.ChannelMessage;
-import dev.herald.metrics.HeraldMetrics;
 
 /**
  * A subscriber on a streaming connection through Vert.x (SockJS, SSE over HTTP/2; {@code /ws} and SSE over
  * HTTP/1.1 write to their Netty channel themselves, {@link ChannelConnection}): message frames are refused while
- * the connection holds more than its bound of unsent bytes ({@link OutboundBytes}), and every delivery is counted.
- * A transport only says how it writes. Only touched on the connection's event loop.
+ * the connection holds more than its bound of unsent bytes ({@link OutboundBytes}). A transport only says how it
+ * writes. Only touched on the connection's event loop.
  */
 public abstract class StreamSubscriber implements Subscriber {
 
   protected final OutboundBytes outbound;
-  private final HeraldMetrics metrics;
 
-  protected StreamSubscriber(long maxBufferedBytes, HeraldMetrics metrics) {
+  protected StreamSubscriber(long maxBufferedBytes) {
     this.outbound = new OutboundBytes(maxBufferedBytes);
-    this.metrics = metrics;
   }
 
   @Override
@@ -27,7 +24,6 @@ public abstract class StreamSubscriber implements Subscriber {
       return Offer.FULL;
     }
     writeMessage(message);
-    metrics.delivered(message.acceptedAtMillis());
     return Offer.WRITTEN;
   }
 

@@ -11,6 +11,8 @@ import dev.herald.metrics.HeraldMetrics;
 import dev.herald.metrics.Meters;
 import dev.herald.message.RenderedMessage;
 import dev.herald.testing.Await;
+import dev.herald.testing.Scrape;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -185,6 +187,32 @@ class ClientSessionTest {
     eventually(() -> out.data().size() == 35);
     assertThat(out.data()).containsExactlyElementsOf(IntStream.rangeClosed(1, 35).boxed().toList());
     assertThat(out.ofOp("subscribed")).hasSize(1);
+  }
+
+  @Test
+  void everyFrameHandedToASubscriberIsCountedLiveOrReplayedButNotARefusedOne() {
+    List<RecordingSubscriber> outs = IntStream.range(0, 150).mapToObj(i -> new RecordingSubscriber()).toList();
+    outs.forEach(this::subscribed);
+    RecordingSubscriber full = outs.get(0);
+    full.full = true;
+    long accepted = System.currentTimeMillis() - 40;
+    Await.of(on(() -> publisher.publish(new RenderedMessage(List.of(CH), "t", body(1), null, accepted))));
+    eventually(() -> outs.get(149).data().size() == 1);
+    // 149 live deliveries (more than one batch of the hub's count), the full socket's offer refused.
+    Scrape live = Scrape.parse(((PrometheusMeterRegistry) hub.metrics().registry()).scrape());
+    assertThat(live.value("herald_delivery_messages_total")).isEqualTo(149);
+    assertThat(live.value("herald_delivery_latency_seconds_count")).isEqualTo(149);
+    assertThat(live.value("herald_delivery_latency_seconds_bucket{le=\"0.025\"}")).isZero();
+    assertThat(live.value("herald_delivery_dropped_messages_total")).isEqualTo(1);
+    on(() -> {
+      full.drain();
+      return null;
+    });
+    eventually(() -> full.data().size() == 1);
+    // The catch-up replayed message 1 to the drained socket: a delivery without a latency.
+    Scrape after = Scrape.parse(((PrometheusMeterRegistry) hub.metrics().registry()).scrape());
+    assertThat(after.value("herald_delivery_messages_total")).isEqualTo(150);
+    assertThat(after.value("herald_delivery_latency_seconds_count")).isEqualTo(149);
   }
 
   @Test

@@ -48,8 +48,8 @@ class DeliveryMeterTest {
           return;
         }
         for (int i = 0; i < each; i++) {
-          meter.delivered(now.get() - 3); // live, 3 ms
-          meter.delivered(0); // a replay: counted, no latency
+          meter.delivered(now.get() - 3, 1); // live, 3 ms
+          meter.delivered(0, 1); // a replay: counted, no latency
         }
       });
       ts[t].start();
@@ -71,10 +71,10 @@ class DeliveryMeterTest {
   @Test
   void aLatencyOnABoundCountsInThatBucketAndOneBeyondTheLastInInf() {
     DeliveryMeter meter = DeliveryMeter.acquire(registry, spec());
-    meter.delivered(now.get() - 100);
-    meter.delivered(now.get() - 101);
-    meter.delivered(now.get() - 40_000);
-    meter.delivered(now.get() + 5); // a producer clock ahead of ours: 0, not negative
+    meter.delivered(now.get() - 100, 1);
+    meter.delivered(now.get() - 101, 1);
+    meter.delivered(now.get() - 40_000, 1);
+    meter.delivered(now.get() + 5, 1); // a producer clock ahead of ours: 0, not negative
     Scrape s = scrape();
     assertThat(s.value(LATENCY + "_bucket{le=\"0.001\"}")).isEqualTo(1);
     assertThat(s.value(LATENCY + "_bucket{le=\"0.1\"}")).isEqualTo(2);
@@ -85,13 +85,28 @@ class DeliveryMeterTest {
   }
 
   @Test
+  void aBatchCountsEachOfItsDeliveriesAtTheBatchsLatency() {
+    DeliveryMeter meter = DeliveryMeter.acquire(registry, spec());
+    meter.delivered(now.get() - 42, 64);
+    meter.delivered(0, 10);
+    Scrape s = scrape();
+    assertThat(s.value("test_delivery_messages_total")).isEqualTo(74);
+    assertThat(s.value(LATENCY + "_count")).isEqualTo(64);
+    assertThat(s.value(LATENCY + "_bucket{le=\"0.005\"}")).isZero();
+    assertThat(s.value(LATENCY + "_bucket{le=\"0.1\"}")).isEqualTo(64);
+    assertThat(s.value(LATENCY + "_sum")).isCloseTo(64 * 0.042, offset(1e-9));
+    assertThat(s.value(LATENCY + "_max")).isEqualTo(0.042);
+    meter.release();
+  }
+
+  @Test
   void bucketsAreThoseOfAMicrometerTimerWithTheSameSettings() {
     DeliveryMeter meter = DeliveryMeter.acquire(registry, spec());
     PrometheusMeterRegistry other = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Timer.builder("test_delivery_latency").publishPercentileHistogram().serviceLevelObjectives(SLOS)
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30)).register(other)
         .record(42, TimeUnit.MILLISECONDS);
-    meter.delivered(now.get() - 42);
+    meter.delivered(now.get() - 42, 1);
     assertThat(bucketLines(registry.scrape())).isEqualTo(bucketLines(other.scrape())).hasSizeGreaterThan(60);
     meter.release();
   }
@@ -104,17 +119,17 @@ class DeliveryMeterTest {
   void maxIsTheLargestOfThisMinuteAndTheLast() {
     DeliveryMeter meter = DeliveryMeter.acquire(registry, spec());
     assertThat(scrape().value(LATENCY + "_max")).isZero();
-    meter.delivered(now.get() - 500);
-    meter.delivered(now.get() - 20);
+    meter.delivered(now.get() - 500, 1);
+    meter.delivered(now.get() - 20, 1);
     assertThat(scrape().value(LATENCY + "_max")).isEqualTo(0.5);
     now.addAndGet(60_000);
-    meter.delivered(now.get() - 30);
+    meter.delivered(now.get() - 30, 1);
     assertThat(scrape().value(LATENCY + "_max")).isEqualTo(0.5);
     now.addAndGet(60_000);
     assertThat(scrape().value(LATENCY + "_max")).isEqualTo(0.03);
     now.addAndGet(60_000);
     assertThat(scrape().value(LATENCY + "_max")).isZero();
-    meter.delivered(now.get() - 7);
+    meter.delivered(now.get() - 7, 1);
     assertThat(scrape().value(LATENCY + "_max")).isEqualTo(0.007);
     meter.release();
   }
@@ -124,7 +139,7 @@ class DeliveryMeterTest {
     DeliveryMeter first = DeliveryMeter.acquire(registry, spec());
     DeliveryMeter second = DeliveryMeter.acquire(registry, spec());
     assertThat(second).isSameAs(first);
-    first.delivered(now.get() - 1);
+    first.delivered(now.get() - 1, 1);
     first.release();
     assertThat(scrape().value(LATENCY + "_count")).isEqualTo(1);
     assertThat(scrape().value("test_delivery_messages_total")).isEqualTo(1);
@@ -153,8 +168,8 @@ class DeliveryMeterTest {
   void onARegistryOtherThanPrometheusTheLatencyIsAFunctionTimer() {
     SimpleMeterRegistry simple = new SimpleMeterRegistry();
     DeliveryMeter meter = DeliveryMeter.acquire(simple, spec());
-    meter.delivered(now.get() - 40);
-    meter.delivered(0);
+    meter.delivered(now.get() - 40, 1);
+    meter.delivered(0, 1);
     assertThat(simple.get("test_delivery_messages").functionCounter().count()).isEqualTo(2);
     assertThat(simple.get("test_delivery_latency").functionTimer().count()).isEqualTo(1);
     assertThat(simple.get("test_delivery_latency").functionTimer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(40);

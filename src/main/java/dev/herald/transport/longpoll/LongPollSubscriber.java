@@ -5,7 +5,6 @@ import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Offer;
 import dev.herald.fanout.Subscriber;
 import dev.herald.message.ChannelMessage;
-import dev.herald.metrics.HeraldMetrics;
 import dev.herald.transport.ResumeToken;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +27,6 @@ final class LongPollSubscriber implements Subscriber {
   private final HttpServerResponse response;
   private final Context context;
   private final long maxBufferedBytes;
-  private final HeraldMetrics metrics;
   private final List<Buffer> frames = new ArrayList<>();
   private final List<Buffer> errors = new ArrayList<>();
   private ClientSession session;
@@ -37,9 +35,8 @@ final class LongPollSubscriber implements Subscriber {
   private boolean answerScheduled;
   private boolean answered;
 
-  LongPollSubscriber(HttpServerResponse response, Context context, long maxBufferedBytes, HeraldMetrics metrics) {
+  LongPollSubscriber(HttpServerResponse response, Context context, long maxBufferedBytes) {
     this.response = response;
-    this.metrics = metrics;
     this.context = context;
     this.maxBufferedBytes = maxBufferedBytes;
   }
@@ -58,7 +55,6 @@ final class LongPollSubscriber implements Subscriber {
     }
     frames.add(message.frame());
     buffered += message.frame().length();
-    metrics.delivered(message.acceptedAtMillis());
     scheduleAnswer();
     return Offer.WRITTEN;
   }

@@ -62,7 +62,7 @@ public final class LongPollTransport {
     Vertx vertx = ctx.vertx();
     HeraldMetrics.TransportMeters meters = sessions.metrics().transport(Meters.LONGPOLL);
     LongPollSubscriber subscriber = new LongPollSubscriber(resp, vertx.getOrCreateContext(),
-        sessions.maxBufferedBytes(), sessions.metrics());
+        sessions.maxBufferedBytes());
     ClientSession session = sessions.open(subscriber, req.getParam("token"));
     subscriber.attach(session, since);
     meters.opened();

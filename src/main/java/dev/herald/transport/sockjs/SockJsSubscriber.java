@@ -3,7 +3,6 @@ package dev.herald.transport.sockjs;
 import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.CloseReason;
 import dev.herald.message.ChannelMessage;
-import dev.herald.metrics.HeraldMetrics;
 import dev.herald.transport.StreamSubscriber;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -20,8 +19,8 @@ final class SockJsSubscriber extends StreamSubscriber implements ClientSession.H
   private final SockJSSocket socket;
   private ClientSession session;
 
-  SockJsSubscriber(SockJSSocket socket, long maxBufferedBytes, HeraldMetrics metrics) {
-    super(maxBufferedBytes, metrics);
+  SockJsSubscriber(SockJSSocket socket, long maxBufferedBytes) {
+    super(maxBufferedBytes);
     this.socket = socket;
   }
 

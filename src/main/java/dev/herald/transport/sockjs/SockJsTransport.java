@@ -112,7 +112,7 @@ public final class SockJsTransport {
       return;
     }
     HeraldMetrics.TransportMeters meters = sessions.metrics().transport(Meters.SOCKJS);
-    SockJsSubscriber subscriber = new SockJsSubscriber(socket, sessions.maxBufferedBytes(), sessions.metrics());
+    SockJsSubscriber subscriber = new SockJsSubscriber(socket, sessions.maxBufferedBytes());
     ClientSession session = sessions.open(subscriber, tokenParam(socket.uri()));
     subscriber.attach(session);
     meters.opened();

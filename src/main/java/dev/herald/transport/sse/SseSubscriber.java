@@ -5,7 +5,6 @@ import dev.herald.fanout.CloseReason;
 import dev.herald.message.Channel;
 import dev.herald.message.ChannelMessage;
 import dev.herald.message.MessageId;
-import dev.herald.metrics.HeraldMetrics;
 import dev.herald.transport.StreamSubscriber;
 import dev.herald.transport.ResumeToken;
 import io.netty.buffer.Unpooled;
@@ -35,8 +34,8 @@ final class SseSubscriber extends StreamSubscriber implements ClientSession.Hear
   private Map<String, String> since = Map.of();
   private boolean heartbeatPending;
 
-  SseSubscriber(HttpServerResponse response, long maxBufferedBytes, HeraldMetrics metrics) {
-    super(maxBufferedBytes, metrics);
+  SseSubscriber(HttpServerResponse response, long maxBufferedBytes) {
+    super(maxBufferedBytes);
     this.response = response;
   }
 

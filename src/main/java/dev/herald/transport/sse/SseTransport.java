@@ -99,7 +99,7 @@ public final class SseTransport {
     }
     streamHeaders(resp);
     HeraldMetrics.TransportMeters meters = sessions.metrics().transport(Meters.SSE);
-    SseSubscriber subscriber = new SseSubscriber(resp, sessions.maxBufferedBytes(), sessions.metrics());
+    SseSubscriber subscriber = new SseSubscriber(resp, sessions.maxBufferedBytes());
     ClientSession session = sessions.open(subscriber, req.getParam("token"));
     subscriber.attach(session, since);
     meters.opened();
