@@ -210,13 +210,21 @@ final class DeliveryMeter implements MultiCollector {
 
   /** One thread's counts. Written only by that thread; read by scrapes. */
   private static final class Shard {
+    /** Bits of a packed maximum that hold the latency (ms, capped); the minute is above them. */
+    private static final int MILLIS_BITS = 24;
+    private static final long MILLIS_MASK = (1L << MILLIS_BITS) - 1;
+
     final AtomicLong delivered = new AtomicLong();
     final AtomicLongArray buckets;
     final AtomicLong sumMillis = new AtomicLong();
-    /** The minute {@link #max} belongs to, and the maximum of the minute before it. */
-    private volatile long maxWindow;
-    private volatile long max;
-    private volatile long previousMax;
+    /**
+     * The largest latency of a minute, packed with its minute ({@code minute << 24 | millis}), for even and odd
+     * minutes: a value of a later minute is larger than any of an earlier one, so keeping the larger of old and new
+     * both rolls the slot over to a new minute and keeps that minute's maximum, with no branch. Why no branch: a
+     * branch taken only once a minute is compiled as a trap, and its first use deoptimized the whole fan-out loop
+     * it was inlined into (seen with {@code -XX:+PrintCompilation} during a light-load step).
+     */
+    final AtomicLongArray maxes = new AtomicLongArray(2);
 
     Shard(int buckets) {
       this.buckets = new AtomicLongArray(buckets);
@@ -225,25 +233,22 @@ final class DeliveryMeter implements MultiCollector {
     void record(int bucket, long millis, int count, long window) {
       buckets.lazySet(bucket, buckets.get(bucket) + count);
       sumMillis.lazySet(sumMillis.get() + millis * count);
-      if (window != maxWindow) {
-        previousMax = window == maxWindow + 1 ? max : 0;
-        max = 0;
-        maxWindow = window;
-      }
-      if (millis > max) {
-        max = millis;
-      }
+      int slot = (int) (window & 1);
+      long packed = window << MILLIS_BITS | Math.min(millis, MILLIS_MASK);
+      maxes.lazySet(slot, Math.max(maxes.get(slot), packed));
     }
 
     /** The largest latency recorded in minute {@code window} and the one before it. */
     long maxOf(long window) {
-      long w = maxWindow;
-      long current = max;
-      long previous = previousMax;
-      if (w == window) {
-        return Math.max(current, previous);
+      long max = 0;
+      for (int slot = 0; slot < 2; slot++) {
+        long packed = maxes.get(slot);
+        long minute = packed >>> MILLIS_BITS;
+        if (minute == window || minute == window - 1) {
+          max = Math.max(max, packed & MILLIS_MASK);
+        }
       }
-      return w == window - 1 ? current : 0;
+      return max;
     }
   }
 }
