@@ -46,8 +46,8 @@ public final class HeraldMetrics {
   private final Counter historyReads;
   private final Counter historyReadFailures;
   private final DeliveryMeter deliveries;
-  private boolean closed;
   private final Timer commitLatency;
+  private boolean closed;
 
   public HeraldMetrics(MeterRegistry registry) {
     this.registry = registry;
