@@ -19,8 +19,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
@@ -48,7 +48,7 @@ final class DeliveryMeter implements MultiCollector {
 
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
-  private int users;
+  /** The histogram's name in the exposition: the Micrometer name with its unit. */
   private final String latencyName;
   private final String help;
   private final LongSupplier clock;
@@ -64,6 +64,8 @@ final class DeliveryMeter implements MultiCollector {
       return s;
     }
   };
+  /** Nodes holding this meter, guarded by {@link #IN_USE}. */
+  private int users;
 
   /**
    * The meter of {@code registry}, registered there by its first user; each call must be matched by a
@@ -101,7 +103,7 @@ final class DeliveryMeter implements MultiCollector {
    * What the meter is called and how the latency is bucketed.
    *
    * @param deliveredName the counter of frames handed to sockets (Micrometer name, without {@code _total})
-   * @param latencyName the histogram's name in the exposition, with its unit ({@code …_seconds})
+   * @param latencyName the latency's Micrometer name, without its unit (the exposition adds {@code _seconds})
    * @param slos the service-level objectives, bucket bounds of their own
    * @param min the smallest and {@code max} the largest latency the percentile buckets cover
    * @param clock wall-clock milliseconds, the clock of the producers' accept times
@@ -112,7 +114,7 @@ final class DeliveryMeter implements MultiCollector {
 
   private DeliveryMeter(MeterRegistry registry, Spec spec) {
     this.registry = registry;
-    this.latencyName = spec.latencyName();
+    this.latencyName = spec.latencyName() + "_seconds";
     this.help = spec.latencyHelp();
     this.clock = spec.clock();
     // The buckets a Micrometer timer with this configuration publishes, in nanoseconds.
@@ -129,9 +131,8 @@ final class DeliveryMeter implements MultiCollector {
     if (registry instanceof PrometheusMeterRegistry prometheus) {
       prometheus.getPrometheusRegistry().register(this);
     } else {
-      String base = latencyName.endsWith("_seconds") ? latencyName.substring(0, latencyName.length() - 8) : latencyName;
-      meters.add(FunctionTimer.builder(base, this, DeliveryMeter::latencyCount, DeliveryMeter::latencySumMillis,
-          TimeUnit.MILLISECONDS).description(help).register(registry));
+      meters.add(FunctionTimer.builder(spec.latencyName(), this, DeliveryMeter::latencyCount,
+          DeliveryMeter::latencySumMillis, TimeUnit.MILLISECONDS).description(help).register(registry));
     }
   }
 
@@ -163,17 +164,22 @@ final class DeliveryMeter implements MultiCollector {
     return n;
   }
 
-  private long latencyCount() {
-    long n = 0;
+  /** Live deliveries per bucket, every shard's summed. */
+  private long[] bucketCounts() {
+    long[] counts = new long[boundsSeconds.length];
     for (Shard s : shards) {
-      for (int i = 0; i < s.buckets.length(); i++) {
-        n += s.buckets.get(i);
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] += s.buckets.get(i);
       }
     }
-    return n;
+    return counts;
   }
 
-  private double latencySumMillis() {
+  private long latencyCount() {
+    return Arrays.stream(bucketCounts()).sum();
+  }
+
+  private long latencySumMillis() {
     long sum = 0;
     for (Shard s : shards) {
       sum += s.sumMillis.get();
@@ -183,20 +189,15 @@ final class DeliveryMeter implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    long[] counts = new long[boundsSeconds.length];
-    long sumMillis = 0;
-    long maxMillis = 0;
     long window = clock.getAsLong() / WINDOW_MS;
+    long maxMillis = 0;
     for (Shard s : shards) {
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] += s.buckets.get(i);
-      }
-      sumMillis += s.sumMillis.get();
       maxMillis = Math.max(maxMillis, s.maxOf(window));
     }
     HistogramSnapshot histogram = HistogramSnapshot.builder().name(latencyName).help(help)
         .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
-            .classicHistogramBuckets(ClassicHistogramBuckets.of(boundsSeconds, counts)).sum(sumMillis / 1e3).build())
+            .classicHistogramBuckets(ClassicHistogramBuckets.of(boundsSeconds, bucketCounts()))
+            .sum(latencySumMillis() / 1e3).build())
         .build();
     GaugeSnapshot max = GaugeSnapshot.builder().name(latencyName + "_max").help(help)
         .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(maxMillis / 1e3).build()).build();

@@ -73,7 +73,7 @@ public final class HeraldMetrics {
     historyReads = counter(Meters.HISTORY_READS, "History reads of subscriptions after their first: gaps, catch-up");
     historyReadFailures = counter(Meters.HISTORY_READ_FAILURES, "History reads that failed and were retried");
     deliveries = DeliveryMeter.acquire(registry, new DeliveryMeter.Spec(Meters.DELIVERED,
-        "Message frames handed to a client socket, replays included", Meters.DELIVERY_LATENCY + "_seconds",
+        "Message frames handed to a client socket, replays included", Meters.DELIVERY_LATENCY,
         "Producer accept to frame handed to the socket (live only)", LATENCY_SLOS, MIN_LATENCY, MAX_LATENCY,
         System::currentTimeMillis));
     commitLatency = timer(Meters.COMMIT_LATENCY, "Producer accept to committed to every channel");

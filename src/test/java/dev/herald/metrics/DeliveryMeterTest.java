@@ -25,8 +25,8 @@ class DeliveryMeterTest {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   private DeliveryMeter.Spec spec() {
-    return new DeliveryMeter.Spec("test_delivery_messages", "frames", LATENCY, "latency", SLOS, Duration.ofMillis(1),
-        Duration.ofSeconds(30), now::get);
+    return new DeliveryMeter.Spec("test_delivery_messages", "frames", "test_delivery_latency", "latency", SLOS,
+        Duration.ofMillis(1), Duration.ofSeconds(30), now::get);
   }
 
   private Scrape scrape() {
