@@ -22,6 +22,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -36,6 +37,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -256,16 +259,30 @@ public final class HeraldNode {
     return stop(services.config().shutdown().drainWindowMs());
   }
 
+  /**
+   * Formatters (one per event loop), then ingest, whose loop becomes the one channel consumers run on, then the
+   * HTTP loops: an entry is then formatted, committed and handed to the hubs on the thread that claimed it.
+   */
   private Future<Void> deploy() {
     HeraldConfig config = services.config();
-    return census.start().compose(c -> vertx.deployVerticle(new FormatterVerticle(services.publisher(),
-        services.metrics()))).compose(id -> {
+    List<FormatterVerticle> formatters = new ArrayList<>();
+    Set<Object> formatterLoops = ConcurrentHashMap.newKeySet();
+    IngestVerticle ingest = new IngestVerticle(services.queue(), config.ingest(), config.limits().maxFrameBytes(),
+        services.metrics(), c -> formatterLoops.contains(((ContextInternal) c).nettyEventLoop()));
+    return census.start().compose(c -> vertx.deployVerticle(() -> {
+      FormatterVerticle f = new FormatterVerticle(services.publisher(), services.metrics());
+      formatters.add(f);
+      return f;
+    }, new DeploymentOptions().setInstances(eventLoopCount()))).compose(id -> {
       deployments.add(id);
+      formatters.forEach(f -> formatterLoops.add(((ContextInternal) f.context()).nettyEventLoop()));
+      return vertx.deployVerticle(ingest);
+    }).compose(id -> {
+      ingestDeployment = id;
+      services.router().dispatchOn(ingest.context());
       return deployHttp(config.http().port(), config.http().effectiveInstances());
-    }).compose(v -> startMetricsServer(config.metrics().port())).compose(v -> vertx.deployVerticle(
-            new IngestVerticle(services.queue(), config.ingest(), config.limits().maxFrameBytes(), services.metrics()))
-        .map(id -> {
-          ingestDeployment = id;
+    }).compose(v -> startMetricsServer(config.metrics().port()))
+        .map(v -> {
           pollQueue();
           pollTimer = vertx.setPeriodic(config.metrics().pollIntervalMs(), t -> pollQueue());
           if (services.history() instanceof MemoryHistory memory) {
@@ -275,10 +292,9 @@ public final class HeraldNode {
               + config.engine() + " engine, " + config.http().effectiveInstances() + " event loops, transport "
               + IoTransport.nameOf(vertx) + ")");
           return null;
-        }));
+        });
   }
 
-  /** Open client sessions over every HTTP loop. */
   /** Open client sessions across this node's HTTP loops. */
   Future<Integer> connectedClients() {
     List<HttpVerticle> loops;
@@ -287,6 +303,15 @@ public final class HeraldNode {
     }
     return Future.all(loops.stream().map(HttpVerticle::sessionCount).toList())
         .map(all -> all.<Integer>list().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /** Vert.x's event loops (each deployed instance takes the next one, round-robin). */
+  private int eventLoopCount() {
+    int n = 0;
+    for (Object loop : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+      n++;
+    }
+    return Math.max(1, n);
   }
 
   /** One verticle per event loop; Vert.x shares the listening socket between them (port 0 included). */

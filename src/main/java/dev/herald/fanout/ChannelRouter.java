@@ -3,11 +3,14 @@ package dev.herald.fanout;
 import dev.herald.cluster.Addresses;
 import dev.herald.message.Channel;
 import dev.herald.message.ChannelMessage;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,6 +20,11 @@ import java.util.Map;
  * has a subscriber of it, registered when the first hub joins and removed when the last one leaves. A clustered
  * registration is thus paid per channel per node, never per client connection. Thread-safe: hubs on every event
  * loop join and leave; membership changes are synchronized, message dispatch reads a volatile snapshot.
+ *
+ * <p>A node sets {@link #dispatchOn} to the event loop its ingest and formatter run on: the formatter's publish then
+ * reaches the channel's consumer on the same thread, which hands the message to every hub at once (the hub on
+ * that loop at once, the others as a task each), rather than waking the loop of whichever hub joined first, which
+ * then woke the others.
  */
 public final class ChannelRouter {
 
@@ -33,6 +41,7 @@ public final class ChannelRouter {
   private final EventBus bus;
   private final long settleMs;
   private final Map<Channel, Route> routes = new HashMap<>();
+  private volatile ContextInternal home;
 
   /** A router on {@code vertx}'s event bus; clustered, a new route settles for {@link #CLUSTER_SETTLE_MS}. */
   public ChannelRouter(Vertx vertx) {
@@ -45,12 +54,22 @@ public final class ChannelRouter {
     this.settleMs = settleMs;
   }
 
+  /**
+   * Channel consumers registered from now on run on {@code eventLoopOf}'s event loop, on a context of their own
+   * (not a deployment's, so undeploying the verticle that runs there leaves them registered). Before: on the
+   * context of the hub that joined first.
+   */
+  public void dispatchOn(Context eventLoopOf) {
+    home = (ContextInternal) ((VertxInternal) vertx).contextBuilder()
+        .withEventLoop(((ContextInternal) eventLoopOf).nettyEventLoop()).build();
+  }
+
   /** Adds a hub's interest; the future completes when the channel's registration is in effect cluster-wide. */
   public synchronized Future<Void> join(Channel channel, Hub hub) {
     Route route = routes.get(channel);
     if (route == null) {
       route = new Route();
-      MessageConsumer<ChannelMessage> consumer = bus.consumer(Addresses.channel(channel));
+      MessageConsumer<ChannelMessage> consumer = newConsumer(Addresses.channel(channel));
       Route r = route;
       consumer.handler(r::dispatch);
       route.consumer = consumer;
@@ -60,6 +79,18 @@ public final class ChannelRouter {
     }
     route.add(hub);
     return route.ready;
+  }
+
+  /** A consumer bound to {@link #home} when set (Vert.x binds a consumer to the context current at creation). */
+  @SuppressWarnings("unchecked")
+  private MessageConsumer<ChannelMessage> newConsumer(String address) {
+    ContextInternal context = home;
+    if (context == null) {
+      return bus.consumer(address);
+    }
+    MessageConsumer<ChannelMessage>[] made = new MessageConsumer[1];
+    context.dispatch(v -> made[0] = bus.consumer(address));
+    return made[0];
   }
 
   /** Removes a hub's interest; the last one out unregisters the channel's consumer. */

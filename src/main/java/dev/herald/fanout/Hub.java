@@ -7,6 +7,7 @@ import dev.herald.metrics.HeraldMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ public final class Hub {
   private static final int METER_BATCH = 64;
 
   private final Vertx vertx;
-  private final Context context;
+  private final ContextInternal context;
   private final ChannelRouter router;
   private final TransportConfig transport;
   private final LongSupplier clock;
@@ -40,7 +41,7 @@ public final class Hub {
   public Hub(Vertx vertx, Context context, ChannelRouter router, TransportConfig transport, LongSupplier clock,
              HeraldMetrics metrics) {
     this.vertx = vertx;
-    this.context = context;
+    this.context = (ContextInternal) context;
     this.router = router;
     this.transport = transport;
     this.clock = clock;
@@ -59,10 +60,14 @@ public final class Hub {
     return clock.getAsLong();
   }
 
-  /** Called from any thread by the router: hands the message to this hub's event loop. */
+  /**
+   * Called from any thread by the router: hands the message to this hub's event loop, at once when called on it.
+   * The router runs on an event-bus consumer's context, never this one, so the test is the thread; the delivery
+   * then runs with this hub's context current, as a task of its own would.
+   */
   void receive(ChannelMessage m) {
-    if (Vertx.currentContext() == context) {
-      deliver(m);
+    if (context.inThread()) {
+      context.dispatch(m, this::deliver);
     } else {
       context.runOnContext(v -> deliver(m));
     }

@@ -5,16 +5,24 @@ import dev.herald.fanout.Publisher;
 import dev.herald.message.IngestItem;
 import dev.herald.message.RenderedMessage;
 import dev.herald.metrics.HeraldMetrics;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Formats each ingest item once and hands it to the {@link Publisher}; answers the request only after every channel
  * was committed and published, so ingest acknowledges nothing earlier. Node-local.
+ *
+ * <p>A node runs one instance per event loop. Each answers on {@link Addresses#FORMAT} and on an address of its own
+ * loop ({@link #addressOn}): ingest asks the formatter on its own loop, so an entry is formatted, committed and
+ * published without waking another thread. On this 2-core VM every wake-up of another loop was a chance to wait
+ * behind a busy core (a kernel thread held one for up to 28 ms, BENCHMARKS.md "Light load's tail"), and the
+ * light-load tail was made of such waits before the fan-out.
  */
 public final class FormatterVerticle extends VerticleBase {
 
@@ -24,6 +32,7 @@ public final class FormatterVerticle extends VerticleBase {
   private final Publisher publisher;
   private final HeraldMetrics metrics;
   private MessageConsumer<IngestItem> consumer;
+  private MessageConsumer<IngestItem> loopConsumer;
 
   public FormatterVerticle(Publisher publisher, HeraldMetrics metrics) {
     this.publisher = publisher;
@@ -33,12 +42,23 @@ public final class FormatterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().localConsumer(Addresses.FORMAT, this::format);
-    return consumer.completion();
+    loopConsumer = vertx.eventBus().localConsumer(addressOn(context), this::format);
+    return Future.all(consumer.completion(), loopConsumer.completion());
   }
 
   @Override
   public Future<?> stop() {
-    return consumer.unregister();
+    return Future.all(consumer.unregister(), loopConsumer.unregister());
+  }
+
+  /** The address the formatter running on {@code context}'s event loop answers on, besides the shared one. */
+  public static String addressOn(Context context) {
+    return Addresses.FORMAT + "@" + System.identityHashCode(((ContextInternal) context).nettyEventLoop());
+  }
+
+  /** The context this instance runs on (null before it is deployed). */
+  public Context context() {
+    return context;
   }
 
   private void format(Message<IngestItem> request) {

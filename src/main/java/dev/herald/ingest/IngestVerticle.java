@@ -5,8 +5,10 @@ import dev.herald.config.IngestConfig;
 import dev.herald.engine.Queue;
 import dev.herald.engine.QueueEntry;
 import dev.herald.format.FormatFailure;
+import dev.herald.format.FormatterVerticle;
 import dev.herald.message.IngestItem;
 import dev.herald.metrics.HeraldMetrics;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -34,6 +37,8 @@ public final class IngestVerticle extends VerticleBase {
   private final EntryParser parser;
   private final Backoff backoff;
   private final HeraldMetrics metrics;
+  private final Predicate<Context> formatterOnLoop;
+  private String formatAddress = Addresses.FORMAT;
   private final Set<String> inFlight = new HashSet<>();
   private List<QueueEntry> toAck = new ArrayList<>();
   private final DeliveryOptions formatOptions = new DeliveryOptions().setLocalOnly(true)
@@ -46,6 +51,16 @@ public final class IngestVerticle extends VerticleBase {
   private Promise<Void> drained;
 
   public IngestVerticle(Queue queue, IngestConfig config, int maxEntryBytes, HeraldMetrics metrics) {
+    this(queue, config, maxEntryBytes, metrics, c -> false);
+  }
+
+  /**
+   * {@code formatterOnLoop}: whether a {@link FormatterVerticle} runs on a context's event loop; this verticle then
+   * asks that one ({@link FormatterVerticle#addressOn}) rather than any.
+   */
+  public IngestVerticle(Queue queue, IngestConfig config, int maxEntryBytes, HeraldMetrics metrics,
+                        Predicate<Context> formatterOnLoop) {
+    this.formatterOnLoop = formatterOnLoop;
     this.queue = queue;
     this.metrics = metrics;
     this.config = config;
@@ -56,6 +71,9 @@ public final class IngestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     running = true;
+    if (formatterOnLoop.test(context)) {
+      formatAddress = FormatterVerticle.addressOn(context);
+    }
     claimTimer = vertx.setPeriodic(Math.max(100, config.claimIdleMs() / 2), t -> claimStale());
     if (config.trimIntervalMs() > 0) {
       trimTimer = vertx.setPeriodic(config.trimIntervalMs(), t -> queue.trim()
@@ -84,6 +102,11 @@ public final class IngestVerticle extends VerticleBase {
     if (drained != null && inFlight.isEmpty() && !reading) {
       drained.tryComplete();
     }
+  }
+
+  /** The context this verticle runs on (null before it is deployed). */
+  public Context context() {
+    return context;
   }
 
   /** Entries claimed and not yet acknowledged by this node. */
@@ -154,7 +177,7 @@ public final class IngestVerticle extends VerticleBase {
       return;
     }
     IngestItem item = ((ParsedEntry.Accepted) parsed).item();
-    vertx.eventBus().<Integer>request(Addresses.FORMAT, item, formatOptions).onComplete(r -> {
+    vertx.eventBus().<Integer>request(formatAddress, item, formatOptions).onComplete(r -> {
       if (r.succeeded()) {
         acknowledge(entry);
       } else if (r.cause() instanceof ReplyException re && re.failureCode() == FormatFailure.REJECTED) {
