@@ -22,6 +22,6 @@ COPY conf/ /app/conf/
 USER herald
 EXPOSE 8080 5701
 # The G1ConcRefinement flags exist up to Java 19 only (see scripts/lib.sh); this image is Java 17.
-ENV JAVA_OPTS="-XX:+UseG1GC -Xms1g -Xmx1g -XX:+UseCompressedOops -XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=512m -Dio.netty.allocator.maxOrder=9 -XX:-G1UseAdaptiveConcRefinement -XX:G1ConcRefinementGreenZone=1000000 -XX:G1ConcRefinementYellowZone=2000000 -XX:G1ConcRefinementRedZone=3000000"
+ENV JAVA_OPTS="-XX:+UseG1GC -Xms1g -Xmx1g -XX:+UseCompressedOops -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:MaxDirectMemorySize=512m -Dio.netty.allocator.maxOrder=9 -XX:-G1UseAdaptiveConcRefinement -XX:G1ConcRefinementGreenZone=1000000 -XX:G1ConcRefinementYellowZone=2000000 -XX:G1ConcRefinementRedZone=3000000"
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/herald.jar \"$@\"", "--"]
 CMD ["-conf", "conf/herald.json"]
