@@ -10,6 +10,7 @@ import dev.herald.message.Channel;
 import dev.herald.message.RenderedMessage;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.testing.Await;
+import dev.herald.testing.Eventually;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -21,7 +22,6 @@ import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class ChannelDispatchTest {
     RecordingSubscriber near = subscribed(hubOn(dispatch));
 
     assertThat(seenByTaskQueuedAfterPublish(dispatch, near)).isEqualTo(1);
-    eventually(() -> far.data().equals(List.of(1)));
+    Eventually.within(10, () -> assertThat(far.data()).containsExactly(1));
     assertThat(near.data()).containsExactly(1);
   }
 
@@ -76,7 +76,7 @@ class ChannelDispatchTest {
     RecordingSubscriber second = subscribed(hubOn(loops.get(0)));
 
     assertThat(seenByTaskQueuedAfterPublish(loops.get(1), first)).isEqualTo(1);
-    eventually(() -> second.data().equals(List.of(1)));
+    Eventually.within(10, () -> assertThat(second.data()).containsExactly(1));
   }
 
   @Test
@@ -89,7 +89,7 @@ class ChannelDispatchTest {
     Await.of(vertx.undeploy(id));
     Await.on(loops.get(1), () -> publisher.publish(message(1)));
 
-    eventually(() -> out.data().equals(List.of(1)));
+    Eventually.within(10, () -> assertThat(out.data()).containsExactly(1));
   }
 
   /**
@@ -119,7 +119,7 @@ class ChannelDispatchTest {
           .subscribe(List.of(CH.toString()), Map.of(), null);
       return null;
     });
-    eventually(() -> out.ofOp("subscribed").size() == 1);
+    Eventually.within(10, () -> assertThat(out.ofOp("subscribed")).hasSize(1));
     return out;
   }
 
@@ -133,16 +133,6 @@ class ChannelDispatchTest {
 
   private static RenderedMessage message(int n) {
     return new RenderedMessage(List.of(CH), "t", Buffer.buffer("\"type\":\"t\",\"data\":" + n), null, 0);
-  }
-
-  private static void eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.yield();
-    }
   }
 
   /** Stands for the ingest verticle: a deployment whose context the router dispatches on. */
