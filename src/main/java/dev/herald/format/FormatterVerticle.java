@@ -20,9 +20,9 @@ import java.util.logging.Logger;
  *
  * <p>A node runs one instance per event loop. Each answers on {@link Addresses#FORMAT} and on an address of its own
  * loop ({@link #addressOn}): ingest asks the formatter on its own loop, so an entry is formatted, committed and
- * published without waking another thread. On this 2-core VM every wake-up of another loop was a chance to wait
- * behind a busy core (a kernel thread held one for up to 28 ms, BENCHMARKS.md "Light load's tail"), and the
- * light-load tail was made of such waits before the fan-out.
+ * published without waking another thread. On the 2-core benchmark VM every wake-up of another loop was a chance to
+ * wait behind a busy core (a kernel thread held one for up to 28 ms; BENCHMARKS.md, "Light load's tail"), and the
+ * messages of light load's tail had waited there before their fan-out began.
  */
 public final class FormatterVerticle extends VerticleBase {
 
