@@ -14,8 +14,8 @@
 # -Xms equal to -Xmx: G1 grows a smaller heap inside a young pause, and with -XX:+AlwaysPreTouch it touches the new
 # regions there: in a connect storm such a pause took 0.3-1.2 s instead of 0.1-0.2 s (BENCHMARKS.md, "Connect
 # storm: heap growth inside pauses"). The heap is touched once at start instead (~1.2 s, 1.1 GB resident).
-# Huge pages (THP, madvise mode) for the heap: the kernel's memory monitor walks 2 MB pages instead of 4 KB ones;
-# on the benchmark VM it ran half as long, and light load's p99 halved (BENCHMARKS.md, "Light load's tail: thread
+# Huge pages (THP, madvise mode) for the heap: on the benchmark VM the kernel's memory monitor (kdamond) then ran
+# half as long during a light-load step, and light load's p99 halved (BENCHMARKS.md, "Light load's tail: thread
 # hand-offs, and the VM's memory monitor").
 # The refinement flags leave G1's dirty cards to the young pauses: a fan-out stores a new frame into every
 # socket's long-lived outbound buffer, and refining those cards concurrently took 15 % of the node's CPU

@@ -18,6 +18,7 @@ import dev.herald.message.Channel;
 import dev.herald.metrics.HeraldMetrics;
 import dev.herald.security.KeyHashes;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,8 +38,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -266,16 +265,15 @@ public final class HeraldNode {
   private Future<Void> deploy() {
     HeraldConfig config = services.config();
     List<FormatterVerticle> formatters = new ArrayList<>();
-    Set<Object> formatterLoops = ConcurrentHashMap.newKeySet();
+    // Read by ingest's start, after the formatters' deployment completed.
     IngestVerticle ingest = new IngestVerticle(services.queue(), config.ingest(), config.limits().maxFrameBytes(),
-        services.metrics(), c -> formatterLoops.contains(((ContextInternal) c).nettyEventLoop()));
+        services.metrics(), c -> formatters.stream().anyMatch(f -> sameLoop(f.context(), c)));
     return census.start().compose(c -> vertx.deployVerticle(() -> {
       FormatterVerticle f = new FormatterVerticle(services.publisher(), services.metrics());
       formatters.add(f);
       return f;
     }, new DeploymentOptions().setInstances(eventLoopCount()))).compose(id -> {
       deployments.add(id);
-      formatters.forEach(f -> formatterLoops.add(((ContextInternal) f.context()).nettyEventLoop()));
       return vertx.deployVerticle(ingest);
     }).compose(id -> {
       ingestDeployment = id;
@@ -303,6 +301,10 @@ public final class HeraldNode {
     }
     return Future.all(loops.stream().map(HttpVerticle::sessionCount).toList())
         .map(all -> all.<Integer>list().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  private static boolean sameLoop(Context a, Context b) {
+    return ((ContextInternal) a).nettyEventLoop() == ((ContextInternal) b).nettyEventLoop();
   }
 
   /** Vert.x's event loops (each deployed instance takes the next one, round-robin). */

@@ -404,7 +404,7 @@ public final class ClientSession {
         startCatchUp(s);
         return;
       }
-      hub.metrics().delivered(0);
+      hub.metrics().replayed();
       s.epoch = id.epoch();
       s.last = id.offset();
     }

@@ -120,12 +120,12 @@ public final class HeraldMetrics {
     }
   }
 
-  /** A frame handed to a socket; {@code acceptedAtMillis} is 0 for replays, which have no latency. */
-  public void delivered(long acceptedAtMillis) {
-    deliveries.delivered(acceptedAtMillis, 1);
+  /** A replayed frame (history) handed to a socket: counted as a delivery, with no latency. */
+  public void replayed() {
+    deliveries.delivered(0, 1);
   }
 
-  /** {@code count} frames of one message handed to sockets just now. */
+  /** {@code count} live frames of one message handed to sockets just now. */
   public void delivered(long acceptedAtMillis, int count) {
     deliveries.delivered(acceptedAtMillis, count);
   }

@@ -158,7 +158,7 @@ class DeliveryMeterTest {
     HeraldMetrics b = new HeraldMetrics(registry);
     a.close();
     a.close();
-    b.delivered(System.currentTimeMillis() - 1);
+    b.delivered(System.currentTimeMillis() - 1, 1);
     assertThat(scrape().value("herald_delivery_latency_seconds_count")).isEqualTo(1);
     b.close();
     assertThat(scrape().has("herald_delivery_latency_seconds")).isFalse();
