@@ -428,9 +428,16 @@ public final class BenchMain {
         .put("deliveriesPerSecond", round(s.unique() / pub.seconds()))
         .put("latencyMs", new JsonObject().put("p50", ms(h, 50)).put("p90", ms(h, 90)).put("p99", ms(h, 99))
             .put("p999", ms(h, 99.9)).put("max", round(h.getMaxValue() / 1000.0)))
+        .put("firstDeliveryMs", firstDeliveryJson(s.firstDelivery()))
         .put("serverCpuSeconds", round(serverCpu / 1e9))
         .put("serverCpuPerDeliveryNs", s.unique() == 0 ? 0 : round((double) serverCpu / s.unique()))
         .put("clientCpuSeconds", round(clientCpu / 1e9)).put("pass", pass);
+  }
+
+  /** Per message, the latency of its earliest delivery: how late fan-outs start (see {@link FirstDeliveries}). */
+  private static JsonObject firstDeliveryJson(Histogram h) {
+    return new JsonObject().put("messages", h.getTotalCount()).put("p50", ms(h, 50)).put("p99", ms(h, 99))
+        .put("max", round(h.getMaxValue() / 1000.0));
   }
 
   private static JsonObject connectJson(SubscriberFleet.ConnectResult c, long serverCpuNanos) {

@@ -79,7 +79,8 @@ final class FleetWorker {
           String hist = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), n));
           out.println("stats " + fleet.uniqueReceived() + " " + fleet.expected(published) + " "
               + fleet.duplicates() + " " + fleet.orderViolations() + " " + hist + " " + fleet.silent(published) + " "
-              + fleet.closedAfterSubscribe() + " " + channelList(fleet.silentChannels(published)));
+              + fleet.closedAfterSubscribe() + " " + channelList(fleet.silentChannels(published)) + " "
+              + FirstDeliveries.encode(fleet.firstDeliveries()));
         }
         case "close" -> {
           fleet.close().toCompletionStage().toCompletableFuture().get();

@@ -7,7 +7,9 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -90,10 +92,10 @@ final class RemoteFleet implements AutoCloseable {
   /**
    * Merged delivery statistics of the current step; {@code silent} subscribers got nothing this step (their channels
    * are {@code silentChannels}), {@code closed} connections were closed by the server after subscribing (since the
-   * fleet connected).
+   * fleet connected). {@code firstDelivery} holds one latency per message, that of its earliest delivery.
    */
   record Stats(long unique, long expected, long duplicates, long orderViolations, Histogram latency, long silent,
-               long closed, SortedSet<Integer> silentChannels) {
+               long closed, SortedSet<Integer> silentChannels, Histogram firstDelivery) {
   }
 
   Stats stats(long[] publishedPerChannel) throws IOException {
@@ -104,6 +106,7 @@ final class RemoteFleet implements AutoCloseable {
     long unique = 0, expected = 0, dups = 0, order = 0, silent = 0, closed = 0;
     Histogram h = new Histogram(3);
     SortedSet<Integer> silentChannels = new TreeSet<>();
+    Map<Long, Long> firsts = new HashMap<>();
     for (String[] r : all(sb.toString())) {
       unique += Long.parseLong(r[1]);
       expected += Long.parseLong(r[2]);
@@ -121,8 +124,10 @@ final class RemoteFleet implements AutoCloseable {
           silentChannels.add(Integer.parseInt(k));
         }
       }
+      FirstDeliveries.merge(firsts, FirstDeliveries.decode(r[9]));
     }
-    return new Stats(unique, expected, dups, order, h, silent, closed, silentChannels);
+    return new Stats(unique, expected, dups, order, h, silent, closed, silentChannels,
+        FirstDeliveries.histogram(firsts));
   }
 
   /** CPU nanoseconds used so far by the worker processes. */

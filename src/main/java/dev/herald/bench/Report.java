@@ -36,14 +36,23 @@ final class Report {
       busText += String.format(Locale.ROOT, "redis CPU %.2f s  ", s.getDouble("redisCpuSeconds"));
     }
     return String.format(Locale.ROOT, "rate %8.0f msg/s  published %7.0f/s  deliveries %10.0f/s  loss %d dup %d "
-            + "order %d  p50 %7.2f p90 %7.2f p99 %8.2f p99.9 %8.2f max %8.2f ms  server CPU %6.0f ns/delivery "
+            + "order %d  p50 %7.2f p90 %7.2f p99 %8.2f p99.9 %8.2f max %8.2f ms  %sserver CPU %6.0f ns/delivery "
             + "(%.2f s, sys %s)  client CPU %.2f s  %s%s",
         s.getDouble("rate"), s.getDouble("publishedPerSecond"), s.getDouble("deliveriesPerSecond"),
         s.getLong("loss"), s.getLong("duplicates"), s.getLong("orderViolations"), l.getDouble("p50"),
-        l.getDouble("p90"), l.getDouble("p99"), l.getDouble("p999"), l.getDouble("max"),
+        l.getDouble("p90"), l.getDouble("p99"), l.getDouble("p999"), l.getDouble("max"), firstDelivery(s),
         s.getDouble("serverCpuPerDeliveryNs"), s.getDouble("serverCpuSeconds"), sysShare(s),
         s.getDouble("clientCpuSeconds"), busText, s.getBoolean("pass") ? "PASS" : "FAIL" + (s.getString("publishFirstError") == null ? ""
             : " (" + s.getString("publishFirstError") + ")"));
+  }
+
+  /** Each message's earliest delivery, when the step has the figure: {@code first p50 … p99 … ms} and a gap. */
+  static String firstDelivery(JsonObject s) {
+    JsonObject f = s.getJsonObject("firstDeliveryMs");
+    if (f == null || f.getLong("messages", 0L) == 0) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "first p50 %.2f p99 %.2f ms  ", f.getDouble("p50"), f.getDouble("p99"));
   }
 
   /**
@@ -274,6 +283,12 @@ final class Report {
         for (String p : new String[] {"p50", "p99", "p999", "max"}) {
           rows.add(new Row("latency " + p + " ms" + at, hs.getJsonObject("latencyMs").getDouble(p),
               ns.getJsonObject("latencyMs").getDouble(p), "lower"));
+        }
+        if (hs.containsKey("firstDeliveryMs") && ns.containsKey("firstDeliveryMs")) {
+          for (String p : new String[] {"p50", "p99"}) {
+            rows.add(new Row("first delivery " + p + " ms" + at, hs.getJsonObject("firstDeliveryMs").getDouble(p),
+                ns.getJsonObject("firstDeliveryMs").getDouble(p), "lower"));
+          }
         }
         if (hs.containsKey("eventBus") || ns.containsKey("eventBus")) {
           rows.add(new Row("event-bus bytes/message" + at, busBytesPerMessage(hs), busBytesPerMessage(ns),

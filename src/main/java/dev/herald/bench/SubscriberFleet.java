@@ -70,6 +70,7 @@ final class SubscriberFleet {
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder orderViolations = new LongAdder();
   private final Recorder latency = new Recorder(3);
+  private final FirstDeliveries firsts;
   private final AtomicLong handshakesDone = new AtomicLong();
   private final AtomicLong subscribedCount = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -91,6 +92,7 @@ final class SubscriberFleet {
     this.from = from;
     this.to = to;
     this.channels = channels;
+    this.firsts = new FirstDeliveries(channels);
     this.channelPrefix = channelPrefix;
     this.firstChannel = firstChannel;
     this.concurrency = concurrency;
@@ -202,6 +204,7 @@ final class SubscriberFleet {
     duplicates.reset();
     orderViolations.reset();
     latency.getIntervalHistogram();
+    firsts.drain();
   }
 
   long uniqueReceived() {
@@ -273,6 +276,11 @@ final class SubscriberFleet {
 
   long orderViolations() {
     return orderViolations.sum();
+  }
+
+  /** Each message's earliest delivery since the last reset (or the last call): {@link FirstDeliveries#drain}. */
+  long[] firstDeliveries() {
+    return firsts.drain();
   }
 
   /** Latencies recorded since the last reset (or the last call), in microseconds. */
@@ -412,7 +420,9 @@ final class SubscriberFleet {
       if (frame.kind == Target.Frame.RETRY && !subscribed) {
         retryLater(frame.retryAfterMs);
       } else if (frame.kind == Target.Frame.MESSAGE) {
-        latency.recordValue(Math.max(0, nowMicros() - frame.sentMicros));
+        long micros = Math.max(0, nowMicros() - frame.sentMicros);
+        latency.recordValue(micros);
+        firsts.record(channel, frame.seq, micros);
         if (!readOne) {
           readOne = true;
           readingThreads.add(Thread.currentThread().getName());

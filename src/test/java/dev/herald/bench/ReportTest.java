@@ -104,6 +104,23 @@ class ReportTest {
   }
 
   @Test
+  void eachMessagesFirstDeliveryIsShownAndCompared() {
+    JsonObject step = step().put("firstDeliveryMs", new JsonObject().put("messages", 300L).put("p50", 0.6)
+        .put("p99", 5.9).put("max", 6.2));
+    assertThat(Report.stepLine(step)).contains("max     5.00 ms  first p50 0.60 p99 5.90 ms  server CPU");
+    JsonObject other = step().put("firstDeliveryMs", new JsonObject().put("messages", 300L).put("p50", 0.3)
+        .put("p99", 2.95).put("max", 3.0));
+    assertThat(Report.rows(result(step, connect()), result(other, connect())))
+        .filteredOn(r -> r.name().startsWith("first delivery p99"))
+        .singleElement().satisfies(r -> {
+          assertThat(r.a()).isEqualTo(5.9);
+          assertThat(r.b()).isEqualTo(2.95);
+        });
+    assertThat(Report.stepLine(step().put("firstDeliveryMs", new JsonObject().put("messages", 0L))))
+        .contains("max     5.00 ms  server CPU");
+  }
+
+  @Test
   void serverCpuPerConnectionIsComparedOnlyAfterAWarmUp() {
     JsonObject warm = result(step(), connect()).put("warmupConnections", 45000L);
     JsonObject other = result(step(), connect().put("serverCpuSeconds", 0.25));

@@ -54,6 +54,12 @@ class SubscriberFleetIT {
           .status()).isEqualTo(202);
       Eventually.within(10, () -> assertThat(two.uniqueReceived()).isEqualTo(4));
       assertThat(two.readingThreads()).hasSize(2);
+      // One message, read on both loops: one earliest delivery, the lowest latency of the four.
+      org.HdrHistogram.Histogram all = two.latency();
+      long[] firsts = two.firstDeliveries();
+      assertThat(firsts).hasSize(2);
+      assertThat(all.valuesAreEquivalent(firsts[1], all.getMinValue())).as("%s vs %s", firsts[1], all.getMinValue())
+          .isTrue();
       Await.of(two.close(), 30);
     } finally {
       Await.of(client.close(), 30);
