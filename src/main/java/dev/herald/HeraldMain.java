@@ -48,7 +48,7 @@ public final class HeraldMain {
     Vertx vertx;
     HeraldNode node;
     try {
-      vertx = startVertx(args, config.node().ioTransport()).await(2, TimeUnit.MINUTES);
+      vertx = startVertx(args, config.node()).await(2, TimeUnit.MINUTES);
       node = HeraldNode.start(vertx, config, conf, System.getenv()).await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       LOG.severe("herald failed to start: " + e.getMessage());
@@ -86,14 +86,15 @@ public final class HeraldMain {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
   }
 
-  static Future<Vertx> startVertx(LaunchArgs args, String ioTransport) {
+  static Future<Vertx> startVertx(LaunchArgs args, NodeConfig node) {
+    String ioTransport = node.ioTransport();
     try {
       IoTransport.Choice io = IoTransport.choose(ioTransport);
       if (io.passedOver() != null) {
         LOG.info("I/O transport " + io.name() + " (" + io.passedOver() + ")");
       }
       try {
-        return startVertx(args, io);
+        return startVertx(args, io, node.effectiveEventLoops());
       } catch (RuntimeException e) {
         // io_uring can be there and still fail to set up its rings (an old kernel's locked-memory limit): auto
         // then falls back rather than leaving the node down.
@@ -102,15 +103,15 @@ public final class HeraldMain {
         }
         IoTransport.Choice next = IoTransport.withoutIoUring(e);
         LOG.warning("I/O transport " + next.name() + " (" + next.passedOver() + ")");
-        return startVertx(args, next);
+        return startVertx(args, next, node.effectiveEventLoops());
       }
     } catch (Exception e) {
       return Future.failedFuture(e);
     }
   }
 
-  private static Future<Vertx> startVertx(LaunchArgs args, IoTransport.Choice io) throws Exception {
-    VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions());
+  private static Future<Vertx> startVertx(LaunchArgs args, IoTransport.Choice io, int eventLoops) throws Exception {
+    VertxOptions options = new VertxOptions().setMetricsOptions(metricsOptions()).setEventLoopPoolSize(eventLoops);
     if (!args.cluster()) {
       return Future.succeededFuture(Vertx.builder().with(options).withTransport(io.transport()).build());
     }

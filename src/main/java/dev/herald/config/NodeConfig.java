@@ -1,5 +1,6 @@
 package dev.herald.config;
 
+import io.vertx.core.VertxOptions;
 import java.util.Set;
 
 /**
@@ -12,8 +13,12 @@ import java.util.Set;
  *                    {@code epoll}, {@code nio}, which the node must get or it does not start. io_uring hands
  *                    a fan-out's writes to the kernel in a few system calls per event-loop turn instead of one per
  *                    socket (measured in BENCHMARKS.md); containers whose seccomp profile blocks it get epoll
+ * @param eventLoops  Vert.x's event loops in all (HTTP, ingest, formatters and the channels' dispatch share them);
+ *                    default 0, which means Vert.x's default of two per core. One per core measured no better on
+ *                    two cores (less CPU over 100 channels, more over one, longer tails: BENCHMARKS.md); set it
+ *                    where the cores a node may use are fewer than the machine's (a container's CPU quota)
  */
-public record NodeConfig(String id, String ioTransport) {
+public record NodeConfig(String id, String ioTransport, int eventLoops) {
 
   public static final String AUTO = "auto";
   public static final String IO_URING = "io_uring";
@@ -27,6 +32,11 @@ public record NodeConfig(String id, String ioTransport) {
     if (!id.matches("[A-Za-z0-9_.:-]{0,128}")) {
       throw r.error("id", "must match [A-Za-z0-9_.:-]{0,128}");
     }
-    return new NodeConfig(id, r.oneOf("ioTransport", AUTO, IO_TRANSPORTS));
+    return new NodeConfig(id, r.oneOf("ioTransport", AUTO, IO_TRANSPORTS), r.integer("eventLoops", 0, 0, 1024));
+  }
+
+  /** The number of event loops Vert.x runs. */
+  public int effectiveEventLoops() {
+    return eventLoops > 0 ? eventLoops : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
   }
 }
