@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.config.NodeConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,8 +18,9 @@ class EventLoopsTest {
   }
 
   @Test
-  void twoLoopsPerCoreByDefault() throws Exception {
-    assertThat(loopsOf(new NodeConfig("", NodeConfig.NIO, 0))).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+  void vertxsOwnDefaultWhenUnset() throws Exception {
+    // Vert.x's two per core, counted from the CPU mask as Vert.x counts them (not the JVM's processor count).
+    assertThat(loopsOf(new NodeConfig("", NodeConfig.NIO, 0))).isEqualTo(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
   }
 
   private static int loopsOf(NodeConfig node) throws Exception {

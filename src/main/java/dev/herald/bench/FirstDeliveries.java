@@ -2,6 +2,7 @@ package dev.herald.bench;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -47,8 +48,7 @@ final class FirstDeliveries {
       all = new ArrayList<>(shards);
     }
     for (Shard s : all) {
-      long[] pairs = s.take();
-      merge(lowest, pairs);
+      merge(lowest, s.take());
     }
     return pairs(lowest);
   }
@@ -60,7 +60,7 @@ final class FirstDeliveries {
     }
   }
 
-  static long[] pairs(Map<Long, Long> lowest) {
+  private static long[] pairs(Map<Long, Long> lowest) {
     long[] out = new long[lowest.size() * 2];
     int i = 0;
     for (Map.Entry<Long, Long> e : lowest.entrySet()) {
@@ -121,14 +121,14 @@ final class FirstDeliveries {
 
     synchronized void add(long key, long latencyMicros) {
       if (size + 2 > pairs.length) {
-        pairs = java.util.Arrays.copyOf(pairs, pairs.length * 2);
+        pairs = Arrays.copyOf(pairs, pairs.length * 2);
       }
       pairs[size++] = key;
       pairs[size++] = latencyMicros;
     }
 
     synchronized long[] take() {
-      long[] out = java.util.Arrays.copyOf(pairs, size);
+      long[] out = Arrays.copyOf(pairs, size);
       size = 0;
       return out;
     }

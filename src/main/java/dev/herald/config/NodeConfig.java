@@ -15,8 +15,9 @@ import java.util.Set;
  *                    socket (measured in BENCHMARKS.md); containers whose seccomp profile blocks it get epoll
  * @param eventLoops  Vert.x's event loops in all (HTTP, ingest, formatters and the channels' dispatch share them);
  *                    default 0, which means Vert.x's default of two per core. One per core measured no better on
- *                    two cores (less CPU over 100 channels, more over one, longer tails: BENCHMARKS.md); set it
- *                    where the cores a node may use are fewer than the machine's (a container's CPU quota)
+ *                    two cores (3–4 % less CPU over 100 channels, 11 % more over one, a longer p99 over 100
+ *                    channels in two of three runs: BENCHMARKS.md); set it where a node may use fewer cores than
+ *                    Vert.x counts (a container's CPU quota)
  */
 public record NodeConfig(String id, String ioTransport, int eventLoops) {
 

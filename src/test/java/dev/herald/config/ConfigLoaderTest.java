@@ -31,7 +31,7 @@ class ConfigLoaderTest {
     assertThat(c.limits().maxFrameBytes()).isEqualTo(65_536);
     assertThat(c.node().ioTransport()).isEqualTo("auto");
     assertThat(c.node().eventLoops()).isZero();
-    assertThat(c.node().effectiveEventLoops()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+    assertThat(c.node().effectiveEventLoops()).isEqualTo(io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
   }
 
   @Test
