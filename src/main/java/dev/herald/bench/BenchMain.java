@@ -428,15 +428,20 @@ public final class BenchMain {
         .put("deliveriesPerSecond", round(s.unique() / pub.seconds()))
         .put("latencyMs", new JsonObject().put("p50", ms(h, 50)).put("p90", ms(h, 90)).put("p99", ms(h, 99))
             .put("p999", ms(h, 99.9)).put("max", round(h.getMaxValue() / 1000.0)))
-        .put("firstDeliveryMs", firstDeliveryJson(s.firstDelivery()))
+        .put("firstDeliveryMs", summaryMs("messages", s.firstDelivery()))
+        .put("publishPoolWaitMs", summaryMs("requests", pub.poolWaitMicros()))
         .put("serverCpuSeconds", round(serverCpu / 1e9))
         .put("serverCpuPerDeliveryNs", s.unique() == 0 ? 0 : round((double) serverCpu / s.unique()))
         .put("clientCpuSeconds", round(clientCpu / 1e9)).put("pass", pass);
   }
 
-  /** Per message, the latency of its earliest delivery: how late fan-outs start (see {@link FirstDeliveries}). */
-  private static JsonObject firstDeliveryJson(Histogram h) {
-    return new JsonObject().put("messages", h.getTotalCount()).put("p50", ms(h, 50)).put("p99", ms(h, 99))
+  /**
+   * Count, p50, p99 and max in ms of a histogram of µs: per message, its earliest delivery (how late fan-outs
+   * start, see {@link FirstDeliveries}), or per publish request, its wait for a connection of the publisher's
+   * pool (before its send time is stamped).
+   */
+  private static JsonObject summaryMs(String counted, Histogram h) {
+    return new JsonObject().put(counted, h.getTotalCount()).put("p50", ms(h, 50)).put("p99", ms(h, 99))
         .put("max", round(h.getMaxValue() / 1000.0));
   }
 

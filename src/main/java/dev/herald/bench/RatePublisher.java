@@ -14,13 +14,17 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
 
 /**
  * Publishes at a fixed rate over HTTP: Herald's {@code POST /api/publish} or nchan's {@code POST /pub/<channel>},
  * or with {@code --publish-via xadd} straight onto Herald's Redis ingest stream ({@code XADD <stream> * publish
  * <body>}, Herald's redis engine). The same JSON body every way,
  * {@code {"channel":…,"data":{"t":<epoch µs at send>,"n":<per-channel seq>}}}, or with {@code --entry post} a post
- * entry ({@link #post}), channels round-robin. Sends {@code Authorization: Bearer $HERALD_PUBLISH_KEY} when that variable is set.
+ * entry ({@link #post}), channels round-robin. An HTTP message's send time is stamped when its request has a
+ * connection, not when it starts waiting for one: the wait in this client's own pool is not the server's
+ * latency, and is reported apart ({@link Result#poolWaitMicros}). Sends
+ * {@code Authorization: Bearer $HERALD_PUBLISH_KEY} when that variable is set.
  * With several ports (the nodes of a cluster) the HTTP requests go to them in turn, one message each.
  * Paced by a 1 ms timer against the ideal schedule, with at most one HTTP request in flight per channel (so a
  * channel's sequence numbers reach the server in order) and a cap on requests in flight: a server that answers
@@ -43,6 +47,8 @@ final class RatePublisher {
   private final String stream;
   private final boolean posts;
   private final String channelPrefix;
+  /** Where each HTTP request's wait for a pooled connection is recorded, µs: the current step's, or warm-up's. */
+  private Histogram poolWaitMicros = new Histogram(3);
 
   RatePublisher(Vertx vertx, BenchOptions o) {
     this.vertx = vertx;
@@ -83,29 +89,36 @@ final class RatePublisher {
    */
   private Future<?> publish(int ch, long n, int port) {
     String channel = channelPrefix + ch;
-    long now = SubscriberFleet.nowMicros();
-    String json = "{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + now + ",\"n\":" + n + "}}";
     if (redis != null) {
+      long now = SubscriberFleet.nowMicros();
       Request xadd = Request.cmd(Command.XADD).arg(stream).arg("*");
       if (posts) {
         xadd.arg("post").arg(post(ch, now, n));
       } else {
-        xadd.arg("publish").arg(json);
+        xadd.arg("publish").arg(message(channel, now, n));
       }
       return xaddConnection.compose(c -> c.send(xadd));
     }
-    Buffer body = Buffer.buffer(json);
     RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setPort(port)
         .setURI(target.publishPath(channel)).putHeader("Content-Type", "application/json");
     if (authorization != null) {
       ro.putHeader("Authorization", authorization);
     }
-    return http.request(ro).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> {
+    long queued = System.nanoTime();
+    Histogram waits = poolWaitMicros;
+    return http.request(ro).compose(req -> {
+      waits.recordValue((System.nanoTime() - queued) / 1_000);
+      return req.send(Buffer.buffer(message(channel, SubscriberFleet.nowMicros(), n)));
+    }).compose(resp -> resp.body().map(b -> {
       if (resp.statusCode() / 100 != 2) {
         throw new IllegalStateException("HTTP " + resp.statusCode() + " " + b);
       }
       return b;
     }));
+  }
+
+  private static String message(String channel, long sentMicros, long n) {
+    return "{\"channel\":\"" + channel + "\",\"data\":{\"t\":" + sentMicros + ",\"n\":" + n + "}}";
   }
 
   /**
@@ -116,6 +129,10 @@ final class RatePublisher {
   Future<Long> warmUp(int ch, long count) {
     Promise<Long> done = Promise.promise();
     vertx.runOnContext(v -> new Object() {
+      {
+        poolWaitMicros = new Histogram(3);
+      }
+
       long sent;
       long answered;
       long errors;
@@ -140,8 +157,12 @@ final class RatePublisher {
     return done.future();
   }
 
-  /** What one step sent. {@code perChannel[k]}: messages accepted on channel k during the step. */
-  record Result(long sent, long accepted, long errors, double seconds, long[] perChannel, String firstError) {
+  /**
+   * What one step sent. {@code perChannel[k]}: messages accepted on channel k during the step;
+   * {@code poolWaitMicros}: each HTTP request's wait for a connection of the pool (empty for XADDs).
+   */
+  record Result(long sent, long accepted, long errors, double seconds, long[] perChannel, String firstError,
+                Histogram poolWaitMicros) {
     double achievedRate() {
       return seconds <= 0 ? 0 : accepted / seconds;
     }
@@ -169,6 +190,7 @@ final class RatePublisher {
     final long[] perChannel = new long[channels];
     final boolean[] busy = new boolean[channels];
     final AtomicReference<String> firstError = new AtomicReference<>();
+    final Histogram waits = new Histogram(3);
     long start;
     long sent;
     long accepted;
@@ -186,6 +208,7 @@ final class RatePublisher {
     }
 
     void start() {
+      poolWaitMicros = waits;
       start = System.nanoTime();
       timer = vertx.setPeriodic(1, t -> tick());
       tick();
@@ -251,7 +274,7 @@ final class RatePublisher {
     void maybeDone() {
       if (finished && inFlight == 0) {
         done.tryComplete(new Result(sent, accepted, errors, (endNanos - start) / 1e9, perChannel.clone(),
-            firstError.get()));
+            firstError.get(), waits));
       }
     }
   }

@@ -121,6 +121,18 @@ class ReportTest {
   }
 
   @Test
+  void thePublishersPoolWaitIsShownOnlyWhenARequestWaited() {
+    JsonObject waited = step().put("publishPoolWaitMs", new JsonObject().put("requests", 300L).put("p50", 0.0)
+        .put("p99", 1.25).put("max", 4.5));
+    assertThat(Report.stepLine(waited)).contains("max     5.00 ms  pool wait p99 1.25 max 4.50 ms  server CPU");
+    JsonObject neverWaited = step().put("publishPoolWaitMs", new JsonObject().put("requests", 300L).put("p50", 0.0)
+        .put("p99", 0.0).put("max", 0.0));
+    assertThat(Report.stepLine(neverWaited)).contains("max     5.00 ms  server CPU");
+    assertThat(Report.stepLine(step().put("publishPoolWaitMs", new JsonObject().put("requests", 0L))))
+        .contains("max     5.00 ms  server CPU");
+  }
+
+  @Test
   void serverCpuPerConnectionIsComparedOnlyAfterAWarmUp() {
     JsonObject warm = result(step(), connect()).put("warmupConnections", 45000L);
     JsonObject other = result(step(), connect().put("serverCpuSeconds", 0.25));
