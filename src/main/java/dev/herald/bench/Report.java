@@ -57,9 +57,9 @@ final class Report {
   }
 
   /**
-   * The publisher's own queue, when its requests waited for a pooled connection at all: {@code pool wait p99 … ms}
-   * and a gap. That wait precedes the send time, so it is not in the latencies; shown so that a publisher short of
-   * connections is seen, not hidden.
+   * The publisher's own queue, when its requests waited for a pooled connection at all:
+   * {@code pool wait p99 … max … ms} and a gap. That wait precedes the send time, so it is not in the latencies;
+   * shown so that a publisher short of connections is seen, not hidden.
    */
   static String poolWait(JsonObject s) {
     JsonObject w = s.getJsonObject("publishPoolWaitMs");
