@@ -24,6 +24,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -138,7 +139,12 @@ final class HttpVerticle extends VerticleBase {
         .setWebSocketClosingTimeout(WS_CLOSING_TIMEOUT_S)
         // jsonp_send carries a frame as a form attribute, escaped and URL-encoded.
         .setMaxFormAttributeSize(SockJsTransport.requestLimit(config.limits().maxFrameBytes()))
-        .setTcpNoDelay(true).setReuseAddress(true).setReusePort(true);
+        .setTcpNoDelay(true).setReuseAddress(true).setReusePort(true)
+        // Every request and response of a connection is handled on this verticle's loop (hubs, sessions and the
+        // engines' callbacks run there), so Vert.x may write without its cross-thread queue: without this, each
+        // connection allocated a 4 KB queue array, most of a WebSocket's garbage at connect (BENCHMARKS.md,
+        // "Connect storm: garbage per connection"). Vert.x throws if a response is written from another thread.
+        .setStrictThreadMode(true);
     if (config.http().tls().enabled()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setKeyPath(config.http().tls().keyPath())
           .setCertPath(config.http().tls().certPath()));
@@ -156,7 +162,7 @@ final class HttpVerticle extends VerticleBase {
 
   /** Local subscribers of {@code channel} on this loop, counted on the loop that owns them. */
   Future<Integer> subscriberCount(Channel channel) {
-    Promise<Integer> count = Promise.promise();
+    Promise<Integer> count = callerPromise();
     context.runOnContext(x -> count.complete(hub.subscriberCount(channel)));
     return count.future();
   }
@@ -183,14 +189,14 @@ final class HttpVerticle extends VerticleBase {
 
   /** Open sessions of this loop, counted on its event loop. */
   Future<Integer> sessionCount() {
-    Promise<Integer> count = Promise.promise();
+    Promise<Integer> count = callerPromise();
     context.runOnContext(x -> count.complete(hub.sessionCount()));
     return count.future();
   }
 
   /** Sends every session of this loop {@code disconnect} with a retry delay spread over the window, then closes. */
   Future<Void> disconnectAll(CloseReason reason, long windowMs) {
-    Promise<Void> done = Promise.promise();
+    Promise<Void> done = callerPromise();
     context.runOnContext(x -> {
       for (ClientSession s : hub.sessions()) {
         s.disconnect(reason, windowMs <= 0 ? 0 : ThreadLocalRandom.current().nextLong(windowMs));
@@ -202,10 +208,18 @@ final class HttpVerticle extends VerticleBase {
 
   /** The highest peak of unsent bytes among this loop's open sessions. */
   Future<Long> peakBufferedBytes() {
-    Promise<Long> peak = Promise.promise();
+    Promise<Long> peak = callerPromise();
     context.runOnContext(x -> peak.complete(
         hub.sessions().stream().mapToLong(ClientSession::peakBufferedBytes).max().orElse(0)));
     return peak.future();
+  }
+
+  /**
+   * A promise whose listeners run on the caller's event loop, not on this loop that completes it: a caller that
+   * answers an HTTP request must write on the request's own loop (the server's strict thread mode).
+   */
+  private <T> Promise<T> callerPromise() {
+    return ((ContextInternal) vertx.getOrCreateContext()).promise();
   }
 
   @Override
