@@ -142,8 +142,8 @@ final class HttpVerticle extends VerticleBase {
         .setTcpNoDelay(true).setReuseAddress(true).setReusePort(true)
         // Every request and response of a connection is handled on this verticle's loop (hubs, sessions and the
         // engines' callbacks run there), so Vert.x may write without its cross-thread queue: without this, each
-        // connection allocated a 4 KB queue array, most of a WebSocket's garbage at connect (BENCHMARKS.md,
-        // "Connect storm: garbage per connection"). Vert.x throws if a response is written from another thread.
+        // connection allocated a 4 KB queue array, a fifth of a WebSocket's garbage at connect (BENCHMARKS.md,
+        // "One outbound queue less per connection"). Vert.x throws if a response is written from another thread.
         .setStrictThreadMode(true);
     if (config.http().tls().enabled()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setKeyPath(config.http().tls().keyPath())
