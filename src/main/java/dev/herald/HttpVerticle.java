@@ -24,7 +24,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -162,7 +161,7 @@ final class HttpVerticle extends VerticleBase {
 
   /** Local subscribers of {@code channel} on this loop, counted on the loop that owns them. */
   Future<Integer> subscriberCount(Channel channel) {
-    Promise<Integer> count = callerPromise();
+    Promise<Integer> count = Promise.promise();
     context.runOnContext(x -> count.complete(hub.subscriberCount(channel)));
     return count.future();
   }
@@ -189,14 +188,14 @@ final class HttpVerticle extends VerticleBase {
 
   /** Open sessions of this loop, counted on its event loop. */
   Future<Integer> sessionCount() {
-    Promise<Integer> count = callerPromise();
+    Promise<Integer> count = Promise.promise();
     context.runOnContext(x -> count.complete(hub.sessionCount()));
     return count.future();
   }
 
   /** Sends every session of this loop {@code disconnect} with a retry delay spread over the window, then closes. */
   Future<Void> disconnectAll(CloseReason reason, long windowMs) {
-    Promise<Void> done = callerPromise();
+    Promise<Void> done = Promise.promise();
     context.runOnContext(x -> {
       for (ClientSession s : hub.sessions()) {
         s.disconnect(reason, windowMs <= 0 ? 0 : ThreadLocalRandom.current().nextLong(windowMs));
@@ -208,18 +207,10 @@ final class HttpVerticle extends VerticleBase {
 
   /** The highest peak of unsent bytes among this loop's open sessions. */
   Future<Long> peakBufferedBytes() {
-    Promise<Long> peak = callerPromise();
+    Promise<Long> peak = Promise.promise();
     context.runOnContext(x -> peak.complete(
         hub.sessions().stream().mapToLong(ClientSession::peakBufferedBytes).max().orElse(0)));
     return peak.future();
-  }
-
-  /**
-   * A promise whose listeners run on the caller's event loop, not on this loop that completes it: a caller that
-   * answers an HTTP request must write on the request's own loop (the server's strict thread mode).
-   */
-  private <T> Promise<T> callerPromise() {
-    return ((ContextInternal) vertx.getOrCreateContext()).promise();
   }
 
   @Override
