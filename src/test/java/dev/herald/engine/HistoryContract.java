@@ -93,6 +93,41 @@ public abstract class HistoryContract {
     assertThat(offsets(fromJustBeforeHeld)).containsExactly(3L, 4L, 5L);
   }
 
+  /**
+   * After every commit the history is exactly the newest {@code size} messages, however the engine trims behind
+   * them (Redis keeps a slack of older ones and cuts it in batches): the size, a full replay, where a resume is
+   * still recovered, and a removal just below the window, which must find nothing.
+   */
+  @Test
+  void theHistoryIsTheNewestSizeMessagesAfterEveryCommitAndRemoval() throws Throwable {
+    int size = 16;
+    History h = history(size);
+    List<MessageId> ids = new ArrayList<>();
+    for (int n = 1; n <= 3 * size; n++) {
+      ids.add(result(h.commit(CHANNEL, null, body("m" + n))).id());
+      long first = Math.max(1, n - size + 1);
+      MessageId start = new MessageId(ids.get(0).epoch(), 0);
+
+      assertThat(result(h.size(CHANNEL))).as("size after %d", n).isEqualTo(n - first + 1);
+      assertThat(offsets(result(h.since(CHANNEL, start, 100)))).as("replay after %d", n)
+          .containsExactlyElementsOf(LongStream.rangeClosed(first, n).boxed().toList());
+      assertThat(result(h.since(CHANNEL, new MessageId(start.epoch(), first - 1), 100)).recovered())
+          .as("resume from just before the oldest after %d", n).isTrue();
+      if (first > 1) {
+        assertThat(result(h.since(CHANNEL, new MessageId(start.epoch(), first - 2), 100)).recovered())
+            .as("resume from an evicted one after %d", n).isFalse();
+      }
+    }
+    int n = ids.size();
+    assertThat(result(h.remove(CHANNEL, ids.get(n - size - 1)))).as("the newest evicted").isFalse();
+    assertThat(result(h.remove(CHANNEL, ids.get(n - size)))).as("the oldest held").isTrue();
+    result(h.commit(CHANNEL, null, body("after")));
+
+    assertThat(result(h.size(CHANNEL))).isEqualTo(size);
+    assertThat(offsets(result(h.since(CHANNEL, new MessageId(ids.get(0).epoch(), 0), 100))))
+        .containsExactlyElementsOf(LongStream.rangeClosed(n - size + 2, n + 1).boxed().toList());
+  }
+
   @Test
   void sinceTheLatestGivesNoEntriesAndIsRecovered() throws Throwable {
     History h = history(100);

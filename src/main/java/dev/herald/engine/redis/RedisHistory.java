@@ -23,10 +23,14 @@ import java.util.List;
  *   <li>{@code <prefix>{<channel>}:meta}: a hash with the history's {@code epoch}, latest {@code offset}, the
  *       expiry last set on both keys ({@code exp}, Unix seconds, {@code 0} for none) and how many removed messages
  *       still hold a slot in the list ({@code gone}, absent for none);</li>
- *   <li>{@code <prefix>{<channel>}:entries}: a list of the bodies, oldest first, capped at {@code history.size}
- *       messages. Offsets are consecutive, so the last element is the message at {@code offset} and an element's
- *       offset follows from its index; a removed message leaves an empty element (a tombstone) in its slot, and
- *       the head is never a tombstone (they are popped as they reach it).</li>
+ *   <li>{@code <prefix>{<channel>}:entries}: a list of the bodies, oldest first. Offsets are consecutive, so the
+ *       last element is the message at {@code offset} and an element's offset follows from its index; a removed
+ *       message leaves an empty element (a tombstone) in its slot, and the head is never a tombstone (they are
+ *       popped as they reach it). The history is the newest {@code history.size} messages. Without tombstones
+ *       (the usual case) the list may hold a slack of older ones beyond that, up to an eighth of the size (at
+ *       least 1, at most 1,024), which no read returns: it is cut back to the size in one LTRIM when the slack is
+ *       full, not by one LTRIM per commit (with a trim at every commit, Redis spent a fifth of its commit script
+ *       on them). With tombstones the list holds the size exactly, so a removal cuts the slack first.</li>
  * </ul>
  * and one key per deduplicated message: {@code <prefix>dd:<dedupeKey>}, a hash of the id the message was committed
  * as in each of its channels, kept for the dedupe window.
@@ -51,10 +55,11 @@ public final class RedisHistory implements History {
   // the keys' expiry is moved at most once per time step (field 'exp' of meta: the expiry last set, '0' for none)
   // rather than by two EXPIREs per commit: the history lives ttl to ttl + step after its last commit, the step a
   // minute from a 10-minute ttl up, a tenth of the ttl below that. Redis's clock, so node clocks do not matter.
-  // The cap counts messages, not tombstones: with none (the usual case) one LTRIM keeps the newest; otherwise the
-  // oldest are popped one by one, and the tombstones that reach the head with them.
+  // The cap counts messages, not tombstones: with none (the usual case) one LTRIM keeps the newest once the slack
+  // is full; otherwise the oldest are popped one by one, and the tombstones that reach the head with them.
   private static final LuaScript COMMIT = new LuaScript("""
       local ttl, size, marker, seen, fresh, out = tonumber(ARGV[3]), tonumber(ARGV[2]), nil, {}, {}, {}
+      local slack = math.min(1024, math.max(1, math.floor(size / 8)))
       local expireAt = '0'
       if ttl > 0 then
         local step = ttl >= 600 and 60 or math.max(1, math.floor(ttl / 10))
@@ -93,23 +98,23 @@ public final class RedisHistory implements History {
             gone = 0
             redis.call('HDEL', meta, 'gone')
           end
-          if held - gone > size then
-            if gone == 0 then
+          if gone == 0 then
+            if held > size + slack then
               redis.call('LTRIM', list, -size, -1)
-            else
-              local messages, was = held - gone, gone
-              while messages > size do
-                if redis.call('LPOP', list) == '' then gone = gone - 1 else messages = messages - 1 end
-              end
-              while gone > 0 and redis.call('LINDEX', list, 0) == '' do
-                redis.call('LPOP', list)
-                gone = gone - 1
-              end
-              if gone == 0 then
-                redis.call('HDEL', meta, 'gone')
-              elseif gone ~= was then
-                redis.call('HSET', meta, 'gone', gone)
-              end
+            end
+          elseif held - gone > size then
+            local messages, was = held - gone, gone
+            while messages > size do
+              if redis.call('LPOP', list) == '' then gone = gone - 1 else messages = messages - 1 end
+            end
+            while gone > 0 and redis.call('LINDEX', list, 0) == '' do
+              redis.call('LPOP', list)
+              gone = gone - 1
+            end
+            if gone == 0 then
+              redis.call('HDEL', meta, 'gone')
+            elseif gone ~= was then
+              redis.call('HSET', meta, 'gone', gone)
             end
           end
           if created or renewed or exp ~= expireAt then
@@ -138,14 +143,16 @@ public final class RedisHistory implements History {
 
   // Answers {epoch or '', top offset, first held offset, recovered 0|1, {offset, body, ...}}. '' rather than a Lua
   // false, which RESP3 clients would receive as a boolean and RESP2 clients as nil. The head is a message, so the
-  // first held offset is top - length + 1; the range asked for holds limit + 1 messages even if every tombstone
-  // lies inside it.
+  // first held offset is top - length + 1, or without tombstones top - min(length, size) + 1 (the slack is not
+  // returned); the range asked for holds limit + 1 messages even if every tombstone lies inside it.
   private static final LuaScript SINCE = new LuaScript("""
       local state = redis.call('HMGET', KEYS[1], 'epoch', 'offset', 'gone')
       local epoch = state[1]
       if not epoch then return {'', 0, 0, ARGV[4] == '0' and 1 or 0, {}} end
-      local top = tonumber(state[2] or '0')
-      local first = top - redis.call('LLEN', KEYS[2]) + 1
+      local top, gone, held = tonumber(state[2] or '0'), tonumber(state[3] or '0'), redis.call('LLEN', KEYS[2])
+      local head = top - held + 1
+      local first = head
+      if gone == 0 then first = top - math.min(held, tonumber(ARGV[5])) + 1 end
       if ARGV[4] == '0' then return {epoch, top, first, 1, {}} end
       local same = ARGV[1] == epoch
       local since = tonumber(ARGV[2])
@@ -154,7 +161,7 @@ public final class RedisHistory implements History {
       local from = first
       if recovered then from = since + 1 end
       local want = tonumber(ARGV[3]) + 1
-      local slots = redis.call('LRANGE', KEYS[2], from - first, from - first + want + tonumber(state[3] or '0') - 1)
+      local slots = redis.call('LRANGE', KEYS[2], from - head, from - head + want + gone - 1)
       local entries = {}
       for i, body in ipairs(slots) do
         if #entries == 2 * want then break end
@@ -165,11 +172,16 @@ public final class RedisHistory implements History {
       return {epoch, top, first, recovered and 1 or 0, entries}
       """);
 
-  // Leaves a tombstone in the message's slot (its neighbours keep their offsets), then pops those at the head.
+  // Leaves a tombstone in the message's slot (its neighbours keep their offsets), then pops those at the head. The
+  // slack goes first (a message in it is no longer in the history), since a list with tombstones holds the size.
   private static final LuaScript REMOVE = new LuaScript("""
-      local state = redis.call('HMGET', KEYS[1], 'epoch', 'offset')
+      local state = redis.call('HMGET', KEYS[1], 'epoch', 'offset', 'gone')
       if state[1] ~= ARGV[1] then return 0 end
-      local held = redis.call('LLEN', KEYS[2])
+      local held, size = redis.call('LLEN', KEYS[2]), tonumber(ARGV[3])
+      if not state[3] and held > size then
+        redis.call('LTRIM', KEYS[2], -size, -1)
+        held = size
+      end
       local index = tonumber(ARGV[2]) - (tonumber(state[2]) - held + 1)
       if index < 0 or index >= held or redis.call('LINDEX', KEYS[2], index) == '' then return 0 end
       redis.call('LSET', KEYS[2], index, '')
@@ -183,7 +195,9 @@ public final class RedisHistory implements History {
       """);
 
   private static final LuaScript SIZE = new LuaScript("""
-      return redis.call('LLEN', KEYS[2]) - tonumber(redis.call('HGET', KEYS[1], 'gone') or '0')
+      local held, gone = redis.call('LLEN', KEYS[2]), tonumber(redis.call('HGET', KEYS[1], 'gone') or '0')
+      if gone == 0 then return math.min(held, tonumber(ARGV[1])) end
+      return held - gone
       """);
 
   private final Redis pool;
@@ -240,7 +254,8 @@ public final class RedisHistory implements History {
 
   @Override
   public Future<Replay> since(Channel channel, MessageId since, int limit) {
-    List<Object> args = since == null ? List.of("", 0, limit, 0) : List.of(since.epoch(), since.offset(), limit, 1);
+    List<Object> args = since == null ? List.of("", 0, limit, 0, size)
+        : List.of(since.epoch(), since.offset(), limit, 1, size);
     return SINCE.run(pool, keys(channel), args).map(r -> replay(r, limit));
   }
 
@@ -260,13 +275,13 @@ public final class RedisHistory implements History {
 
   @Override
   public Future<Boolean> remove(Channel channel, MessageId id) {
-    return REMOVE.run(pool, keys(channel), List.of(id.epoch(), id.offset()))
+    return REMOVE.run(pool, keys(channel), List.of(id.epoch(), id.offset(), size))
         .map(r -> r.toLong() > 0);
   }
 
   @Override
   public Future<Long> size(Channel channel) {
-    return SIZE.run(pool, keys(channel), List.of()).map(Response::toLong);
+    return SIZE.run(pool, keys(channel), List.of(size)).map(Response::toLong);
   }
 
   /** Returns the connection kept for commits; the pooled client is the caller's. */

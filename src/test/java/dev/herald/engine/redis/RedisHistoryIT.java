@@ -192,6 +192,29 @@ class RedisHistoryIT extends HistoryContract {
     result(h.close());
   }
 
+  /**
+   * A full history is cut back in batches, not by an LTRIM at every commit (a fifth of the commit script's cost
+   * in the ingest bench): the list never holds more than the size and an eighth, and all of it returns to the
+   * size at once.
+   */
+  @Test
+  void aFullHistoryIsTrimmedInBatchesWithinASlackOfAnEighth() throws Throwable {
+    int size = 80;
+    History h = history(size, 0);
+    long trimsBefore = calls("ltrim");
+    long longest = 0;
+    for (int i = 1; i <= 300; i++) {
+      result(h.commit(CHANNEL, null, Buffer.buffer("m" + i)));
+      longest = Math.max(longest, result(pool.send(Request.cmd(Command.LLEN).arg(keys(CHANNEL).get(1)))).toLong());
+    }
+
+    assertThat(longest).isEqualTo(size + size / 8);
+    // The 91st commit cuts the list back to 80, and then every 11th: 20 cuts where a cut per commit made 220.
+    assertThat(calls("ltrim") - trimsBefore).isEqualTo(20);
+    assertThat(result(h.size(CHANNEL))).isEqualTo(size);
+    result(h.close());
+  }
+
   /** A list emptied by removals is gone from Redis with its expiry: the next commit sets the expiry again. */
   @Test
   void aHistoryEmptiedByRemovalsExpiresAgainAfterItsNextCommit() throws Throwable {
