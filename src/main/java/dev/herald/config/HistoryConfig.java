@@ -3,7 +3,8 @@ package dev.herald.config;
 /**
  * Per-channel history, the source of every resume.
  *
- * @param size       messages kept per channel; default {@value #DEFAULT_SIZE}
+ * @param size       messages kept per channel (redis engine: up to an eighth more are held, unread, until they are
+ *                   cut in one batch; see {@code RedisHistory}); default {@value #DEFAULT_SIZE}
  * @param ttlSeconds a channel's history expires this long after its last message, s (redis engine: up to a minute
  *                   more, see {@code RedisHistory}); default {@value #DEFAULT_TTL_SECONDS}; 0 never expires
  */

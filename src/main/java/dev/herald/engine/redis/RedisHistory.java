@@ -29,8 +29,9 @@ import java.util.List;
  *       popped as they reach it). The history is the newest {@code history.size} messages. Without tombstones
  *       (the usual case) the list may hold a slack of older ones beyond that, up to an eighth of the size (at
  *       least 1, at most 1,024), which no read returns: it is cut back to the size in one LTRIM when the slack is
- *       full, not by one LTRIM per commit (with a trim at every commit, Redis spent a fifth of its commit script
- *       on them). With tombstones the list holds the size exactly, so a removal cuts the slack first.</li>
+ *       full, not by one LTRIM per commit (which made a post's commit script cost Redis a tenth more:
+ *       {@code scripts/bench-redis-commit}). With tombstones the list holds the size exactly, so a removal cuts
+ *       the slack first.</li>
  * </ul>
  * and one key per deduplicated message: {@code <prefix>dd:<dedupeKey>}, a hash of the id the message was committed
  * as in each of its channels, kept for the dedupe window.
