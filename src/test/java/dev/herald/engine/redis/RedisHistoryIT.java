@@ -193,9 +193,9 @@ class RedisHistoryIT extends HistoryContract {
   }
 
   /**
-   * A full history is cut back in batches, not by an LTRIM at every commit (a fifth of the commit script's cost
-   * in the ingest bench): the list never holds more than the size and an eighth, and all of it returns to the
-   * size at once.
+   * A full history is cut back in batches, not by an LTRIM at every commit (a tenth of the commit script's cost
+   * per post: scripts/bench-redis-commit): the list never holds more than the size and an eighth, and all of it
+   * returns to the size at once.
    */
   @Test
   void aFullHistoryIsTrimmedInBatchesWithinASlackOfAnEighth() throws Throwable {
