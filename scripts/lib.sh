@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers shared by scripts/run, scripts/cluster and scripts/bench (sourced, not executed).
+# Helpers shared by scripts/run, scripts/cluster, scripts/bench and scripts/bench-redis-commit (sourced, not executed).
 # Expects the current directory to be the repository root.
 
 # Default JVM options, used when JAVA_OPTS is unset (keep in sync with the Dockerfile):
@@ -121,4 +121,9 @@ ${members}      </tcp-ip>
   </map>
 </hazelcast>
 XML
+}
+
+# A loopback TCP port that is free now (the caller binds it soon after; nothing else here takes ports).
+herald_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
