@@ -39,6 +39,13 @@ public final class BenchMain {
 
   /** Warm-up connections open at once at most: with the measured ones closed, a node stays under 20K sockets. */
   private static final int WARMUP_ROUND = 15_000;
+  /** Warm-up rounds of connections at most, whatever the JIT does: 180,000 connections, about a minute and a half. */
+  private static final int MAX_WARMUP_ROUNDS = 12;
+  /**
+   * JIT CPU in a warm-up round of connections (about 4 s of connecting, 2 s of rest) under which the server's JIT
+   * counts as quiet: about 3 µs per connection, a twentieth of the node's CPU per connection when compiled.
+   */
+  static final long CONNECT_JIT_QUIET_NANOS = 50_000_000L;
   /** Silent subscribers' channels named in a step; the rest are counted. */
   private static final int SILENT_CHANNELS_LISTED = 10;
   /** One round of {@link #settleJit}: publishes to the warm-up channel, then seconds at the first rate. */
@@ -84,29 +91,49 @@ public final class BenchMain {
     int warm = o.warmupConnections();
     if (warm > 0) {
       // Connect and close fleets first so the measured one meets a JIT-compiled server (nchan has no JIT). In
-      // rounds: a node holds under 20K sockets here.
+      // rounds: a node holds under 20K sockets here. Past the rounds asked for, more while a round kept the JIT
+      // busy: after 45,000 connections C2 still took 0.49 of the node's 1.41 s of CPU in the measured 18,000
+      // (BENCHMARKS.md, "A leaner generator").
       long warmed = 0;
-      for (int left = warm; left > 0; left -= WARMUP_ROUND) {
-        try (RemoteFleet w = new RemoteFleet(o, Math.min(left, WARMUP_ROUND))) {
+      int rounds = 0;
+      long jit = Long.MAX_VALUE;
+      boolean jvm = server != null && o.target() == Target.HERALD;
+      for (int left = warm; left > 0 || (jvm && jit > CONNECT_JIT_QUIET_NANOS && rounds < MAX_WARMUP_ROUNDS);
+           left -= WARMUP_ROUND) {
+        long jit0 = jvm ? server.jitNanos() : 0;
+        try (RemoteFleet w = new RemoteFleet(o, left > 0 ? Math.min(left, WARMUP_ROUND) : WARMUP_ROUND)) {
           warmed += w.connect().ok();
         }
         Thread.sleep(2000);
+        jit = jvm ? server.jitNanos() - jit0 : 0;
+        rounds++;
       }
       result.put("warmupConnections", warmed);
+      if (jvm) {
+        result.put("warmupJit", new JsonObject().put("rounds", rounds).put("quiet", jit <= CONNECT_JIT_QUIET_NANOS)
+            .put("lastRoundJitMs", round(jit / 1e6)));
+      }
     }
     long[] rssBefore = null;
     long[] heapBefore = null;
     long cpuBefore = 0;
+    long jitBefore = 0;
     if (server != null) {
       server.fullGc();
       rssBefore = server.rssBytesEach();
       heapBefore = server.heapUsedBytesEach();
       cpuBefore = server.cpuNanos();
+      jitBefore = server.jitNanos();
     }
     try (RemoteFleet fleet = new RemoteFleet(o, n)) {
       SubscriberFleet.ConnectResult c = fleet.connect();
       long cpuConnect = server == null ? 0 : server.cpuNanos() - cpuBefore;
-      result.put("connect", connectJson(c, cpuConnect));
+      JsonObject connect = connectJson(c, cpuConnect);
+      if (server != null && o.target() == Target.HERALD) {
+        // The JIT's share of it: the warm-up rounds are there so that the measured fleet meets compiled code.
+        connect.put("serverJitCpuSeconds", round((server.jitNanos() - jitBefore) / 1e9));
+      }
+      result.put("connect", connect);
       Thread.sleep(o.settleSeconds() * 1000L);
       if (server != null) {
         server.fullGc();
@@ -182,7 +209,7 @@ public final class BenchMain {
         // server's CPU) when the warm-up publishes reached nobody.
         int warmSubscribers = n > 0 ? o.warmupSubscribers() : 0;
         SubscriberFleet warmFleet = new SubscriberFleet(vertx, o.target(), o.transport(), o.host(), o.ports(), 0,
-            warmSubscribers, 1, o.channelPrefix(), channels, 1, Math.max(1, warmSubscribers));
+            warmSubscribers, 1, o.channelPrefix(), channels, 1, Math.max(1, warmSubscribers), o.clientWebSocket());
         long warmConnected = warmFleet.connect(10_000).toCompletionStage().toCompletableFuture().get().subscribed();
         long refused = publisher.warmUp(channels, o.warmupPublishes()).toCompletionStage().toCompletableFuture()
             .get();
@@ -464,7 +491,8 @@ public final class BenchMain {
             + System.getProperty("java.version")).put("cpus", Runtime.getRuntime().availableProcessors())
         .put("serverFlags", o.serverFlags()).put("subscribers", subscribers).put("channels", o.channels())
         .put("clientProcesses", o.processes(subscribers)).put("sources", o.sources())
-        .put("clientIo", IoTransport.choose(o.clientIo(), "--client-io").name());
+        .put("clientIo", IoTransport.choose(o.clientIo(), "--client-io").name())
+        .put("clientWs", o.clientWebSocket().label());
     if (o.ports().size() > 1) {
       header.put("nodes", o.ports().size());
     }

@@ -150,6 +150,11 @@ record BenchOptions(Map<String, String> raw) {
     return io;
   }
 
+  /** The client of plain WebSocket subscribers: {@link ClientWebSocket}, {@code lean} by default. */
+  ClientWebSocket clientWebSocket() {
+    return ClientWebSocket.parse(get("client-ws", "lean"));
+  }
+
   /** Publish rates of the steps, messages/s, comma-separated. */
   List<Double> rates(String dflt) {
     return list("rates", dflt).stream().map(Double::parseDouble).toList();
@@ -225,7 +230,8 @@ record BenchOptions(Map<String, String> raw) {
 
   /**
    * Connections opened and closed before the measured ones (idle, connect), to warm the server's JIT, in rounds of
-   * at most 15,000; 0: none.
+   * at most 15,000; 0: none. Against a Herald node more rounds of 15,000 follow while the last one kept its JIT
+   * compiler busy, up to 12 rounds in all.
    */
   int warmupConnections() {
     return integer("warmup-connections", 0);

@@ -42,7 +42,7 @@ final class FleetWorker {
     SubscriberFleet fleet = new SubscriberFleet(vertx, options.target(), options.transport(), o.get("host"),
         options.ports(), Integer.parseInt(o.get("from")), Integer.parseInt(o.get("to")),
         Integer.parseInt(o.get("channels")), options.channelPrefix(), 0, Integer.parseInt(o.get("sources")),
-        Integer.parseInt(o.get("concurrency")));
+        Integer.parseInt(o.get("concurrency")), options.clientWebSocket());
     PrintStream out = System.out;
     out.println("ready");
     out.flush();

@@ -40,7 +40,8 @@ final class RemoteFleet implements AutoCloseable {
           "--from", Integer.toString(from), "--to", Integer.toString(to),
           "--channels", Integer.toString(o.channels()), "--channel-prefix", o.channelPrefix(), "--sources", Integer.toString(o.sources()),
           "--concurrency", Integer.toString(Math.max(1, o.concurrency() / processes)),
-          "--loops", Integer.toString(o.clientLoops()), "--client-io", o.clientIo()));
+          "--loops", Integer.toString(o.clientLoops()), "--client-io", o.clientIo(),
+          "--client-ws", o.clientWebSocket().label()));
       Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       workers.add(new Worker(proc));
     }

@@ -125,9 +125,11 @@ final class Report {
     JsonObject c = r.getJsonObject("connect");
     if (c != null) {
       sb.append(String.format(Locale.ROOT, "   connections %d established, %d failed, %d subscribed; %.2f s "
-              + "(%.0f/s), all subscribed after %.2f s; server CPU %.2f s%s%s%n", c.getLong("established"),
+              + "(%.0f/s), all subscribed after %.2f s; server CPU %.2f s%s%s%s%n", c.getLong("established"),
           c.getLong("failed"), c.getLong("subscribed"), c.getDouble("seconds"), c.getDouble("perSecond"),
           c.getDouble("subscribedSeconds"), c.getDouble("serverCpuSeconds"),
+          c.containsKey("serverJitCpuSeconds") ? String.format(Locale.ROOT, " (JIT %.2f s)",
+              c.getDouble("serverJitCpuSeconds")) : "",
           c.containsKey("establishedPerNode") ? "; per node " + join(c.getJsonArray("establishedPerNode")) : "",
           c.getString("firstError") == null ? "" : "; first error " + c.getString("firstError")));
     }
@@ -140,6 +142,13 @@ final class Report {
         sb.append(String.format(Locale.ROOT, "     node %d (port %d, pid %d, %d connections): %s%n", k + 1,
             node.getInteger("port"), node.getLong("pid"), node.getLong("connections"), memoryLine(node)));
       }
+    }
+    JsonObject warmJit = r.getJsonObject("warmupJit");
+    if (warmJit != null) {
+      sb.append(String.format(Locale.ROOT, "   warm-up: %d connections in %d rounds, %s%n",
+          r.getLong("warmupConnections"), warmJit.getInteger("rounds"), warmJit.getBoolean("quiet")
+              ? "the JIT quiet in the last" : "the JIT still compiling (" + warmJit.getValue("lastRoundJitMs")
+              + " ms in the last round)"));
     }
     JsonObject jit = r.getJsonObject("jitSettle");
     if (jit != null) {

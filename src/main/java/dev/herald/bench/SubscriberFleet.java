@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -38,8 +39,9 @@ import org.HdrHistogram.Recorder;
  * of a cluster) and from source address {@code 127.0.0.(2 + i % sources)}, so the
  * ephemeral ports (and TIME_WAIT entries) of a large fleet are spread over several loopback addresses. Vert.x can
  * bind a client's local address ({@code WebSocketClientOptions.setLocalAddress}, {@code HttpClientOptions} likewise),
- * so there is one client per source address: a {@code WebSocketClient} for {@code /ws} and SockJS, an
- * {@code HttpClient} whose pool holds one connection per SSE stream for SSE. Subscriber {@code i} is opened on
+ * so there is one client per source address: a {@code WebSocketClient} for SockJS (and for plain WebSockets with
+ * {@code --client-ws vertx}), an {@code HttpClient} whose pool holds one connection per SSE stream for SSE; plain
+ * WebSockets ({@code /ws}, nchan's {@code /sub}) are {@link LeanWebSocket}s by default, bound to their source address. Subscriber {@code i} is opened on
  * event loop {@code i mod loops}: Vert.x binds a connection to the event loop of the context that opens it, and
  * gives every call from one non-Vert.x thread the same ("sticky") event loop, so a fleet opened from its main
  * thread ran every socket on one loop and read each burst on one core. Counters are thread-safe; each
@@ -58,6 +60,9 @@ final class SubscriberFleet {
   private final String channelPrefix;
   private final int firstChannel;
   private final int concurrency;
+  private final int sources;
+  /** Plain WebSocket subscribers on {@link LeanWebSocket} rather than Vert.x's client. */
+  private final boolean leanClient;
   private final List<WebSocketClient> clients = new ArrayList<>();
   private final List<HttpClient> httpClients = new ArrayList<>();
   private final Conn[] conns;
@@ -83,7 +88,8 @@ final class SubscriberFleet {
   private volatile boolean closing;
 
   SubscriberFleet(Vertx vertx, Target target, Transport transport, String host, List<Integer> ports, int from,
-                  int to, int channels, String channelPrefix, int firstChannel, int sources, int concurrency) {
+                  int to, int channels, String channelPrefix, int firstChannel, int sources, int concurrency,
+                  ClientWebSocket clientWebSocket) {
     this.vertx = vertx;
     this.target = target;
     this.transport = transport;
@@ -96,8 +102,10 @@ final class SubscriberFleet {
     this.channelPrefix = channelPrefix;
     this.firstChannel = firstChannel;
     this.concurrency = concurrency;
-    for (int s = 0; s < sources; s++) {
-      String local = "127.0.0." + (2 + s);
+    this.sources = sources;
+    this.leanClient = transport == Transport.WS && clientWebSocket == ClientWebSocket.LEAN;
+    for (int s = 0; s < sources && !leanClient; s++) {
+      String local = sourceAddress(s);
       if (transport.webSocket()) {
         clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress(local)
             .setMaxConnections(to - from + 1).setConnectTimeout(30_000).setTcpNoDelay(true)
@@ -113,6 +121,10 @@ final class SubscriberFleet {
     for (EventExecutor loop : internal.eventLoopGroup()) {
       loops.add(internal.contextBuilder().withEventLoop((EventLoop) loop).build());
     }
+  }
+
+  private static String sourceAddress(int s) {
+    return "127.0.0." + (2 + s);
   }
 
   /** Names of the threads that have read a message since the fleet opened (one per event loop in use). */
@@ -297,6 +309,11 @@ final class SubscriberFleet {
     for (HttpClient c : httpClients) {
       all.add(c.close());
     }
+    for (Conn c : conns) {
+      if (c != null && c.lean != null) {
+        all.add(c.lean.close());
+      }
+    }
     return Future.join(all).mapEmpty();
   }
 
@@ -309,11 +326,12 @@ final class SubscriberFleet {
    * One connection. Only touched on its event loop once open, except {@link #lastSeq} and {@link #seqAtReset},
    * which {@link #reset()} and {@link #silent} also touch between steps, after the drain, when nothing is in flight.
    */
-  private final class Conn implements Consumer<Target.Frame> {
+  private final class Conn implements Consumer<Target.Frame>, LeanWebSocket.MessageHandler {
     final int channel;
     final int index;
     final Target.Frame frame = new Target.Frame();
     WebSocket ws;
+    LeanWebSocket lean;
     HttpClientResponse sse;
     long lastSeq;
     /** {@link #lastSeq} when the current step began (set by {@link #reset()} between steps). */
@@ -327,7 +345,7 @@ final class SubscriberFleet {
     }
 
     boolean established() {
-      return ws != null || sse != null;
+      return ws != null || sse != null || lean != null;
     }
 
     /** Opens the WebSocket or the SSE stream and attaches the frame handler. */
@@ -341,6 +359,11 @@ final class SubscriberFleet {
         return httpClients.get(index % httpClients.size()).request(o).compose(HttpClientRequest::send)
             .compose(this::attachSse);
       }
+      if (leanClient) {
+        EventLoop loop = loops.get((index - from) % loops.size()).nettyEventLoop();
+        return LeanWebSocket.connect((VertxInternal) vertx, loop, sourceAddress(index % sources), host, port, uri,
+            30_000).onSuccess(this::attach);
+      }
       WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri);
       return clients.get(index % clients.size()).connect(o).onSuccess(this::attach);
     }
@@ -350,13 +373,19 @@ final class SubscriberFleet {
      * reconnect once the server's {@code retryAfterMs} has passed, as a client honouring it does.
      */
     void retryLater(long retryAfterMs) {
-      if (ws == null) {
+      if (ws == null && lean == null) {
         // An SSE stream is refused with 503 before it starts; a disconnect on an open one is only noted.
         firstError.compareAndSet(null, "disconnect frame on an open stream");
         return;
       }
       handshakesDone.decrementAndGet();
       awaitingRetry.incrementAndGet();
+      if (lean != null) {
+        LeanWebSocket refused = lean;
+        lean = null;
+        refused.closeHandler(() -> reopenAfter(retryAfterMs));
+        return;
+      }
       WebSocket refused = ws;
       ws = null;
       refused.closeHandler(v -> reopenAfter(retryAfterMs));
@@ -391,6 +420,20 @@ final class SubscriberFleet {
       }
       ws.exceptionHandler(e -> firstError.compareAndSet(null, e.toString()));
       ws.closeHandler(v -> closedByServer());
+    }
+
+    void attach(LeanWebSocket ws) {
+      this.lean = ws;
+      ws.handler(this);
+      ws.exceptionHandler(e -> firstError.compareAndSet(null, e.toString()));
+      ws.closeHandler(this::closedByServer);
+    }
+
+    /** One plain WebSocket message, read by {@link LeanWebSocket}. */
+    @Override
+    public void message(Buffer b, int from, int to) {
+      Target.scan(b, from, to, Target.Keys.PLAIN, frame);
+      accept(frame);
     }
 
     private void closedByServer() {

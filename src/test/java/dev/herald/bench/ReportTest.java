@@ -40,6 +40,17 @@ class ReportTest {
   }
 
   @Test
+  void theConnectLineSaysWhatTheJitTookAndWhetherTheWarmUpQuietedIt() {
+    JsonObject r = result(step(), connect().put("serverJitCpuSeconds", 0.08)).put("warmupConnections", 120000L)
+        .put("warmupJit", new JsonObject().put("rounds", 8).put("quiet", true).put("lastRoundJitMs", 40.0));
+    assertThat(Report.summary(r)).contains("server CPU 0.50 s (JIT 0.08 s)")
+        .contains("warm-up: 120000 connections in 8 rounds, the JIT quiet in the last");
+    r.getJsonObject("warmupJit").put("quiet", false).put("lastRoundJitMs", 90.0);
+    assertThat(Report.summary(r)).contains("the JIT still compiling (90.0 ms in the last round)");
+    assertThat(Report.summary(result(step(), connect()))).doesNotContain("JIT").doesNotContain("warm-up");
+  }
+
+  @Test
   void aLossComesWithWhereItWent() {
     JsonObject clean = step().put("silentSubscribers", 0L).put("closedConnections", 0L)
         .put("server", new JsonObject().put("connectionsClosed", 0L).put("dropped", 0L).put("catchUpSwitches", 0L)

@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The generator's own account of a loss, against a real node: who got nothing, whom the server closed. */
 class SubscriberFleetIT {
@@ -47,7 +49,7 @@ class SubscriberFleetIT {
     Vertx client = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     try {
       SubscriberFleet two = new SubscriberFleet(client, Target.HERALD, Transport.WS, "127.0.0.1",
-          List.of(node.port()), 0, 4, 1, "bench:", 0, 1, 4);
+          List.of(node.port()), 0, 4, 1, "bench:", 0, 1, 4, ClientWebSocket.LEAN);
       assertThat(Await.of(two.connect(10_000), 30).subscribed()).isEqualTo(4);
       JsonObject data = new JsonObject().put("t", SubscriberFleet.nowMicros()).put("n", 1);
       assertThat(http.post("/api/publish", new JsonObject().put("channel", "bench:0").put("data", data).encode())
@@ -66,13 +68,14 @@ class SubscriberFleetIT {
     }
   }
 
-  @Test
-  void silentSubscribersAndConnectionsClosedByTheServerAreCounted() {
+  @ParameterizedTest
+  @EnumSource(ClientWebSocket.class)
+  void silentSubscribersAndConnectionsClosedByTheServerAreCounted(ClientWebSocket client) {
     node = TestNodes.start(vertx, TestNodes.memory());
     http = new Http(vertx, node.port());
     // Subscriber i takes channel i mod 2: 0 and 2 on bench:0, 1 and 3 on bench:1.
     fleet = new SubscriberFleet(vertx, Target.HERALD, Transport.WS, "127.0.0.1", List.of(node.port()), 0, 4, 2,
-        "bench:", 0, 1, 4);
+        "bench:", 0, 1, 4, client);
     assertThat(Await.of(fleet.connect(10_000), 30).subscribed()).isEqualTo(4);
     fleet.reset();
     JsonObject data = new JsonObject().put("t", SubscriberFleet.nowMicros()).put("n", 1);

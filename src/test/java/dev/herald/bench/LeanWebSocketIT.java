@@ -1,0 +1,102 @@
+package dev.herald.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.testing.Await;
+import dev.herald.testing.Eventually;
+import io.netty.channel.EventLoop;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.internal.VertxInternal;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generator's own WebSocket client against Vert.x's WebSocket server over a real socket: every frame length
+ * encoding, a fragmented message, a ping answered with a pong the server accepts (so the client's masking is
+ * right: Vert.x's server closes a connection on an unmasked frame), the server's close, and a refused upgrade.
+ */
+class LeanWebSocketIT {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final List<String> messages = new CopyOnWriteArrayList<>();
+  private final List<String> pongs = new CopyOnWriteArrayList<>();
+  private final AtomicInteger closes = new AtomicInteger();
+  private final AtomicInteger closeStatusAtServer = new AtomicInteger(-1);
+
+  @AfterEach
+  void stop() {
+    Await.of(vertx.close(), 30);
+  }
+
+  @Test
+  void readsEveryFrameShapeAnswersPingsAndHearsTheServersClose() {
+    String medium = "m".repeat(300);
+    String large = "L".repeat(70_000);
+    int port = serve(ws -> {
+      ws.pongHandler(p -> {
+        pongs.add(p.toString());
+        ws.close((short) 4001, "done");
+      });
+      ws.closeHandler(v -> closeStatusAtServer.set(ws.closeStatusCode() == null ? 0 : ws.closeStatusCode()));
+      ws.writeTextMessage("small");
+      ws.writeTextMessage(medium);
+      ws.writeBinaryMessage(Buffer.buffer(large));
+      ws.writeFrame(WebSocketFrame.textFrame("frag", false));
+      ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("men"), false));
+      ws.writeFrame(WebSocketFrame.continuationFrame(Buffer.buffer("ted"), true));
+      ws.writeTextMessage("after");
+      ws.writePing(Buffer.buffer("are you there"));
+    });
+
+    LeanWebSocket ws = Await.of(open(port, "/sub/x"), 10);
+
+    Eventually.within(10, () -> assertThat(closes).hasValue(1));
+    assertThat(messages).containsExactly("small", medium, large, "fragmented", "after");
+    assertThat(pongs).containsExactly("are you there");
+    Eventually.within(10, () -> assertThat(closeStatusAtServer).hasValue(4001));
+    assertThat(ws).isNotNull();
+  }
+
+  @Test
+  void closingSendsACloseFrameTheServerHears() {
+    int port = serve(ws -> ws.closeHandler(v -> closeStatusAtServer.set(ws.closeStatusCode() == null ? 0
+        : ws.closeStatusCode())));
+    LeanWebSocket ws = Await.of(open(port, "/ws"), 10);
+    Await.of(ws.close(), 10);
+    Eventually.within(10, () -> assertThat(closeStatusAtServer).hasValue(1000));
+    Eventually.within(10, () -> assertThat(closes).hasValue(1));
+  }
+
+  @Test
+  void aRefusedUpgradeFailsTheConnectWithTheStatus() {
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
+        .requestHandler(req -> req.response().setStatusCode(404).end("no such channel"));
+    int port = Await.of(server.listen(0), 10).actualPort();
+    Future<LeanWebSocket> f = open(port, "/sub/x");
+    Eventually.within(10, () -> assertThat(f.failed()).isTrue());
+    assertThat(f.cause()).hasMessageContaining("HTTP/1.1 404");
+  }
+
+  private int serve(io.vertx.core.Handler<ServerWebSocket> handler) {
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
+        .webSocketHandler(handler);
+    return Await.of(server.listen(0), 10).actualPort();
+  }
+
+  private Future<LeanWebSocket> open(int port, String uri) {
+    VertxInternal internal = (VertxInternal) vertx;
+    EventLoop loop = internal.nettyEventLoopGroup().next();
+    return LeanWebSocket.connect(internal, loop, "127.0.0.2", "127.0.0.1", port, uri, 10_000)
+        .onSuccess(ws -> ws.handler((b, from, to) -> messages.add(b.getString(from, to)))
+            .closeHandler(closes::incrementAndGet));
+  }
+}
