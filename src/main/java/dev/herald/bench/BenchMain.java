@@ -89,6 +89,7 @@ public final class BenchMain {
     JsonObject result = header(scenario, o, n);
     ServerNodes server = ServerNodes.of(o);
     int warm = o.warmupConnections();
+    NodeScrapes scrapes = NodeScrapes.of(o);
     if (warm > 0) {
       // Connect and close fleets first so the measured one meets a JIT-compiled server (nchan has no JIT). In
       // rounds: a node holds under 20K sockets here. Past the rounds asked for, more while a round kept the JIT
@@ -101,6 +102,10 @@ public final class BenchMain {
       for (int left = warm; left > 0 || (jvm && jit > CONNECT_JIT_QUIET_NANOS && rounds < MAX_WARMUP_ROUNDS);
            left -= WARMUP_ROUND) {
         long jit0 = jvm ? server.jitNanos() : 0;
+        if (scrapes != null) {
+          // As the measured phase will: a scrape's first answer made C2 recompile the connection path in it.
+          scrapes.read();
+        }
         try (RemoteFleet w = new RemoteFleet(o, left > 0 ? Math.min(left, WARMUP_ROUND) : WARMUP_ROUND)) {
           warmed += w.connect().ok();
         }
@@ -118,12 +123,16 @@ public final class BenchMain {
     long[] heapBefore = null;
     long cpuBefore = 0;
     long jitBefore = 0;
+    List<NodeScrapes.Sample> scrape0 = null;
     if (server != null) {
       server.fullGc();
       rssBefore = server.rssBytesEach();
       heapBefore = server.heapUsedBytesEach();
       cpuBefore = server.cpuNanos();
       jitBefore = server.jitNanos();
+    }
+    if (scrapes != null) {
+      scrape0 = scrapes.read();
     }
     try (RemoteFleet fleet = new RemoteFleet(o, n)) {
       SubscriberFleet.ConnectResult c = fleet.connect();
@@ -132,6 +141,12 @@ public final class BenchMain {
       if (server != null && o.target() == Target.HERALD) {
         // The JIT's share of it: the warm-up rounds are there so that the measured fleet meets compiled code.
         connect.put("serverJitCpuSeconds", round((server.jitNanos() - jitBefore) / 1e9));
+      }
+      if (scrapes != null) {
+        // A young collection copies the new connections' objects while 512 handshakes wait: read beside the rate.
+        NodeScrapes.Sample sum = NodeScrapes.sum(scrape0, scrapes.read());
+        connect.put("gc", new JsonObject().put("pauses", sum.gcPauses())
+            .put("pauseMs", round(sum.gcPauseSeconds() * 1000)));
       }
       result.put("connect", connect);
       Thread.sleep(o.settleSeconds() * 1000L);

@@ -128,8 +128,10 @@ final class Report {
               + "(%.0f/s), all subscribed after %.2f s; server CPU %.2f s%s%s%s%n", c.getLong("established"),
           c.getLong("failed"), c.getLong("subscribed"), c.getDouble("seconds"), c.getDouble("perSecond"),
           c.getDouble("subscribedSeconds"), c.getDouble("serverCpuSeconds"),
-          c.containsKey("serverJitCpuSeconds") ? String.format(Locale.ROOT, " (JIT %.2f s)",
-              c.getDouble("serverJitCpuSeconds")) : "",
+          (c.containsKey("serverJitCpuSeconds") ? String.format(Locale.ROOT, " (JIT %.2f s)",
+              c.getDouble("serverJitCpuSeconds")) : "") + (c.containsKey("gc") ? String.format(Locale.ROOT,
+              "; GC %d pauses %.1f ms", c.getJsonObject("gc").getLong("pauses"),
+              c.getJsonObject("gc").getDouble("pauseMs")) : ""),
           c.containsKey("establishedPerNode") ? "; per node " + join(c.getJsonArray("establishedPerNode")) : "",
           c.getString("firstError") == null ? "" : "; first error " + c.getString("firstError")));
     }

@@ -40,10 +40,11 @@ class ReportTest {
   }
 
   @Test
-  void theConnectLineSaysWhatTheJitTookAndWhetherTheWarmUpQuietedIt() {
-    JsonObject r = result(step(), connect().put("serverJitCpuSeconds", 0.08)).put("warmupConnections", 120000L)
+  void theConnectLineSaysWhatTheJitAndTheCollectorTookAndWhetherTheWarmUpQuietedTheJit() {
+    JsonObject r = result(step(), connect().put("serverJitCpuSeconds", 0.08)
+        .put("gc", new JsonObject().put("pauses", 2L).put("pauseMs", 61.5))).put("warmupConnections", 120000L)
         .put("warmupJit", new JsonObject().put("rounds", 8).put("quiet", true).put("lastRoundJitMs", 40.0));
-    assertThat(Report.summary(r)).contains("server CPU 0.50 s (JIT 0.08 s)")
+    assertThat(Report.summary(r)).contains("server CPU 0.50 s (JIT 0.08 s); GC 2 pauses 61.5 ms")
         .contains("warm-up: 120000 connections in 8 rounds, the JIT quiet in the last");
     r.getJsonObject("warmupJit").put("quiet", false).put("lastRoundJitMs", 90.0);
     assertThat(Report.summary(r)).contains("the JIT still compiling (90.0 ms in the last round)");
