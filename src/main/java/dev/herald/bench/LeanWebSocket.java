@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +44,8 @@ final class LeanWebSocket {
   static final int MAX_MESSAGE = 1 << 21;
   /** Longer answers to the upgrade close the connection. */
   private static final int MAX_HEAD = 16_384;
+  /** How long the client waits for the server to close the socket after the close frames (Vert.x: 10 s). */
+  static final long CLOSE_WAIT_MS = 2_000;
   private static final int OP_CONTINUATION = 0x0;
   private static final int OP_CLOSE = 0x8;
   private static final int OP_PING = 0x9;
@@ -95,20 +98,29 @@ final class LeanWebSocket {
     return this;
   }
 
-  /** Sends a close frame (1000) and closes the socket once it is written. */
+  /**
+   * Starts the closing handshake (1000) and completes once the socket is closed: as RFC 6455 asks of a client, the
+   * server closes the TCP connection after its close frame, or the client does after {@link #CLOSE_WAIT_MS}. Why it
+   * matters here: a client that closed first (its close frame and FIN at once) left nginx with other work and
+   * memory than Vert.x's client, which waits too (BENCHMARKS.md, "A leaner generator").
+   */
   Future<Void> close() {
     Promise<Void> closed = Promise.promise();
     channel.eventLoop().execute(() -> {
+      channel.closeFuture().addListener(f -> closed.tryComplete());
       sendClose(1000);
-      channel.close().addListener(f -> closed.tryComplete());
     });
     return closed.future();
   }
 
+  /** Sends a close frame unless one was sent, and closes the socket if the server has not after a while. */
   private void sendClose(int status) {
     if (!closeSent && channel.isActive()) {
       closeSent = true;
       channel.writeAndFlush(masked(channel, OP_CLOSE, new byte[] {(byte) (status >> 8), (byte) status}));
+      channel.eventLoop().schedule(() -> {
+        channel.close();
+      }, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -249,9 +261,9 @@ final class LeanWebSocket {
         in.getBytes(from, payload);
         ctx.writeAndFlush(masked(ctx.channel(), OP_PONG, payload));
       } else if (opcode == OP_CLOSE) {
+        // Answered, then the server closes the socket (or sendClose's timer does).
         int status = to - from >= 2 ? in.getUnsignedShort(from) : 1000;
         ws.sendClose(status);
-        ctx.close();
       } else if (opcode != OP_PONG) {
         protocolError(ctx, "opcode " + opcode);
       }
