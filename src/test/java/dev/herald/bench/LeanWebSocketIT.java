@@ -13,9 +13,11 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.NetServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +76,36 @@ class LeanWebSocketIT {
     Await.of(ws.close(), 10);
     Eventually.within(10, () -> assertThat(closeStatusAtServer).hasValue(1000));
     Eventually.within(10, () -> assertThat(closes).hasValue(1));
+  }
+
+  /**
+   * After its close frame the client leaves the socket to the server, as RFC 6455 asks, and closes it itself only
+   * when the server has not after {@link LeanWebSocket#CLOSE_WAIT_MS}. A raw server answers the close frame and
+   * keeps the socket open.
+   */
+  @Test
+  void afterItsCloseFrameTheClientWaitsForTheServerToCloseThenClosesItself() {
+    AtomicLong closeFrameAt = new AtomicLong();
+    AtomicLong clientGoneAt = new AtomicLong();
+    NetServer server = vertx.createNetServer().connectHandler(so -> {
+      so.handler(b -> {
+        if (b.length() > 0 && (b.getByte(0) & 0xFF) == 0x88) {
+          closeFrameAt.set(System.nanoTime());
+          so.write(Buffer.buffer(new byte[] {(byte) 0x88, 2, 0x03, (byte) 0xE8}));
+        } else if (b.toString().startsWith("GET ")) {
+          so.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        }
+      });
+      so.closeHandler(v -> clientGoneAt.set(System.nanoTime()));
+    });
+    int port = Await.of(server.listen(0, "127.0.0.1"), 10).actualPort();
+    LeanWebSocket ws = Await.of(open(port, "/ws"), 10);
+    Await.of(ws.close(), 10);
+    Eventually.within(10, () -> assertThat(closes).hasValue(1));
+    Eventually.within(10, () -> assertThat(clientGoneAt.get()).isPositive());
+    long waitedMs = (clientGoneAt.get() - closeFrameAt.get()) / 1_000_000;
+    assertThat(waitedMs).as("ms between the close frame and the client's FIN")
+        .isBetween(LeanWebSocket.CLOSE_WAIT_MS / 2, LeanWebSocket.CLOSE_WAIT_MS * 5);
   }
 
   @Test
