@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  */
 final class LeanWebSocket {
 
-  /** One whole text or binary message: bytes {@code from} (inclusive) to {@code to} of {@code b}, valid during the call. */
+  /** One whole text or binary message: bytes {@code from} (inclusive) to {@code to} of {@code b}, during the call. */
   interface MessageHandler {
     void message(Buffer b, int from, int to);
   }
@@ -100,9 +100,8 @@ final class LeanWebSocket {
 
   /**
    * Starts the closing handshake (1000) and completes once the socket is closed: as RFC 6455 asks of a client, the
-   * server closes the TCP connection after its close frame, or the client does after {@link #CLOSE_WAIT_MS}. Why it
-   * matters here: a client that closed first (its close frame and FIN at once) left nginx with other work and
-   * memory than Vert.x's client, which waits too (BENCHMARKS.md, "A leaner generator").
+   * server closes the TCP connection after its close frame, or the client does after {@link #CLOSE_WAIT_MS}. Vert.x's
+   * client, the generator's before this one, closes the same way, so a server sees the same closing from either.
    */
   Future<Void> close() {
     Promise<Void> closed = Promise.promise();

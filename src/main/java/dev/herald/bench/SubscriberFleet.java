@@ -4,8 +4,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -41,10 +41,11 @@ import org.HdrHistogram.Recorder;
  * bind a client's local address ({@code WebSocketClientOptions.setLocalAddress}, {@code HttpClientOptions} likewise),
  * so there is one client per source address: a {@code WebSocketClient} for SockJS (and for plain WebSockets with
  * {@code --client-ws vertx}), an {@code HttpClient} whose pool holds one connection per SSE stream for SSE; plain
- * WebSockets ({@code /ws}, nchan's {@code /sub}) are {@link LeanWebSocket}s by default, bound to their source address. Subscriber {@code i} is opened on
- * event loop {@code i mod loops}: Vert.x binds a connection to the event loop of the context that opens it, and
- * gives every call from one non-Vert.x thread the same ("sticky") event loop, so a fleet opened from its main
- * thread ran every socket on one loop and read each burst on one core. Counters are thread-safe; each
+ * WebSockets ({@code /ws}, nchan's {@code /sub}) are {@link LeanWebSocket}s by default, bound to their source
+ * address. Subscriber {@code i} is opened on event loop {@code i mod loops}: Vert.x binds a connection to the
+ * event loop of the context that opens it, and gives every call from one non-Vert.x thread the same ("sticky")
+ * event loop, so a fleet opened from its main thread ran every socket on one loop and read each burst on one core.
+ * The lean client is put on the same loops. Counters are thread-safe; each
  * connection's own state is touched only on its event loop.
  */
 final class SubscriberFleet {
