@@ -90,6 +90,8 @@ public final class BenchMain {
     ServerNodes server = ServerNodes.of(o);
     int warm = o.warmupConnections();
     NodeScrapes scrapes = NodeScrapes.of(o);
+    // A Herald node: a JVM, whose JIT the warm-up waits for and whose share of the measured phase is reported.
+    boolean jvm = server != null && o.target() == Target.HERALD;
     if (warm > 0) {
       // Connect and close fleets first so the measured one meets a JIT-compiled server (nchan has no JIT). In
       // rounds: a node holds under 20K sockets here. Past the rounds asked for, more while a round kept the JIT
@@ -98,7 +100,6 @@ public final class BenchMain {
       long warmed = 0;
       int rounds = 0;
       long jit = Long.MAX_VALUE;
-      boolean jvm = server != null && o.target() == Target.HERALD;
       for (int left = warm; left > 0 || (jvm && jit > CONNECT_JIT_QUIET_NANOS && rounds < MAX_WARMUP_ROUNDS);
            left -= WARMUP_ROUND) {
         long jit0 = jvm ? server.jitNanos() : 0;
@@ -138,7 +139,7 @@ public final class BenchMain {
       SubscriberFleet.ConnectResult c = fleet.connect();
       long cpuConnect = server == null ? 0 : server.cpuNanos() - cpuBefore;
       JsonObject connect = connectJson(c, cpuConnect);
-      if (server != null && o.target() == Target.HERALD) {
+      if (jvm) {
         // The JIT's share of it: the warm-up rounds are there so that the measured fleet meets compiled code.
         connect.put("serverJitCpuSeconds", round((server.jitNanos() - jitBefore) / 1e9));
       }

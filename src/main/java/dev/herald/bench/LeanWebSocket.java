@@ -41,7 +41,7 @@ final class LeanWebSocket {
   }
 
   /** Larger messages close the connection: a bench frame is a few hundred bytes. */
-  static final int MAX_MESSAGE = 1 << 21;
+  private static final int MAX_MESSAGE = 1 << 21;
   /** Longer answers to the upgrade close the connection. */
   private static final int MAX_HEAD = 16_384;
   /** How long the client waits for the server to close the socket after the close frames (Vert.x: 10 s). */
@@ -124,7 +124,7 @@ final class LeanWebSocket {
   }
 
   /** A client frame: FIN, {@code opcode}, a random masking key, {@code payload} (under 126 bytes) masked with it. */
-  static ByteBuf masked(Channel ch, int opcode, byte[] payload) {
+  private static ByteBuf masked(Channel ch, int opcode, byte[] payload) {
     ByteBuf f = ch.alloc().buffer(6 + payload.length);
     f.writeByte(0x80 | opcode).writeByte(0x80 | payload.length);
     int key = ThreadLocalRandom.current().nextInt();
