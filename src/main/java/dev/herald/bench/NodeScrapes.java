@@ -12,6 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Counters read from each Herald node's Prometheus endpoint ({@code --metrics-urls}) before and after a step.
@@ -55,17 +59,25 @@ final class NodeScrapes {
       GC_PAUSE_SECONDS, CONNECTIONS_CLOSED, DROPPED, CATCH_UP_SWITCHES, LIMIT_HITS, HISTORY_READS,
       HISTORY_READ_FAILURES, COMMITTED, DELIVERED);
 
-  private final List<URI> urls;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** How long a node may take to answer one scrape before the run fails rather than waits. */
+  private static final Duration DEADLINE = Duration.ofSeconds(15);
 
-  private NodeScrapes(List<URI> urls) {
+  private final List<URI> urls;
+  private final Duration deadline;
+  // HTTP/1.1 only: by default the JDK's client offers an h2c upgrade with every plain request, and one scrape of a
+  // clustered node (idle-50k-cluster, 20261203T112548Z) then waited nine minutes, its request timeout never firing.
+  private final HttpClient http;
+
+  NodeScrapes(List<URI> urls, Duration deadline) {
     this.urls = urls;
+    this.deadline = deadline;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(deadline).build();
   }
 
   /** The nodes of {@code --metrics-urls}, or null when none was given. */
   static NodeScrapes of(BenchOptions o) {
     List<String> urls = o.metricsUrls();
-    return urls.isEmpty() ? null : new NodeScrapes(urls.stream().map(URI::create).toList());
+    return urls.isEmpty() ? null : new NodeScrapes(urls.stream().map(URI::create).toList(), DEADLINE);
   }
 
   /** One node's counters at one moment. */
@@ -101,12 +113,24 @@ final class NodeScrapes {
     return total;
   }
 
-  /** The counters of every node, in the order of {@code --metrics-urls}. */
+  /**
+   * The counters of every node, in the order of {@code --metrics-urls}. A node that does not answer within the
+   * deadline fails the read: the waiting is bounded here, not left to the client's request timeout.
+   */
   List<Sample> read() throws IOException, InterruptedException {
     List<Sample> samples = new ArrayList<>();
     for (URI url : urls) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      CompletableFuture<HttpResponse<String>> pending = http.sendAsync(
+          HttpRequest.newBuilder(url).timeout(deadline).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r;
+      try {
+        r = pending.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        pending.cancel(true);
+        throw new IOException("GET " + url + " did not answer within " + deadline.toMillis() + " ms");
+      } catch (ExecutionException e) {
+        throw new IOException("GET " + url + " failed: " + e.getCause(), e.getCause());
+      }
       if (r.statusCode() != 200) {
         throw new IOException("GET " + url + " answered " + r.statusCode());
       }
