@@ -13,6 +13,7 @@ public final class OutboundBytes {
 
   private final long bound;
   private long buffered;
+  private long sent;
   private long peak;
   private Runnable onDrain;
 
@@ -32,6 +33,7 @@ public final class OutboundBytes {
     peak = Math.max(peak, buffered);
     return write.onComplete(r -> {
       buffered -= size;
+      sent += size;
       if (onDrain != null && buffered <= bound / 2) {
         Runnable action = onDrain;
         onDrain = null;
@@ -51,6 +53,11 @@ public final class OutboundBytes {
 
   public long buffered() {
     return buffered;
+  }
+
+  /** Bytes of every write that completed so far: grows while the client reads, however much is still queued. */
+  public long sent() {
+    return sent;
   }
 
   /** The most bytes ever held unsent. */

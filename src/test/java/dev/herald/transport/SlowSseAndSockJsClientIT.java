@@ -53,16 +53,20 @@ class SlowSseAndSockJsClientIT {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    JsonObject tree = TestNodes.memory()
-        .put("transport", new JsonObject().put("maxBufferedBytes", BOUND).put("stallTimeoutMs", 120_000))
-        .put("history", new JsonObject().put("size", MESSAGES * 2));
-    node = TestNodes.start(vertx, tree);
+  }
+
+  /** One node per test (a Vert.x instance holds one): {@code transport} is its transport section. */
+  private HeraldNode startNode(JsonObject transport) {
+    return TestNodes.start(vertx, TestNodes.memory().put("transport", transport)
+        .put("history", new JsonObject().put("size", MESSAGES * 2)));
   }
 
   @AfterEach
   void stop() {
     closers.forEach(Runnable::run);
-    Await.of(node.stop(0), 30);
+    if (node != null) {
+      Await.of(node.stop(0), 30);
+    }
     Await.of(vertx.close(), 30);
   }
 
@@ -75,6 +79,12 @@ class SlowSseAndSockJsClientIT {
     void pause();
 
     void resume();
+
+    /** While paused, reads {@code n} more messages (SSE: chunks). */
+    void fetch(int n);
+
+    /** True once the server closed the connection. */
+    boolean closed();
   }
 
   @Test
@@ -87,7 +97,29 @@ class SlowSseAndSockJsClientIT {
     slowClient(this::sockJs);
   }
 
+  /**
+   * Frames stay queued for a client that reads slower than they come, yet it reads: its heartbeats must keep it
+   * open. It used to be closed as idle when a frame was queued at every heartbeat.
+   */
+  @Test
+  void sockJsClientThatReadsSteadilyBehindItsQueueIsNotClosedAsIdle() {
+    node = startNode(new JsonObject().put("maxBufferedBytes", 64 << 20).put("stallTimeoutMs", 120_000)
+        .put("heartbeatMs", 100).put("idleTimeoutMs", 400));
+    Client client = sockJs();
+    waitFor(client::subscribed);
+    client.pause();
+    // 3 MB, far more than the kernel buffers hold for a 4 KiB receive buffer: the node queues most of it.
+    publishAll();
+    // About 1,000 messages a second: draining the queue takes seconds, many idle timeouts.
+    long reader = vertx.setPeriodic(20, t -> client.fetch(20));
+    waitFor(() -> client.received().size() >= MESSAGES || client.closed());
+    vertx.cancelTimer(reader);
+    assertThat(client.closed()).as("closed by the server").isFalse();
+    assertThat(client.received()).containsExactlyInAnyOrderElementsOf(range());
+  }
+
   private void slowClient(java.util.function.Supplier<Client> connect) {
+    node = startNode(new JsonObject().put("maxBufferedBytes", BOUND).put("stallTimeoutMs", 120_000));
     Client fast = connect.get();
     Client slow = connect.get();
     waitFor(() -> fast.subscribed() && slow.subscribed());
@@ -142,9 +174,11 @@ class SlowSseAndSockJsClientIT {
     RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(node.port())
         .setURI("/sse?channels=" + CHANNEL);
     Promise<HttpClientResponse> opened = Promise.promise();
+    AtomicBoolean closed = new AtomicBoolean();
     // The handler is set on the event loop as the head arrives, so no early event is missed.
     ctx.runOnContext(v -> client.request(get).compose(r -> r.send()).map(resp -> {
       resp.exceptionHandler(e -> { });
+      resp.endHandler(e -> closed.set(true));
       resp.handler(b -> {
         pending.append(b.toString());
         int end;
@@ -195,6 +229,14 @@ class SlowSseAndSockJsClientIT {
       public void resume() {
         onLoop(ctx, response::resume);
       }
+
+      public void fetch(int n) {
+        ctx.runOnContext(v -> response.fetch(n));
+      }
+
+      public boolean closed() {
+        return closed.get();
+      }
     };
   }
 
@@ -208,8 +250,10 @@ class SlowSseAndSockJsClientIT {
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
         .setURI("/rt/000/" + UUID.randomUUID().toString().replace("-", "") + "/websocket");
     Promise<WebSocket> opened = Promise.promise();
+    AtomicBoolean closed = new AtomicBoolean();
     ctx.runOnContext(v -> client.connect(o).map(ws -> {
       ws.exceptionHandler(e -> { });
+      ws.closeHandler(e -> closed.set(true));
       ws.textMessageHandler(text -> {
         if (!text.startsWith("a")) {
           return; // "o" and "h" carry no Herald frame
@@ -251,6 +295,14 @@ class SlowSseAndSockJsClientIT {
 
       public void resume() {
         onLoop(ctx, ws::resume);
+      }
+
+      public void fetch(int n) {
+        ctx.runOnContext(v -> ws.fetch(n));
+      }
+
+      public boolean closed() {
+        return closed.get();
       }
     };
   }
