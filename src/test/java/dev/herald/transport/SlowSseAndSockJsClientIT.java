@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * {@link SlowClientIT} for SSE and for SockJS over WebSocket: a client with a tiny receive buffer stops reading
  * while 3,000 messages of about 1 KB flow (far more than the kernel buffers hold). A reading client gets every
  * message; the node's unsent bytes for the slow one reach the bound and stay under it; once the slow client reads
- * again it ends with every message, in the reading client's order.
+ * again it ends with every message, in the reading client's order. And a SockJS client that reads steadily but
+ * behind its queue is not taken for an idle one.
  */
 class SlowSseAndSockJsClientIT {
 
@@ -79,8 +80,11 @@ class SlowSseAndSockJsClientIT {
     void pause();
 
     void resume();
+  }
 
-    /** While paused, reads {@code n} more messages (SSE: chunks). */
+  /** A SockJS client that can also read a few messages at a time while paused. */
+  private interface SockJsClient extends Client {
+    /** While paused, reads {@code n} more messages. */
     void fetch(int n);
 
     /** True once the server closed the connection. */
@@ -105,7 +109,7 @@ class SlowSseAndSockJsClientIT {
   void sockJsClientThatReadsSteadilyBehindItsQueueIsNotClosedAsIdle() {
     node = startNode(new JsonObject().put("maxBufferedBytes", 64 << 20).put("stallTimeoutMs", 120_000)
         .put("heartbeatMs", 100).put("idleTimeoutMs", 400));
-    Client client = sockJs();
+    SockJsClient client = sockJs();
     waitFor(client::subscribed);
     client.pause();
     // 3 MB, far more than the kernel buffers hold for a 4 KiB receive buffer: the node queues most of it.
@@ -174,11 +178,9 @@ class SlowSseAndSockJsClientIT {
     RequestOptions get = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(node.port())
         .setURI("/sse?channels=" + CHANNEL);
     Promise<HttpClientResponse> opened = Promise.promise();
-    AtomicBoolean closed = new AtomicBoolean();
     // The handler is set on the event loop as the head arrives, so no early event is missed.
     ctx.runOnContext(v -> client.request(get).compose(r -> r.send()).map(resp -> {
       resp.exceptionHandler(e -> { });
-      resp.endHandler(e -> closed.set(true));
       resp.handler(b -> {
         pending.append(b.toString());
         int end;
@@ -229,19 +231,11 @@ class SlowSseAndSockJsClientIT {
       public void resume() {
         onLoop(ctx, response::resume);
       }
-
-      public void fetch(int n) {
-        ctx.runOnContext(v -> response.fetch(n));
-      }
-
-      public boolean closed() {
-        return closed.get();
-      }
     };
   }
 
   /** SockJS over WebSocket ({@code /rt/000/<session>/websocket}) with a 4 KiB receive buffer. */
-  private Client sockJs() {
+  private SockJsClient sockJs() {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(4096)
         .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 21));
     List<Integer> received = new CopyOnWriteArrayList<>();
@@ -280,7 +274,7 @@ class SlowSseAndSockJsClientIT {
       }
       Await.of(client.close(), 5);
     });
-    return new Client() {
+    return new SockJsClient() {
       public List<Integer> received() {
         return received;
       }
