@@ -108,14 +108,14 @@ class SlowSseAndSockJsClientIT {
   @Test
   void sockJsClientThatReadsSteadilyBehindItsQueueIsNotClosedAsIdle() {
     node = startNode(new JsonObject().put("maxBufferedBytes", 64 << 20).put("stallTimeoutMs", 120_000)
-        .put("heartbeatMs", 100).put("idleTimeoutMs", 400));
+        .put("heartbeatMs", 100).put("idleTimeoutMs", 600));
     SockJsClient client = sockJs();
     waitFor(client::subscribed);
     client.pause();
     // 3 MB, far more than the kernel buffers hold for a 4 KiB receive buffer: the node queues most of it.
     publishAll();
-    // About 1,000 messages a second: draining the queue takes seconds, many idle timeouts.
-    long reader = vertx.setPeriodic(20, t -> client.fetch(20));
+    // About 500 messages a second: draining the queue takes seconds, many idle timeouts.
+    long reader = vertx.setPeriodic(20, t -> client.fetch(10));
     waitFor(() -> client.received().size() >= MESSAGES || client.closed());
     vertx.cancelTimer(reader);
     assertThat(client.closed()).as("closed by the server").isFalse();
