@@ -117,9 +117,7 @@ final class LeanWebSocket {
     if (!closeSent && channel.isActive()) {
       closeSent = true;
       channel.writeAndFlush(masked(channel, OP_CLOSE, new byte[] {(byte) (status >> 8), (byte) status}));
-      channel.eventLoop().schedule(() -> {
-        channel.close();
-      }, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+      channel.eventLoop().schedule(() -> channel.close(), CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
     }
   }
 

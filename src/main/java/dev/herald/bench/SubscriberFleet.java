@@ -432,8 +432,9 @@ final class SubscriberFleet {
 
     /** One plain WebSocket message, read by {@link LeanWebSocket}. */
     @Override
-    public void message(Buffer b, int from, int to) {
-      Target.scan(b, from, to, Target.Keys.PLAIN, frame);
+    public void message(Buffer b, int start, int end) {
+      // Not from/to: those name the fleet's range of subscribers here.
+      Target.scan(b, start, end, Target.Keys.PLAIN, frame);
       accept(frame);
     }
 
