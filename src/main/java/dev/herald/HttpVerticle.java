@@ -40,7 +40,8 @@ import java.util.function.Supplier;
  */
 final class HttpVerticle extends VerticleBase {
 
-  private static final int WS_CLOSING_TIMEOUT_S = 2;
+  /** How long a closing connection's last bytes (a close frame, the end of an SSE stream) may wait to leave. */
+  private static final int CLOSING_TIMEOUT_S = 2;
 
   /** Classpath folder of the JS client and the demo page. */
   private static final String WEBROOT = "webroot";
@@ -71,14 +72,14 @@ final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     // Herald answers oversize frames itself, so the WebSocket frame caps sit above limits.maxFrameBytes.
     int frameCap = Math.max(config.limits().maxFrameBytes() * 2, 65_536);
-    WebSocketTransport ws = new WebSocketTransport(sessions, frameCap, WS_CLOSING_TIMEOUT_S * 1000L,
+    WebSocketTransport ws = new WebSocketTransport(sessions, frameCap, CLOSING_TIMEOUT_S * 1000L,
         node::draining);
     router.route("/ws").handler(this::refuseWhileDraining);
     router.route("/sse").handler(this::refuseWhileDraining);
     router.route("/poll").handler(this::refuseWhileDraining);
     router.route("/rt/*").handler(this::refuseWhileDraining);
     router.get("/ws").handler(ws::handle);
-    router.get("/sse").handler(new SseTransport(sessions)::handle);
+    router.get("/sse").handler(new SseTransport(sessions, CLOSING_TIMEOUT_S * 1000L)::handle);
     router.get("/poll").handler(new LongPollTransport(sessions)::handle);
     SockJsTransport sockJs = new SockJsTransport(sessions, vertx);
     sockJs.mount(vertx, router);
@@ -135,7 +136,7 @@ final class HttpVerticle extends VerticleBase {
         // One zlib context per socket costs far more memory than the bandwidth it saves for small frames.
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         // A peer that does not answer our close frame is dropped after this many seconds (Vert.x: 10).
-        .setWebSocketClosingTimeout(WS_CLOSING_TIMEOUT_S)
+        .setWebSocketClosingTimeout(CLOSING_TIMEOUT_S)
         // jsonp_send carries a frame as a form attribute, escaped and URL-encoded.
         .setMaxFormAttributeSize(SockJsTransport.requestLimit(config.limits().maxFrameBytes()))
         .setTcpNoDelay(true).setReuseAddress(true).setReusePort(true)

@@ -17,6 +17,8 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.spi.metrics.TCPMetrics;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A client connection on a Netty channel taken from Vert.x ({@link ChannelTakeover}): the channel's last handler
@@ -41,6 +43,10 @@ public abstract class ChannelConnection extends ChannelInboundHandlerAdapter imp
   private Runnable onDrain;
   private long peak;
   private boolean flushQueued;
+  /** What headed the flushed writes at the last {@link #readSinceLastCheck()}; null when none waited. */
+  private Object headAtCheck;
+  /** Cuts a closing connection whose last bytes never left ({@link #closeWithin}). */
+  private ScheduledFuture<?> closingTimer;
   /** Set once the connection's last bytes are written: nothing is written after them. */
   protected boolean closing;
 
@@ -134,6 +140,34 @@ public abstract class ChannelConnection extends ChannelInboundHandlerAdapter imp
     return true;
   }
 
+  /**
+   * True when the client took bytes that waited for it at the previous call: the write that headed the queue of
+   * flushed writes then has left it. A flushed write stays there until the kernel took it, which waits while the
+   * kernel's buffers for the socket are full, so the queue moving means the peer acknowledged data. A heartbeat's
+   * answer (a pong, or the SSE comment reaching the kernel) comes only after what is queued ahead of it, so a client
+   * reading steadily behind its queue would otherwise look silent. The queue moves in steps: on loopback the kernel
+   * holds up to 4 MB and takes more only once a good part of it has gone. Called at each heartbeat; compares
+   * identities only.
+   */
+  protected final boolean readSinceLastCheck() {
+    ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+    Object head = out == null ? null : out.current();
+    boolean moved = headAtCheck != null && head != headAtCheck;
+    headAtCheck = head;
+    return moved;
+  }
+
+  /**
+   * Closes the channel after {@code ms} if it is still open: a client that stopped reading never takes a closing
+   * connection's last bytes, and would otherwise hold the connection and its queue for as long as its kernel
+   * answers.
+   */
+  protected final void closeWithin(long ms) {
+    closingTimer = ctx.executor().schedule(() -> {
+      ctx.close();
+    }, ms, TimeUnit.MILLISECONDS);
+  }
+
   /** Called once per event-loop turn in which something was written. */
   final void flush() {
     flushQueued = false;
@@ -155,6 +189,10 @@ public abstract class ChannelConnection extends ChannelInboundHandlerAdapter imp
 
   @Override
   public final void channelInactive(ChannelHandlerContext ctx) {
+    if (closingTimer != null) {
+      // Otherwise the task would hold this connection and its session until the timeout.
+      closingTimer.cancel(false);
+    }
     released();
     if (vertxMetrics != null) {
       vertxMetrics.disconnected(vertxMetric, remoteAddress());

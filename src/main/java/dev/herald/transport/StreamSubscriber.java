@@ -13,6 +13,7 @@ import dev.herald.message.ChannelMessage;
 public abstract class StreamSubscriber implements Subscriber {
 
   protected final OutboundBytes outbound;
+  private long sentAtCheck;
 
   protected StreamSubscriber(long maxBufferedBytes) {
     this.outbound = new OutboundBytes(maxBufferedBytes);
@@ -29,6 +30,18 @@ public abstract class StreamSubscriber implements Subscriber {
 
   /** Writes the message's shared frame, with at most a small per-connection prefix, counting it in {@link #outbound}. */
   protected abstract void writeMessage(ChannelMessage message);
+
+  /**
+   * True when writes completed since the previous call: the client read some of its queue. A heartbeat's own
+   * completion comes only after what is queued ahead of it, so a client reading steadily behind its queue would
+   * otherwise look silent. Called at each heartbeat.
+   */
+  protected final boolean wroteSinceLastCheck() {
+    long sent = outbound.sent();
+    boolean moved = sent != sentAtCheck;
+    sentAtCheck = sent;
+    return moved;
+  }
 
   @Override
   public final void whenDrained(Runnable action) {

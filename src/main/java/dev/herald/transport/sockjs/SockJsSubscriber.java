@@ -18,7 +18,6 @@ final class SockJsSubscriber extends StreamSubscriber implements ClientSession.H
 
   private final SockJSSocket socket;
   private ClientSession session;
-  private long sentAtHeartbeat;
 
   SockJsSubscriber(SockJSSocket socket, long maxBufferedBytes) {
     super(maxBufferedBytes);
@@ -53,10 +52,8 @@ final class SockJsSubscriber extends StreamSubscriber implements ClientSession.H
    */
   @Override
   public void heartbeat() {
-    long sent = outbound.sent();
-    boolean reading = outbound.buffered() == 0 || sent != sentAtHeartbeat;
-    sentAtHeartbeat = sent;
-    if (reading && session != null) {
+    boolean wrote = wroteSinceLastCheck();
+    if ((wrote || outbound.buffered() == 0) && session != null) {
       session.touch();
     }
   }

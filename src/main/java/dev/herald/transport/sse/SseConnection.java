@@ -40,14 +40,19 @@ final class SseConnection extends ChannelConnection implements ClientSession.Hea
   /** The answer as those metrics see it; not Vert.x's response, which would keep its connection and request. */
   private Answer answer;
   private Map<String, String> since = Map.of();
+  private final long closingTimeoutMs;
   private boolean heartbeatPending;
   private long bytesWritten;
 
-  /** @param requestMetric Vert.x's metric of the stream's request, or null */
+  /**
+   * @param closingTimeoutMs how long the stream's last chunk may wait to leave before the connection is cut
+   * @param requestMetric Vert.x's metric of the stream's request, or null
+   */
   @SuppressWarnings("unchecked")
-  SseConnection(ContextInternal context, HeraldMetrics metrics, Admission.Ticket ticket,
+  SseConnection(ContextInternal context, HeraldMetrics metrics, Admission.Ticket ticket, long closingTimeoutMs,
       Http1xServerConnection conn, Object requestMetric) {
     super(context, metrics, Meters.SSE, ticket, conn);
+    this.closingTimeoutMs = closingTimeoutMs;
     boolean metered = conn.metrics() != null && requestMetric != null;
     this.httpMetrics = metered ? (HttpServerMetrics<Object, ?, ?>) conn.metrics() : null;
     this.requestMetric = metered ? requestMetric : null;
@@ -92,10 +97,15 @@ final class SseConnection extends ChannelConnection implements ClientSession.Hea
 
   /**
    * A comment line. The client sends nothing on an SSE stream, so a heartbeat that reached the kernel counts as
-   * activity; a client that stops reading stops completing them and is found by the idle and stall checks.
+   * activity, and so does a queue that moved since the last one (a client reading behind its queue,
+   * {@link #readSinceLastCheck()}); a client that stops reading does neither and is found by the idle and stall
+   * checks.
    */
   @Override
   public void heartbeat() {
+    if (readSinceLastCheck()) {
+      session.touch();
+    }
     if (heartbeatPending) {
       return;
     }
@@ -111,7 +121,10 @@ final class SseConnection extends ChannelConnection implements ClientSession.Hea
     heartbeatPending = write(hb, written);
   }
 
-  /** Ends the response with its last chunk, then closes the connection: it carried nothing else. */
+  /**
+   * Ends the response with its last chunk, then closes the connection: it carried nothing else. A client that
+   * stopped reading never takes that chunk, so the connection is cut after the closing timeout in any case.
+   */
   @Override
   public void close(CloseReason reason) {
     if (closing) {
@@ -119,6 +132,7 @@ final class SseConnection extends ChannelConnection implements ClientSession.Hea
     }
     closing = true;
     ctx.writeAndFlush(SseChunks.last(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+    closeWithin(closingTimeoutMs);
   }
 
   private void out(ByteBuf bytes) {

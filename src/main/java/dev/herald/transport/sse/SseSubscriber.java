@@ -73,10 +73,15 @@ final class SseSubscriber extends StreamSubscriber implements ClientSession.Hear
 
   /**
    * A comment line. The client sends nothing on an SSE stream, so a heartbeat that reached the kernel counts as
-   * activity; a client that stops reading stops completing them and is found by the idle and stall checks.
+   * activity, and so do writes completed since the last one (a client reading behind its queue,
+   * {@link #wroteSinceLastCheck()}); a client that stops reading does neither and is found by the idle and stall
+   * checks.
    */
   @Override
   public void heartbeat() {
+    if (wroteSinceLastCheck() && session != null) {
+      session.touch();
+    }
     if (heartbeatPending) {
       return;
     }

@@ -32,9 +32,12 @@ import java.util.Map;
 public final class SseTransport {
 
   private final SessionFactory sessions;
+  private final long closingTimeoutMs;
 
-  public SseTransport(SessionFactory sessions) {
+  /** @param closingTimeoutMs how long the end of a closing stream may wait to leave before the connection is cut */
+  public SseTransport(SessionFactory sessions, long closingTimeoutMs) {
     this.sessions = sessions;
+    this.closingTimeoutMs = closingTimeoutMs;
   }
 
   public void handle(RoutingContext ctx) {
@@ -79,7 +82,7 @@ public final class SseTransport {
     }
     streamHeaders(resp);
     SseConnection connection = new SseConnection((ContextInternal) Vertx.currentContext(), sessions.metrics(), ticket,
-        (Http1xServerConnection) req.connection(),
+        closingTimeoutMs, (Http1xServerConnection) req.connection(),
         req instanceof HttpServerRequestInternal r ? r.metric() : null);
     ChannelHandlerContext channel = ChannelTakeover.install(pipeline, connection);
     connection.start(resp.headers(), since);

@@ -25,8 +25,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.core.internal.ContextInternal;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One raw WebSocket client on a channel taken from Vert.x ({@link ChannelTakeover}): reads the frames Netty's
@@ -40,8 +38,6 @@ final class WebSocketConnection extends ChannelConnection implements ClientSessi
   /** A text message arriving in several frames, until its final one. */
   private ByteBuf fragments;
   private boolean skippingFragments;
-  /** Closes the channel if the client never answers our close frame. */
-  private ScheduledFuture<?> closingTimer;
 
   /**
    * @param ticket the admission of the connection, or null when it is refused (see {@link #refuse})
@@ -80,8 +76,16 @@ final class WebSocketConnection extends ChannelConnection implements ClientSessi
     write(WireFrames.text(ctx.alloc(), frame));
   }
 
+  /**
+   * A ping, whose pong counts as activity. The pong follows whatever was queued ahead of the ping, so a client
+   * reading that queue, slowly but steadily, also counts ({@link #readSinceLastCheck()}); one that stopped reading
+   * answers nothing and is closed as idle.
+   */
   @Override
   public void heartbeat() {
+    if (readSinceLastCheck()) {
+      session.touch();
+    }
     write(WireFrames.ping(ctx.alloc()));
   }
 
@@ -94,9 +98,7 @@ final class WebSocketConnection extends ChannelConnection implements ClientSessi
     write(WireFrames.close(ctx.alloc(), reason.webSocketStatus(), reason.reason()));
     // Nothing follows our close frame (RFC 6455 §5.5.1).
     closing = true;
-    closingTimer = ctx.executor().schedule(() -> {
-      ctx.close();
-    }, closingTimeoutMs, TimeUnit.MILLISECONDS);
+    closeWithin(closingTimeoutMs);
   }
 
   // ---- inbound ---------------------------------------------------------------------------------------------
@@ -209,10 +211,6 @@ final class WebSocketConnection extends ChannelConnection implements ClientSessi
 
   @Override
   protected void released() {
-    if (closingTimer != null) {
-      // Otherwise the task would hold this connection and its session until the timeout.
-      closingTimer.cancel(false);
-    }
     releaseFragments();
   }
 }
