@@ -81,7 +81,7 @@ final class HttpVerticle extends VerticleBase {
     router.get("/ws").handler(ws::handle);
     router.get("/sse").handler(new SseTransport(sessions, CLOSING_TIMEOUT_S * 1000L)::handle);
     router.get("/poll").handler(new LongPollTransport(sessions)::handle);
-    SockJsTransport sockJs = new SockJsTransport(sessions, vertx);
+    SockJsTransport sockJs = new SockJsTransport(sessions, vertx, CLOSING_TIMEOUT_S * 1000L);
     sockJs.mount(vertx, router);
     if (config.sockjs().conformance()) {
       SockJsTestServices.mount(vertx, router, sockJs);

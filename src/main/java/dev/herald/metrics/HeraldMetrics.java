@@ -207,6 +207,7 @@ public final class HeraldMetrics {
     private final AtomicLong open = new AtomicLong();
     private final Counter opened;
     private final Counter closed;
+    private final Counter cut;
 
     private TransportMeters(String transport) {
       add(Gauge.builder(Meters.CONNECTIONS, open, AtomicLong::get).tag(Meters.TRANSPORT, transport)
@@ -215,6 +216,9 @@ public final class HeraldMetrics {
           .description("Client connections opened").register(registry));
       closed = add(Counter.builder(Meters.CONNECTIONS_CLOSED).tag(Meters.TRANSPORT, transport)
           .description("Client connections closed").register(registry));
+      cut = add(Counter.builder(Meters.CONNECTIONS_CUT).tag(Meters.TRANSPORT, transport)
+          .description("Closing connections cut after the closing timeout, their last bytes unsent")
+          .register(registry));
     }
 
     public void opened() {
@@ -225,6 +229,10 @@ public final class HeraldMetrics {
     public void closed() {
       open.decrementAndGet();
       closed.increment();
+    }
+
+    public void cut() {
+      cut.increment();
     }
   }
 }

@@ -15,6 +15,11 @@ public final class Meters {
   public static final String CONNECTIONS_OPENED = "herald_transport_connections_opened";
   /** Client connections closed, tag {@link #TRANSPORT} (counter). */
   public static final String CONNECTIONS_CLOSED = "herald_transport_connections_closed";
+  /**
+   * Closing connections cut when the closing timeout passed, tag {@link #TRANSPORT} (counter): their last bytes (a
+   * close frame, the end of an SSE stream) had not left, usually because the client stopped reading.
+   */
+  public static final String CONNECTIONS_CUT = "herald_transport_connections_cut";
   /** Channel subscriptions of the node's clients (gauge). */
   public static final String SUBSCRIPTIONS = "herald_fanout_subscriptions";
   /** Channels this node receives, one event-bus registration each (gauge). */

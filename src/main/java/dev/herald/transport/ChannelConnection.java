@@ -18,7 +18,6 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.core.spi.metrics.TCPMetrics;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A client connection on a Netty channel taken from Vert.x ({@link ChannelTakeover}): the channel's last handler
@@ -157,15 +156,9 @@ public abstract class ChannelConnection extends ChannelInboundHandlerAdapter imp
     return moved;
   }
 
-  /**
-   * Closes the channel after {@code ms} if it is still open: a client that stopped reading never takes a closing
-   * connection's last bytes, and would otherwise hold the connection and its queue for as long as its kernel
-   * answers.
-   */
+  /** Cuts the channel after {@code ms} if it is still open then ({@link ClosingCut}). */
   protected final void closeWithin(long ms) {
-    closingTimer = ctx.executor().schedule(() -> {
-      ctx.close();
-    }, ms, TimeUnit.MILLISECONDS);
+    closingTimer = ClosingCut.schedule(ctx.channel(), ms, meters);
   }
 
   /** Called once per event-loop turn in which something was written. */

@@ -66,6 +66,7 @@ class MetricsIT {
       assertThat(s.value("herald_transport_connections", "transport", t)).isZero();
       assertThat(s.value("herald_transport_connections_opened_total", "transport", t)).isZero();
       assertThat(s.value("herald_transport_connections_closed_total", "transport", t)).isZero();
+      assertThat(s.value("herald_transport_connections_cut_total", "transport", t)).isZero();
     }
     for (String counter : List.of("herald_ingest_messages_total", "herald_format_messages_total",
         "herald_commit_messages_total", "herald_delivery_messages_total", "herald_delivery_dropped_messages_total",

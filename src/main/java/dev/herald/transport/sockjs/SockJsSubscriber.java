@@ -3,7 +3,10 @@ package dev.herald.transport.sockjs;
 import dev.herald.fanout.ClientSession;
 import dev.herald.fanout.CloseReason;
 import dev.herald.message.ChannelMessage;
+import dev.herald.metrics.HeraldMetrics;
+import dev.herald.transport.ClosingCut;
 import dev.herald.transport.StreamSubscriber;
+import io.netty.channel.Channel;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
@@ -17,11 +20,19 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 final class SockJsSubscriber extends StreamSubscriber implements ClientSession.Heartbeats {
 
   private final SockJSSocket socket;
+  /** The connection on the websocket transports, cut if its close frame cannot leave; null when polling. */
+  private final Channel channel;
+  private final long closingTimeoutMs;
+  private final HeraldMetrics.TransportMeters meters;
   private ClientSession session;
 
-  SockJsSubscriber(SockJSSocket socket, long maxBufferedBytes) {
+  SockJsSubscriber(SockJSSocket socket, long maxBufferedBytes, Channel channel, long closingTimeoutMs,
+      HeraldMetrics.TransportMeters meters) {
     super(maxBufferedBytes);
     this.socket = socket;
+    this.channel = channel;
+    this.closingTimeoutMs = closingTimeoutMs;
+    this.meters = meters;
   }
 
   void attach(ClientSession session) {
@@ -38,9 +49,17 @@ final class SockJsSubscriber extends StreamSubscriber implements ClientSession.H
     write(frame);
   }
 
+  /**
+   * Closes the SockJS session. On the websocket transports Vert.x times the close handshake out only once its close
+   * frame is written, which a client that stopped reading never allows: the connection is cut after the closing
+   * timeout instead ({@link ClosingCut}).
+   */
   @Override
   public void close(CloseReason reason) {
     socket.close(reason.webSocketStatus(), reason.reason());
+    if (channel != null) {
+      ClosingCut.schedule(channel, closingTimeoutMs, meters);
+    }
   }
 
   /**

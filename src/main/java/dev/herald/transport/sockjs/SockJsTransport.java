@@ -7,9 +7,11 @@ import dev.herald.metrics.HeraldMetrics;
 import dev.herald.metrics.Meters;
 import dev.herald.security.Admission;
 import dev.herald.transport.SessionFactory;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.impl.Http1xServerConnection;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -44,10 +46,13 @@ public final class SockJsTransport {
 
   private final SessionFactory sessions;
   private final HeldPolls heldPolls;
+  private final long closingTimeoutMs;
 
-  public SockJsTransport(SessionFactory sessions, Vertx vertx) {
+  /** @param closingTimeoutMs how long a closing websocket session's close frame may wait to leave */
+  public SockJsTransport(SessionFactory sessions, Vertx vertx, long closingTimeoutMs) {
     this.sessions = sessions;
     this.heldPolls = new HeldPolls(vertx);
+    this.closingTimeoutMs = closingTimeoutMs;
   }
 
   /** Bytes a SockJS send request may carry: a frame of {@code limits.maxFrameBytes}, escaped and form-encoded. */
@@ -112,7 +117,8 @@ public final class SockJsTransport {
       return;
     }
     HeraldMetrics.TransportMeters meters = sessions.metrics().transport(Meters.SOCKJS);
-    SockJsSubscriber subscriber = new SockJsSubscriber(socket, sessions.maxBufferedBytes());
+    SockJsSubscriber subscriber = new SockJsSubscriber(socket, sessions.maxBufferedBytes(), webSocketChannel(socket),
+        closingTimeoutMs, meters);
     ClientSession session = sessions.open(subscriber, tokenParam(socket.uri()));
     subscriber.attach(session);
     meters.opened();
@@ -132,6 +138,19 @@ public final class SockJsTransport {
       session.closed();
     });
     session.hello();
+  }
+
+  /**
+   * The connection of a session on SockJS's websocket transports: Vert.x starts its closing timeout only once the
+   * close frame is written, so Herald cuts it itself ({@link SockJsSubscriber#close}). Null for the polling
+   * transports, whose requests come and go.
+   */
+  private static Channel webSocketChannel(SockJSSocket socket) {
+    RoutingContext rc = socket.routingContext();
+    if (rc == null || !socket.uri().endsWith("/websocket")) {
+      return null;
+    }
+    return rc.request().connection() instanceof Http1xServerConnection c ? c.channelHandlerContext().channel() : null;
   }
 
   /**
