@@ -111,15 +111,10 @@ class SlowSseAndSockJsClientIT {
   @ParameterizedTest
   @ValueSource(strings = {Meters.WEBSOCKET, Meters.SSE, Meters.SOCKJS})
   void clientThatReadsSteadilyBehindItsQueueIsNotClosedAsIdle(String transport) {
-    node = startNode(new JsonObject().put("maxBufferedBytes", 64 << 20).put("stallTimeoutMs", 120_000)
-        .put("heartbeatMs", 200).put("idleTimeoutMs", 2_500));
-    Client client = connect(transport);
-    waitFor(client::subscribed);
-    client.pause();
     // 9 MB. The node's kernel takes up to 4 MB of it (loopback autotunes the send buffer that far) and lets the node
     // write more only once a good part of that has gone, a megabyte or more at a time: the idle timeout is set above
     // the time the client takes to read that much.
-    publishAll(3_000);
+    Client client = pausedBehindItsQueue(transport, 200, 2_500, 3_000);
     // About 400 messages (1.2 MB) a second: the queue takes seconds, a few idle timeouts.
     long reader = vertx.setPeriodic(20, t -> client.fetch(8));
     waitFor(() -> client.received().size() >= MESSAGES || client.closed());
@@ -141,15 +136,24 @@ class SlowSseAndSockJsClientIT {
   @ParameterizedTest
   @ValueSource(strings = {Meters.WEBSOCKET, Meters.SSE, Meters.SOCKJS})
   void clientThatStopsReadingBehindItsQueueIsClosed(String transport) {
-    node = startNode(new JsonObject().put("maxBufferedBytes", 64 << 20).put("stallTimeoutMs", 120_000)
-        .put("heartbeatMs", 100).put("idleTimeoutMs", 600));
-    Client client = connect(transport);
-    waitFor(client::subscribed);
-    client.pause();
-    publishAll(1_000);
+    Client client = pausedBehindItsQueue(transport, 100, 600, 1_000);
     waitFor(() -> cutConnections(transport) == 1 && openConnections(transport) == 0);
     client.resume();
     waitFor(client::closed);
+  }
+
+  /**
+   * A node with a queue bound no test reaches, and one subscriber on {@code transport} that stopped reading before
+   * {@link #MESSAGES} messages of about {@code bytes} each were published.
+   */
+  private Client pausedBehindItsQueue(String transport, long heartbeatMs, long idleTimeoutMs, int bytes) {
+    node = startNode(new JsonObject().put("maxBufferedBytes", 64 << 20).put("stallTimeoutMs", 120_000)
+        .put("heartbeatMs", heartbeatMs).put("idleTimeoutMs", idleTimeoutMs));
+    Client client = connect(transport);
+    waitFor(client::subscribed);
+    client.pause();
+    publishAll(bytes);
+    return client;
   }
 
   private double cutConnections(String transport) {
