@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
@@ -51,6 +52,8 @@ class SlowSseAndSockJsClientIT {
   private static final String CHANNEL = "thread:slow";
   /** One message frame (and its transport's framing) over the bound. */
   private static final int SLACK = 4 * 1024;
+  /** SSE through Vert.x's response (cleartext HTTP/2 with prior knowledge), not on a channel taken from Vert.x. */
+  private static final String SSE_OVER_HTTP2 = "sse over HTTP/2";
 
   private Vertx vertx;
   private HeraldNode node;
@@ -95,7 +98,7 @@ class SlowSseAndSockJsClientIT {
 
   @Test
   void slowSseClientDoesNotDelayOthersAndCatchesUpInOrder() {
-    slowClient(this::sse);
+    slowClient(() -> sse(HttpVersion.HTTP_1_1));
   }
 
   @Test
@@ -109,7 +112,7 @@ class SlowSseAndSockJsClientIT {
    * heartbeat (a pong, the SSE comment reaching the kernel) waited behind the queue longer than the idle timeout.
    */
   @ParameterizedTest
-  @ValueSource(strings = {Meters.WEBSOCKET, Meters.SSE, Meters.SOCKJS})
+  @ValueSource(strings = {Meters.WEBSOCKET, Meters.SSE, Meters.SOCKJS, SSE_OVER_HTTP2})
   void clientThatReadsSteadilyBehindItsQueueIsNotClosedAsIdle(String transport) {
     // 9 MB. The node's kernel takes up to 4 MB of it (loopback autotunes the send buffer that far) and lets the node
     // write more only once a good part of that has gone, a megabyte or more at a time: the idle timeout is set above
@@ -134,10 +137,11 @@ class SlowSseAndSockJsClientIT {
    * Vert.x's: it starts its closing timeout only once the close frame is written).
    */
   @ParameterizedTest
-  @ValueSource(strings = {Meters.WEBSOCKET, Meters.SSE, Meters.SOCKJS})
+  @ValueSource(strings = {Meters.WEBSOCKET, Meters.SSE, Meters.SOCKJS, SSE_OVER_HTTP2})
   void clientThatStopsReadingBehindItsQueueIsClosed(String transport) {
     Client client = pausedBehindItsQueue(transport, 100, 600, 1_000);
-    waitFor(() -> cutConnections(transport) == 1 && openConnections(transport) == 0);
+    String meter = transport.equals(SSE_OVER_HTTP2) ? Meters.SSE : transport;
+    waitFor(() -> cutConnections(meter) == 1 && openConnections(meter) == 0);
     client.resume();
     waitFor(client::closed);
   }
@@ -167,7 +171,8 @@ class SlowSseAndSockJsClientIT {
   private Client connect(String transport) {
     return switch (transport) {
       case Meters.WEBSOCKET -> webSocket();
-      case Meters.SSE -> sse();
+      case Meters.SSE -> sse(HttpVersion.HTTP_1_1);
+      case SSE_OVER_HTTP2 -> sse(HttpVersion.HTTP_2);
       default -> sockJs();
     };
   }
@@ -224,9 +229,13 @@ class SlowSseAndSockJsClientIT {
     Await.of(http.close());
   }
 
-  /** An SSE stream on a connection with a 4 KiB receive buffer; pausing the response stops reading the socket. */
-  private Client sse() {
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setReceiveBufferSize(4096));
+  /**
+   * An SSE stream in {@code version} on a connection with a 4 KiB receive buffer; pausing the response stops reading
+   * the socket (HTTP/1.1) or the stream's flow-control window (HTTP/2).
+   */
+  private Client sse(HttpVersion version) {
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setReceiveBufferSize(4096)
+        .setProtocolVersion(version).setHttp2ClearTextUpgrade(false));
     List<Integer> received = new CopyOnWriteArrayList<>();
     AtomicBoolean subscribed = new AtomicBoolean();
     Context ctx = vertx.getOrCreateContext();
@@ -237,7 +246,8 @@ class SlowSseAndSockJsClientIT {
     AtomicBoolean closed = new AtomicBoolean();
     // The handler is set on the event loop as the head arrives, so no early event is missed.
     ctx.runOnContext(v -> client.request(get).compose(r -> r.send()).map(resp -> {
-      resp.exceptionHandler(e -> { });
+      // A reset HTTP/2 stream ends with an exception, its connection staying open.
+      resp.exceptionHandler(e -> closed.set(true));
       resp.request().connection().closeHandler(c -> closed.set(true));
       resp.handler(b -> {
         pending.append(b.toString());

@@ -5,12 +5,16 @@ import dev.herald.fanout.CloseReason;
 import dev.herald.message.Channel;
 import dev.herald.message.ChannelMessage;
 import dev.herald.message.MessageId;
+import dev.herald.metrics.HeraldMetrics;
 import dev.herald.transport.StreamSubscriber;
 import dev.herald.transport.ResumeToken;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -29,14 +33,27 @@ final class SseSubscriber extends StreamSubscriber implements ClientSession.Hear
   private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final Buffer HEARTBEAT = Buffer.buffer(": hb\n\n");
 
+  private final Vertx vertx;
+  private final HttpServerRequest request;
   private final HttpServerResponse response;
+  private final long closingTimeoutMs;
+  private final HeraldMetrics.TransportMeters meters;
   private ClientSession session;
   private Map<String, String> since = Map.of();
   private boolean heartbeatPending;
 
-  SseSubscriber(HttpServerResponse response, long maxBufferedBytes) {
+  /**
+   * Built on the request's event loop. {@code closingTimeoutMs}: how long the end of a closing stream may wait to
+   * leave before the stream is cut.
+   */
+  SseSubscriber(HttpServerRequest request, long maxBufferedBytes, long closingTimeoutMs,
+      HeraldMetrics.TransportMeters meters) {
     super(maxBufferedBytes);
-    this.response = response;
+    this.vertx = Vertx.currentContext().owner();
+    this.request = request;
+    this.response = request.response();
+    this.closingTimeoutMs = closingTimeoutMs;
+    this.meters = meters;
   }
 
   /** The session whose positions make the resume tokens; set once, right after it is opened. */
@@ -64,10 +81,28 @@ final class SseSubscriber extends StreamSubscriber implements ClientSession.Hear
     write(Buffer.buffer("event: " + op + "\ndata: ").appendBuffer(frame).appendBytes(END));
   }
 
+  /**
+   * Ends the response. A client that stopped reading never takes the end (HTTP/2's flow control holds it, or the
+   * socket), so a stream still open after the closing timeout is cut: reset on HTTP/2, its connection closed on
+   * HTTP/1.0.
+   */
   @Override
   public void close(CloseReason reason) {
     if (!response.ended() && !response.closed()) {
       response.end();
+      vertx.setTimer(closingTimeoutMs, t -> cutIfOpen());
+    }
+  }
+
+  private void cutIfOpen() {
+    if (response.closed()) {
+      return;
+    }
+    meters.cut();
+    if (request.version() == HttpVersion.HTTP_2) {
+      response.reset();
+    } else {
+      request.connection().close();
     }
   }
 

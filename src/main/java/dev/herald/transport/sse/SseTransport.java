@@ -102,7 +102,7 @@ public final class SseTransport {
     }
     streamHeaders(resp);
     HeraldMetrics.TransportMeters meters = sessions.metrics().transport(Meters.SSE);
-    SseSubscriber subscriber = new SseSubscriber(resp, sessions.maxBufferedBytes());
+    SseSubscriber subscriber = new SseSubscriber(req, sessions.maxBufferedBytes(), closingTimeoutMs, meters);
     ClientSession session = sessions.open(subscriber, req.getParam("token"));
     subscriber.attach(session, since);
     meters.opened();
