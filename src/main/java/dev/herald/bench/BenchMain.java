@@ -344,6 +344,7 @@ public final class BenchMain {
     long serverSys0 = server == null ? 0 : server.sysNanos();
     long serverJit0 = server == null ? 0 : server.jitNanos();
     long clientCpu0 = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid());
+    KernelNet.Counters net0 = KernelNet.read();
     RatePublisher.Result pub = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
     long expected = 0;
     for (int k = 0; k < subsPerChannel.length; k++) {
@@ -369,6 +370,7 @@ public final class BenchMain {
       serverCpu[k] -= serverCpu0[k];
     }
     long clientCpu = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid()) - clientCpu0;
+    KernelNet.Counters net1 = KernelNet.read();
     List<NodeScrapes.Sample> scrape = scrapes == null ? null : scrapes.read();
     RemoteFleet.Stats s = fleet.stats(pub.perChannel());
     JsonObject step = stepJson(rate, pub, s, ServerNodes.sum(serverCpu), clientCpu, o.p99LimitMs());
@@ -393,6 +395,12 @@ public final class BenchMain {
       }
       step.put("serverCpuSecondsPerNode", perNode);
     }
+    if (net0 != null && net1 != null) {
+      KernelNet.Counters net = net1.minus(net0);
+      step.put("kernel", new JsonObject().put("backlogDrops", net.backlogDrops())
+          .put("timeSqueezes", net.timeSqueezes()).put("tcpRetransmits", net.tcpRetransmits())
+          .put("tcpLossProbes", net.tcpLossProbes()).put("tcpTimeouts", net.tcpTimeouts()));
+    }
     if (scrape != null) {
       NodeScrapes.Sample sum = NodeScrapes.sum(scrape0, scrape);
       // A node on its own (not clustered, or alone in its cluster) writes nothing to an event bus: no figures.
@@ -407,8 +415,19 @@ public final class BenchMain {
           .put("limitHits", sum.limitHits()).put("historyReads", sum.historyReads())
           .put("historyReadFailures", sum.historyReadFailures()).put("committed", sum.committed())
           .put("delivered", sum.delivered()));
+      if (sum.deliveriesTimed() > 0) {
+        step.getJsonObject("server").put("acceptToSocketMs", new JsonObject()
+            .put("deliveries", sum.deliveriesTimed()).put("p50", bucketMs(sum, 0.5))
+            .put("p99", bucketMs(sum, 0.99)).put("p999", bucketMs(sum, 0.999)));
+      }
     }
     return step;
+  }
+
+  /** A quantile of the server's accept-to-socket latency as its bucket's upper bound in ms; null beyond the last. */
+  private static Double bucketMs(NodeScrapes.Sample sum, double q) {
+    Double ms = sum.latencyQuantileMs(q);
+    return ms == null || ms.isInfinite() ? null : round(ms);
   }
 
   /**

@@ -8,10 +8,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,11 @@ import java.util.concurrent.TimeoutException;
  * dropped at a full client buffer, subscriptions switched to catch-up, limit hits (the stall timeout among them),
  * and subscriptions' history reads (a gap to fill) with those that failed; and of what did go out: messages
  * committed (once per channel of a message) and message frames handed to client sockets.
+ *
+ * <p>Latency inside the server: the histogram {@code herald_delivery_latency_seconds} (producer accept to frame
+ * handed to the socket, live deliveries only), its cumulative buckets summed over the series. A step's difference
+ * bounds the server's part of the latency the subscribers measure; the rest is before the accept (the publisher,
+ * the request waiting to be read) or after the hand-over (the socket, the kernel, the client's read).
  */
 final class NodeScrapes {
 
@@ -55,6 +63,7 @@ final class NodeScrapes {
   static final String HISTORY_READ_FAILURES = Meters.HISTORY_READ_FAILURES + TOTAL;
   static final String COMMITTED = Meters.COMMITTED + TOTAL;
   static final String DELIVERED = Meters.DELIVERED + TOTAL;
+  static final String LATENCY_BUCKET = Meters.DELIVERY_LATENCY + "_seconds_bucket";
   private static final Set<String> NAMES = Set.of(BYTES_WRITTEN, MESSAGES_WRITTEN, BYTES_READ, GC_PAUSES,
       GC_PAUSE_SECONDS, CONNECTIONS_CLOSED, DROPPED, CATCH_UP_SWITCHES, LIMIT_HITS, HISTORY_READS,
       HISTORY_READ_FAILURES, COMMITTED, DELIVERED);
@@ -80,11 +89,51 @@ final class NodeScrapes {
     return urls.isEmpty() ? null : new NodeScrapes(urls.stream().map(URI::create).toList(), DEADLINE);
   }
 
-  /** One node's counters at one moment. */
+  /**
+   * One node's counters at one moment. {@code latencyBuckets}: the delivery latency histogram's cumulative counts
+   * by upper bound in seconds ({@code +Inf} as {@link Double#POSITIVE_INFINITY}); empty when the node has none.
+   */
   record Sample(long bytesWritten, long messagesWritten, long bytesRead, long gcPauses, double gcPauseSeconds,
                 long connectionsClosed, long dropped, long catchUpSwitches, long limitHits, long historyReads,
-                long historyReadFailures, long committed, long delivered) {
-    static final Sample ZERO = new Sample(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                long historyReadFailures, long committed, long delivered, NavigableMap<Double, Long> latencyBuckets) {
+    static final Sample ZERO = new Sample(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new TreeMap<>());
+
+    Sample {
+      latencyBuckets = Collections.unmodifiableNavigableMap(new TreeMap<>(latencyBuckets));
+    }
+
+    /** A sample without latency buckets. */
+    Sample(long bytesWritten, long messagesWritten, long bytesRead, long gcPauses, double gcPauseSeconds,
+           long connectionsClosed, long dropped, long catchUpSwitches, long limitHits, long historyReads,
+           long historyReadFailures, long committed, long delivered) {
+      this(bytesWritten, messagesWritten, bytesRead, gcPauses, gcPauseSeconds, connectionsClosed, dropped,
+          catchUpSwitches, limitHits, historyReads, historyReadFailures, committed, delivered, new TreeMap<>());
+    }
+
+    /**
+     * The upper bound, in milliseconds, of the bucket holding the {@code q}-quantile of the deliveries counted
+     * (e.g. {@code 0.99}): at least that share took no longer. Null when none were counted; infinite when the
+     * quantile lies beyond the last finite bound.
+     */
+    Double latencyQuantileMs(double q) {
+      long total = deliveriesTimed();
+      if (total <= 0) {
+        return null;
+      }
+      long rank = (long) Math.ceil(q * total);
+      for (Map.Entry<Double, Long> bucket : latencyBuckets.entrySet()) {
+        if (bucket.getValue() >= rank) {
+          return bucket.getKey() * 1000;
+        }
+      }
+      return Double.POSITIVE_INFINITY;
+    }
+
+    /** The deliveries the latency histogram counted. */
+    long deliveriesTimed() {
+      Long all = latencyBuckets.get(Double.POSITIVE_INFINITY);
+      return all == null ? 0 : all;
+    }
 
     Sample minus(Sample before) {
       return plus(before, -1);
@@ -100,7 +149,15 @@ final class NodeScrapes {
           connectionsClosed + sign * o.connectionsClosed, dropped + sign * o.dropped,
           catchUpSwitches + sign * o.catchUpSwitches, limitHits + sign * o.limitHits,
           historyReads + sign * o.historyReads, historyReadFailures + sign * o.historyReadFailures,
-          committed + sign * o.committed, delivered + sign * o.delivered);
+          committed + sign * o.committed, delivered + sign * o.delivered, merge(latencyBuckets, o.latencyBuckets,
+              sign));
+    }
+
+    private static NavigableMap<Double, Long> merge(NavigableMap<Double, Long> a, NavigableMap<Double, Long> b,
+                                                    int sign) {
+      NavigableMap<Double, Long> out = new TreeMap<>(a);
+      b.forEach((bound, count) -> out.merge(bound, sign * count, Long::sum));
+      return out;
     }
   }
 
@@ -142,6 +199,7 @@ final class NodeScrapes {
   /** The counters of a Prometheus text exposition, read in one pass; every series of a name is summed. */
   static Sample parse(String text) {
     Map<String, Double> totals = new HashMap<>();
+    NavigableMap<Double, Long> buckets = new TreeMap<>();
     for (String line : text.split("\n")) {
       int end = 0;
       while (end < line.length() && line.charAt(end) != '{' && line.charAt(end) != ' ') {
@@ -150,13 +208,26 @@ final class NodeScrapes {
       String name = line.substring(0, end);
       if (end < line.length() && NAMES.contains(name)) {
         totals.merge(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+      } else if (name.equals(LATENCY_BUCKET)) {
+        buckets.merge(bound(line), Math.round(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))),
+            Long::sum);
       }
     }
     return new Sample(count(totals, BYTES_WRITTEN), count(totals, MESSAGES_WRITTEN), count(totals, BYTES_READ),
         count(totals, GC_PAUSES), totals.getOrDefault(GC_PAUSE_SECONDS, 0.0), count(totals, CONNECTIONS_CLOSED),
         count(totals, DROPPED), count(totals, CATCH_UP_SWITCHES), count(totals, LIMIT_HITS),
         count(totals, HISTORY_READS), count(totals, HISTORY_READ_FAILURES), count(totals, COMMITTED),
-        count(totals, DELIVERED));
+        count(totals, DELIVERED), buckets);
+  }
+
+  /** A bucket line's {@code le}, in seconds. */
+  private static double bound(String line) {
+    int start = line.indexOf("le=\"");
+    if (start < 0) {
+      throw new IllegalArgumentException("a histogram bucket without le: " + line);
+    }
+    String le = line.substring(start + 4, line.indexOf('"', start + 4));
+    return le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
   }
 
   private static long count(Map<String, Double> totals, String name) {

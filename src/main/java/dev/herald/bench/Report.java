@@ -31,7 +31,7 @@ final class Report {
     if (gc != null) {
       busText += String.format(Locale.ROOT, "GC %d pauses %.1f ms  ", gc.getLong("pauses"), gc.getDouble("pauseMs"));
     }
-    busText += lossClues(s);
+    busText += lossClues(s) + kernel(s);
     if (s.containsKey("redisCpuSeconds")) {
       busText += String.format(Locale.ROOT, "redis CPU %.2f s  ", s.getDouble("redisCpuSeconds"));
     }
@@ -41,7 +41,7 @@ final class Report {
         s.getDouble("rate"), s.getDouble("publishedPerSecond"), s.getDouble("deliveriesPerSecond"),
         s.getLong("loss"), s.getLong("duplicates"), s.getLong("orderViolations"), l.getDouble("p50"),
         l.getDouble("p90"), l.getDouble("p99"), l.getDouble("p999"), l.getDouble("max"),
-        firstDelivery(s) + poolWait(s),
+        firstDelivery(s) + acceptToSocket(s) + poolWait(s),
         s.getDouble("serverCpuPerDeliveryNs"), s.getDouble("serverCpuSeconds"), sysShare(s),
         s.getDouble("clientCpuSeconds"), busText, s.getBoolean("pass") ? "PASS" : "FAIL" + (s.getString("publishFirstError") == null ? ""
             : " (" + s.getString("publishFirstError") + ")"));
@@ -54,6 +54,38 @@ final class Report {
       return "";
     }
     return String.format(Locale.ROOT, "first p50 %.2f p99 %.2f ms  ", f.getDouble("p50"), f.getDouble("p99"));
+  }
+
+  /**
+   * The server's own part of the latency, when it reported one: {@code server ≤ … ms p99 (≤ … p99.9)}, each the
+   * upper bound of the bucket of Herald's histogram (producer accept to frame handed to the socket) that holds the
+   * quantile, and a gap. What the subscribers measured beyond it was spent outside the server's accept-to-socket span.
+   */
+  static String acceptToSocket(JsonObject s) {
+    JsonObject server = s.getJsonObject("server");
+    JsonObject a = server == null ? null : server.getJsonObject("acceptToSocketMs");
+    if (a == null) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "server p99 %s p99.9 %s ms  ", bound(a.getDouble("p99")),
+        bound(a.getDouble("p999")));
+  }
+
+  private static String bound(Double ms) {
+    return ms == null ? ">30000" : String.format(Locale.ROOT, "≤%.1f", ms);
+  }
+
+  /**
+   * The machine's loopback drops and TCP's sends again during the step, when known and any were dropped or
+   * retransmitted: {@code kernel: backlog drops …, TCP retransmits … (loss probes …, timeouts …)} and a gap.
+   */
+  static String kernel(JsonObject s) {
+    JsonObject k = s.getJsonObject("kernel");
+    if (k == null || k.getLong("backlogDrops") == 0 && k.getLong("tcpRetransmits") == 0) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "kernel: backlog drops %d, TCP retransmits %d (loss probes %d, timeouts %d)  ",
+        k.getLong("backlogDrops"), k.getLong("tcpRetransmits"), k.getLong("tcpLossProbes"), k.getLong("tcpTimeouts"));
   }
 
   /**

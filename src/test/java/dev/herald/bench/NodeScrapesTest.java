@@ -49,6 +49,36 @@ class NodeScrapesTest {
   }
 
   @Test
+  void theDeliveryLatencyBucketsGiveTheStepsQuantilesAsBucketBounds() {
+    String before = latency(0, 0, 0, 0);
+    String after = latency(50, 90, 99, 100);
+    NodeScrapes.Sample step = NodeScrapes.parse(after).minus(NodeScrapes.parse(before));
+    assertThat(step.deliveriesTimed()).isEqualTo(100);
+    assertThat(step.latencyQuantileMs(0.5)).isEqualTo(1.0);
+    assertThat(step.latencyQuantileMs(0.9)).isEqualTo(5.0);
+    assertThat(step.latencyQuantileMs(0.99)).isEqualTo(25.0);
+    assertThat(step.latencyQuantileMs(0.999)).isInfinite();
+    NodeScrapes.Sample later = NodeScrapes.parse(latency(150, 190, 199, 200)).minus(NodeScrapes.parse(after));
+    assertThat(later.latencyQuantileMs(0.5)).isEqualTo(1.0);
+    assertThat(NodeScrapes.Sample.ZERO.latencyQuantileMs(0.5)).isNull();
+  }
+
+  /** The histogram as two series (the buckets are summed), cumulative counts at 1 ms, 5 ms, 25 ms and +Inf. */
+  private static String latency(long ms1, long ms5, long ms25, long all) {
+    StringBuilder sb = new StringBuilder("# TYPE herald_delivery_latency_seconds histogram\n");
+    long[] counts = {ms1, ms5, ms25, all};
+    String[] bounds = {"0.001", "0.005", "0.025", "+Inf"};
+    for (String series : new String[] {"a", "b"}) {
+      for (int i = 0; i < bounds.length; i++) {
+        long c = series.equals("a") ? counts[i] - counts[i] / 2 : counts[i] / 2;
+        sb.append("herald_delivery_latency_seconds_bucket{s=\"").append(series).append("\",le=\"").append(bounds[i])
+            .append("\"} ").append(c).append(".0\n");
+      }
+    }
+    return sb.append("herald_delivery_latency_seconds_count ").append(all).append(".0\n").toString();
+  }
+
+  @Test
   void aNodeThatNeverWroteToAnotherCountsZero() {
     assertThat(NodeScrapes.parse("vertx_eventbus_handlers 2.0\n"))
         .isEqualTo(NodeScrapes.Sample.ZERO);

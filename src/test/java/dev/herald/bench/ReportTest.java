@@ -133,6 +133,22 @@ class ReportTest {
   }
 
   @Test
+  void theServersOwnLatencyAndTheKernelsDropsAreShownWhenReported() {
+    JsonObject step = step().put("server", new JsonObject().put("connectionsClosed", 0L).put("dropped", 0L)
+        .put("catchUpSwitches", 0L).put("limitHits", 0L).put("acceptToSocketMs", new JsonObject()
+            .put("deliveries", 1000L).put("p50", 1.0).put("p99", 16.777).put("p999", null)));
+    assertThat(Report.stepLine(step)).contains("max     5.00 ms  server p99 ≤16.8 p99.9 >30000 ms  server CPU");
+    step.put("kernel", new JsonObject().put("backlogDrops", 12L).put("timeSqueezes", 0L).put("tcpRetransmits", 40L)
+        .put("tcpLossProbes", 38L).put("tcpTimeouts", 1L));
+    assertThat(Report.stepLine(step)).contains("kernel: backlog drops 12, TCP retransmits 40 (loss probes 38, "
+        + "timeouts 1)  ");
+    step.put("kernel", new JsonObject().put("backlogDrops", 0L).put("timeSqueezes", 3L).put("tcpRetransmits", 0L)
+        .put("tcpLossProbes", 0L).put("tcpTimeouts", 0L));
+    assertThat(Report.stepLine(step)).doesNotContain("kernel:");
+    assertThat(Report.stepLine(step())).doesNotContain("server p99").doesNotContain("kernel:");
+  }
+
+  @Test
   void thePublishersPoolWaitIsShownOnlyWhenARequestWaited() {
     JsonObject waited = step().put("publishPoolWaitMs", new JsonObject().put("requests", 300L).put("p50", 0.0)
         .put("p99", 1.25).put("max", 4.5));
