@@ -345,6 +345,8 @@ public final class BenchMain {
     long serverJit0 = server == null ? 0 : server.jitNanos();
     long clientCpu0 = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid());
     KernelNet.Counters net0 = KernelNet.read();
+    long serverWait0 = server == null ? 0 : server.runQueueWaitNanos();
+    long clientWait0 = fleet.runQueueWaitNanos() + ProcessProbe.runQueueWaitNanosOf(ProcessHandle.current().pid());
     RatePublisher.Result pub = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
     long expected = 0;
     for (int k = 0; k < subsPerChannel.length; k++) {
@@ -371,6 +373,9 @@ public final class BenchMain {
     }
     long clientCpu = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid()) - clientCpu0;
     KernelNet.Counters net1 = KernelNet.read();
+    long serverWait = server == null ? 0 : server.runQueueWaitNanos() - serverWait0;
+    long clientWait = fleet.runQueueWaitNanos() + ProcessProbe.runQueueWaitNanosOf(ProcessHandle.current().pid())
+        - clientWait0;
     List<NodeScrapes.Sample> scrape = scrapes == null ? null : scrapes.read();
     RemoteFleet.Stats s = fleet.stats(pub.perChannel());
     JsonObject step = stepJson(rate, pub, s, ServerNodes.sum(serverCpu), clientCpu, o.p99LimitMs());
@@ -395,6 +400,11 @@ public final class BenchMain {
       }
       step.put("serverCpuSecondsPerNode", perNode);
     }
+    // Ready to run and no CPU free, summed over threads: the server's, and the clients' with the publisher's.
+    if (server != null) {
+      step.put("serverRunQueueWaitSeconds", round(serverWait / 1e9));
+    }
+    step.put("clientRunQueueWaitSeconds", round(clientWait / 1e9));
     if (net0 != null && net1 != null) {
       KernelNet.Counters net = net1.minus(net0);
       step.put("kernel", new JsonObject().put("backlogDrops", net.backlogDrops())

@@ -76,6 +76,46 @@ final class ProcessProbe {
     return ticks * (1_000_000_000L / TICKS_PER_SECOND);
   }
 
+  /**
+   * Time the threads of the process and its children spent ready to run but waiting for a CPU, in nanoseconds
+   * (the second field of each thread's {@code /proc/<pid>/task/<tid>/schedstat}): on two cores shared by server,
+   * clients and publisher, the part of a latency that is nobody's work. Threads that ended are not counted.
+   */
+  long runQueueWaitNanos() {
+    long n = 0;
+    for (long p : tree()) {
+      n += runQueueWaitNanosOf(p);
+    }
+    return n;
+  }
+
+  /** {@link #runQueueWaitNanos()} of one process's threads (no children), for the client processes. */
+  static long runQueueWaitNanosOf(long pid) {
+    long n = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        n += runQueueWait(task.resolve("schedstat"));
+      }
+    } catch (IOException | UncheckedIOException e) {
+      return n;
+    }
+    return n;
+  }
+
+  private static long runQueueWait(Path schedstat) {
+    try {
+      return runQueueWait(Files.readString(schedstat));
+    } catch (IOException e) {
+      return 0; // the thread ended
+    }
+  }
+
+  /** The wait field of a schedstat line: "{@code <on-CPU ns> <waiting ns> <timeslices>}". */
+  static long runQueueWait(String schedstat) {
+    String[] f = schedstat.trim().split(" ");
+    return f.length < 2 ? 0 : Long.parseLong(f[1]);
+  }
+
   /** A HotSpot compiler thread's name as the kernel keeps it (15 characters): "C2 CompilerThre", "C1 CompilerThre". */
   static boolean isCompilerThread(String comm) {
     return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");

@@ -140,6 +140,15 @@ final class RemoteFleet implements AutoCloseable {
     return n;
   }
 
+  /** Time the worker processes' threads waited for a CPU so far, in nanoseconds. */
+  long runQueueWaitNanos() {
+    long n = 0;
+    for (Worker w : workers) {
+      n += ProcessProbe.runQueueWaitNanosOf(w.process.pid());
+    }
+    return n;
+  }
+
   @Override
   public void close() {
     for (Worker w : workers) {

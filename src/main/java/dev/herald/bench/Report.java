@@ -31,7 +31,7 @@ final class Report {
     if (gc != null) {
       busText += String.format(Locale.ROOT, "GC %d pauses %.1f ms  ", gc.getLong("pauses"), gc.getDouble("pauseMs"));
     }
-    busText += lossClues(s) + kernel(s);
+    busText += runQueue(s) + lossClues(s) + kernel(s);
     if (s.containsKey("redisCpuSeconds")) {
       busText += String.format(Locale.ROOT, "redis CPU %.2f s  ", s.getDouble("redisCpuSeconds"));
     }
@@ -73,6 +73,20 @@ final class Report {
 
   private static String bound(Double ms) {
     return ms == null ? ">30000" : String.format(Locale.ROOT, "≤%.1f", ms);
+  }
+
+  /**
+   * How long threads stood ready to run without a CPU during the step, when measured:
+   * {@code waited for a CPU: server … s, clients … s} and a gap (summed over threads, so it can exceed the step).
+   */
+  static String runQueue(JsonObject s) {
+    Double server = s.getDouble("serverRunQueueWaitSeconds");
+    Double clients = s.getDouble("clientRunQueueWaitSeconds");
+    if (server == null && clients == null) {
+      return "";
+    }
+    return "waited for a CPU:" + (server == null ? "" : String.format(Locale.ROOT, " server %.2f s,", server))
+        + (clients == null ? "" : String.format(Locale.ROOT, " clients %.2f s", clients)) + "  ";
   }
 
   /**

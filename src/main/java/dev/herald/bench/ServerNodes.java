@@ -52,6 +52,11 @@ final class ServerNodes {
     return probes.stream().mapToLong(ProcessProbe::jitNanos).sum();
   }
 
+  /** Time every node's threads waited for a CPU, in nanoseconds ({@link ProcessProbe#runQueueWaitNanos()}). */
+  long runQueueWaitNanos() {
+    return probes.stream().mapToLong(ProcessProbe::runQueueWaitNanos).sum();
+  }
+
   long[] rssBytesEach() {
     return probes.stream().mapToLong(ProcessProbe::rssBytes).toArray();
   }

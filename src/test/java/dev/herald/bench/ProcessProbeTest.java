@@ -2,6 +2,7 @@ package dev.herald.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,35 @@ class ProcessProbeTest {
          region size 4096K, 3 young (12288K), 1 survivors (4096K)
         """)).isEqualTo(11854L * 1024);
     assertThat(ProcessProbe.usedHeapBytes("Could not attach")).isEqualTo(-1);
+  }
+
+  @Test
+  void readsTheRunQueueWaitOfSchedstatAndOfThisJvmsThreads() throws Exception {
+    assertThat(ProcessProbe.runQueueWait("1096382487 508477733 159\n")).isEqualTo(508477733L);
+    assertThat(ProcessProbe.runQueueWait("")).isZero();
+    // One spinning thread more than there are cores: some of them must stand in the run queue.
+    long self = ProcessHandle.current().pid();
+    long before = ProcessProbe.runQueueWaitNanosOf(self);
+    AtomicBoolean spin = new AtomicBoolean(true);
+    Thread[] busy = new Thread[Runtime.getRuntime().availableProcessors() + 1];
+    for (int i = 0; i < busy.length; i++) {
+      busy[i] = new Thread(() -> {
+        while (spin.get()) {
+          Thread.onSpinWait();
+        }
+      });
+      busy[i].start();
+    }
+    try {
+      Thread.sleep(300);
+      assertThat(ProcessProbe.runQueueWaitNanosOf(self)).isGreaterThan(before);
+      assertThat(new ProcessProbe(self, true).runQueueWaitNanos()).isGreaterThan(before);
+    } finally {
+      spin.set(false);
+      for (Thread t : busy) {
+        t.join();
+      }
+    }
   }
 
   @Test

@@ -145,7 +145,10 @@ class ReportTest {
     step.put("kernel", new JsonObject().put("backlogDrops", 0L).put("timeSqueezes", 3L).put("tcpRetransmits", 0L)
         .put("tcpLossProbes", 0L).put("tcpTimeouts", 0L));
     assertThat(Report.stepLine(step)).doesNotContain("kernel:");
-    assertThat(Report.stepLine(step())).doesNotContain("server p99").doesNotContain("kernel:");
+    assertThat(Report.stepLine(step())).doesNotContain("server p99").doesNotContain("kernel:")
+        .doesNotContain("waited for a CPU");
+    step.put("serverRunQueueWaitSeconds", 0.25).put("clientRunQueueWaitSeconds", 1.5);
+    assertThat(Report.stepLine(step)).contains("waited for a CPU: server 0.25 s, clients 1.50 s  ");
   }
 
   @Test
