@@ -11,7 +11,8 @@ import java.util.Map;
  * before and after a step. On loopback a sent segment goes through the per-CPU input backlog
  * ({@code net.core.netdev_max_backlog}); one that finds it full is dropped ({@code /proc/net/softnet_stat}, second
  * column) and reaches its subscriber only when TCP sends it again, after a loss probe or a retransmission timeout
- * (by Linux's rules about 200 ms when it was the socket's only segment in flight). TCP's counters
+ * (by Linux's rules about 200 ms when it was the socket's only segment in flight); a dropped acknowledgement is
+ * not sent again (a later one covers it), so drops can far outnumber resends. TCP's counters
  * ({@code RetransSegs} of {@code /proc/net/snmp}, {@code TCPLossProbes} and {@code TCPTimeouts} of
  * {@code /proc/net/netstat}) count those sends again, and also the probes that were not needed (the data had
  * arrived, its acknowledgement was late). Machine-wide: server, clients and publisher together.
