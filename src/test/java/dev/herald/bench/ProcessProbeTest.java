@@ -1,8 +1,13 @@
 package dev.herald.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,11 +35,14 @@ class ProcessProbeTest {
   void readsTheRunQueueWaitOfSchedstatAndOfThisJvmsThreads() throws Exception {
     assertThat(ProcessProbe.runQueueWait("1096382487 508477733 159\n")).isEqualTo(508477733L);
     assertThat(ProcessProbe.runQueueWait("")).isZero();
-    // One spinning thread more than there are cores: some of them must stand in the run queue.
     long self = ProcessHandle.current().pid();
+    Path schedstat = Path.of("/proc/self/schedstat");
+    assumeTrue(Files.isReadable(schedstat) && Files.readString(schedstat).trim().split(" ").length == 3,
+        "this kernel keeps no schedstat");
+    // One spinning thread more than the machine has CPUs (not only those the JVM is given): some must queue.
     long before = ProcessProbe.runQueueWaitNanosOf(self);
     AtomicBoolean spin = new AtomicBoolean(true);
-    Thread[] busy = new Thread[Runtime.getRuntime().availableProcessors() + 1];
+    Thread[] busy = new Thread[Math.max(onlineCpus(), Runtime.getRuntime().availableProcessors()) + 1];
     for (int i = 0; i < busy.length; i++) {
       busy[i] = new Thread(() -> {
         while (spin.get()) {
@@ -52,6 +60,12 @@ class ProcessProbeTest {
       for (Thread t : busy) {
         t.join();
       }
+    }
+  }
+
+  private static int onlineCpus() throws IOException {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+      return (int) lines.filter(l -> l.matches("cpu\\d+ .*")).count();
     }
   }
 
