@@ -97,7 +97,7 @@ final class ProcessProbe {
         n += runQueueWait(task.resolve("schedstat"));
       }
     } catch (IOException | UncheckedIOException e) {
-      return n;
+      // The process ended: what was read so far.
     }
     return n;
   }
