@@ -17,7 +17,6 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.spi.metrics.TCPMetrics;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * A client connection on a Netty channel taken from Vert.x ({@link ChannelTakeover}): the channel's last handler
@@ -44,8 +43,6 @@ public abstract class ChannelConnection extends ChannelInboundHandlerAdapter imp
   private boolean flushQueued;
   /** What headed the flushed writes at the last {@link #readSinceLastCheck()}; null when none waited. */
   private Object headAtCheck;
-  /** Cuts a closing connection whose last bytes never left ({@link #closeWithin}). */
-  private ScheduledFuture<?> closingTimer;
   /** Set once the connection's last bytes are written: nothing is written after them. */
   protected boolean closing;
 
@@ -158,7 +155,7 @@ public abstract class ChannelConnection extends ChannelInboundHandlerAdapter imp
 
   /** Cuts the channel after {@code ms} if it is still open then ({@link ClosingCut}). */
   protected final void closeWithin(long ms) {
-    closingTimer = ClosingCut.schedule(ctx.channel(), ms, meters);
+    ClosingCut.schedule(ctx.channel(), ms, meters);
   }
 
   /** Called once per event-loop turn in which something was written. */
@@ -182,10 +179,6 @@ public abstract class ChannelConnection extends ChannelInboundHandlerAdapter imp
 
   @Override
   public final void channelInactive(ChannelHandlerContext ctx) {
-    if (closingTimer != null) {
-      // Otherwise the task would hold this connection and its session until the timeout.
-      closingTimer.cancel(false);
-    }
     released();
     if (vertxMetrics != null) {
       vertxMetrics.disconnected(vertxMetric, remoteAddress());

@@ -17,9 +17,14 @@ public final class ClosingCut {
   private ClosingCut() {
   }
 
-  /** Cuts {@code channel} after {@code ms} if it is still open then; the caller may cancel the returned task. */
+  /**
+   * Cuts {@code channel} after {@code ms} if it is still open then. The task is cancelled when the channel closes
+   * sooner: it would otherwise hold the channel, its pipeline and its session until the timeout.
+   */
   public static ScheduledFuture<?> schedule(Channel channel, long ms, HeraldMetrics.TransportMeters meters) {
-    return channel.eventLoop().schedule(() -> cut(channel, meters), ms, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> task = channel.eventLoop().schedule(() -> cut(channel, meters), ms, TimeUnit.MILLISECONDS);
+    channel.closeFuture().addListener(closed -> task.cancel(false));
+    return task;
   }
 
   /**

@@ -54,6 +54,8 @@ class SlowSseAndSockJsClientIT {
   private static final int SLACK = 4 * 1024;
   /** SSE through Vert.x's response (cleartext HTTP/2 with prior knowledge), not on a channel taken from Vert.x. */
   private static final String SSE_OVER_HTTP2 = "sse over HTTP/2";
+  /** SSE through Vert.x's response too: an HTTP/1.0 stream ends with its connection. */
+  private static final String SSE_OVER_HTTP1_0 = "sse over HTTP/1.0";
 
   private Vertx vertx;
   private HeraldNode node;
@@ -112,7 +114,7 @@ class SlowSseAndSockJsClientIT {
    * heartbeat (a pong, the SSE comment reaching the kernel) waited behind the queue longer than the idle timeout.
    */
   @ParameterizedTest
-  @ValueSource(strings = {Meters.WEBSOCKET, Meters.SSE, Meters.SOCKJS, SSE_OVER_HTTP2})
+  @ValueSource(strings = {Meters.WEBSOCKET, Meters.SSE, Meters.SOCKJS, SSE_OVER_HTTP2, SSE_OVER_HTTP1_0})
   void clientThatReadsSteadilyBehindItsQueueIsNotClosedAsIdle(String transport) {
     // 9 MB. The node's kernel takes up to 4 MB of it (loopback autotunes the send buffer that far) and lets the node
     // write more only once a good part of that has gone, a megabyte or more at a time: the idle timeout is set above
@@ -137,10 +139,10 @@ class SlowSseAndSockJsClientIT {
    * Vert.x's: it starts its closing timeout only once the close frame is written).
    */
   @ParameterizedTest
-  @ValueSource(strings = {Meters.WEBSOCKET, Meters.SSE, Meters.SOCKJS, SSE_OVER_HTTP2})
+  @ValueSource(strings = {Meters.WEBSOCKET, Meters.SSE, Meters.SOCKJS, SSE_OVER_HTTP2, SSE_OVER_HTTP1_0})
   void clientThatStopsReadingBehindItsQueueIsClosed(String transport) {
     Client client = pausedBehindItsQueue(transport, 100, 600, 1_000);
-    String meter = transport.equals(SSE_OVER_HTTP2) ? Meters.SSE : transport;
+    String meter = transport.startsWith(Meters.SSE) ? Meters.SSE : transport;
     waitFor(() -> cutConnections(meter) == 1 && openConnections(meter) == 0);
     client.resume();
     waitFor(client::closed);
@@ -173,6 +175,7 @@ class SlowSseAndSockJsClientIT {
       case Meters.WEBSOCKET -> webSocket();
       case Meters.SSE -> sse(HttpVersion.HTTP_1_1);
       case SSE_OVER_HTTP2 -> sse(HttpVersion.HTTP_2);
+      case SSE_OVER_HTTP1_0 -> sse(HttpVersion.HTTP_1_0);
       default -> sockJs();
     };
   }
