@@ -8,9 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -66,14 +63,9 @@ public final class ClusterNodes implements AutoCloseable {
     return new ClusterNodes(clusterName, keyPrefix, ports);
   }
 
-  /** A free TCP port on loopback (closed again, so it can in rare cases be taken before use). */
+  /** A free TCP port on loopback, below the ephemeral range ({@link FreePort}). */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePort.pick();
   }
 
   public String clusterName() {

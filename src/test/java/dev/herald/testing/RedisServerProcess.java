@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +44,8 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private static RedisServerProcess start(boolean persistent) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    // Below the ephemeral range: restart() binds the same port again, after clients' connections came and went.
+    int port = FreePort.pick();
     RedisServerProcess server = new RedisServerProcess(port, Files.createTempDirectory("herald-redis"), persistent);
     server.restart();
     return server;
