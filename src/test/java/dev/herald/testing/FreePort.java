@@ -11,8 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A free TCP port on loopback for a server that a test starts later (a node process, a redis-server). It is chosen
  * below the kernel's ephemeral range: a port from {@code new ServerSocket(0)} lies inside it, and while the server
- * starts, any outgoing connection (Hazelcast members, event-bus peers, Redis clients) may get it as its local port,
- * so the server's bind failed with "Address already in use" (ClusterFailoverIT, once in a full run).
+ * starts, any outgoing connection (Hazelcast members, event-bus peers, Redis clients) may get it as its local port.
+ * A node's bind once failed there with "Address already in use" (ClusterFailoverIT, in a full run).
  */
 public final class FreePort {
 
