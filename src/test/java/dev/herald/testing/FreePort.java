@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -18,16 +20,21 @@ public final class FreePort {
 
   private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
   private static final int LOWEST = 10_000;
+  /** Handed out before: two picks made before either server binds must not meet (random picks could). */
+  private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
   private FreePort() {
   }
 
-  /** A port no socket holds now, below the ephemeral range where the kernel says where it is. */
+  /**
+   * A port no socket holds now and not handed out before in this JVM, below the ephemeral range where the kernel
+   * says where it is.
+   */
   public static int pick() {
     int high = ephemeralLow() - 1;
     for (int attempt = 0; high - LOWEST >= 1_000 && attempt < 200; attempt++) {
       int port = LOWEST + ThreadLocalRandom.current().nextInt(high - LOWEST + 1);
-      if (bindable(port)) {
+      if (bindable(port) && GIVEN.add(port)) {
         return port;
       }
     }
@@ -41,7 +48,8 @@ public final class FreePort {
   /** The first port of the kernel's ephemeral range (Linux's default 32768 where it cannot be read). */
   static int ephemeralLow() {
     try {
-      return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+      // Line by line: Files.readString of this /proc file returned "3" here (JDK 17).
+      return Integer.parseInt(Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 32_768;
     }
