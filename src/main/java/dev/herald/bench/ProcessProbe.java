@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -63,16 +64,8 @@ final class ProcessProbe {
     if (!jvm) {
       return 0;
     }
-    long ticks = 0;
-    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-      for (Path task : (Iterable<Path>) tasks::iterator) {
-        if (isCompilerThread(comm(task))) {
-          ticks += cpuTicks(statFields(task.resolve("stat")));
-        }
-      }
-    } catch (IOException | UncheckedIOException e) {
-      return 0;
-    }
+    long ticks = sumOverThreads(pid, task -> isCompilerThread(comm(task)) ? cpuTicks(statFields(task.resolve("stat")))
+        : 0);
     return ticks * (1_000_000_000L / TICKS_PER_SECOND);
   }
 
@@ -91,13 +84,18 @@ final class ProcessProbe {
 
   /** {@link #runQueueWaitNanos()} of one process's threads (no children), for the client processes. */
   static long runQueueWaitNanosOf(long pid) {
+    return sumOverThreads(pid, task -> runQueueWait(task.resolve("schedstat")));
+  }
+
+  /** {@code perThread} summed over the threads of {@code pid}; once the process ended, what was read before. */
+  private static long sumOverThreads(long pid, ToLongFunction<Path> perThread) {
     long n = 0;
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
-        n += runQueueWait(task.resolve("schedstat"));
+        n += perThread.applyAsLong(task);
       }
     } catch (IOException | UncheckedIOException e) {
-      // The process ended: what was read so far.
+      // The process ended.
     }
     return n;
   }

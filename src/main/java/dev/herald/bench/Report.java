@@ -59,7 +59,7 @@ final class Report {
   /**
    * The server's own part of the latency, when it reported one: {@code server p99 ≤… p99.9 ≤… ms}, each the upper
    * bound of the bucket of Herald's histogram (producer accept to frame handed to the socket) that holds the
-   * quantile ({@code >30000} beyond the last), and a gap. What the subscribers measured beyond it was spent outside the server's accept-to-socket span.
+   * quantile ({@code >30000} beyond the last), and a gap.
    */
   static String acceptToSocket(JsonObject s) {
     JsonObject server = s.getJsonObject("server");

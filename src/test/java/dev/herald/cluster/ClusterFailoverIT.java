@@ -4,7 +4,7 @@ import static dev.herald.testing.ClusterNodes.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.testing.Await;
-import dev.herald.testing.ClusterNodes;
+import dev.herald.testing.FreePort;
 import dev.herald.testing.NodeProcess;
 import dev.herald.testing.TestRedis;
 import dev.herald.testing.WsTestClient;
@@ -58,7 +58,7 @@ class ClusterFailoverIT {
     redis = Redis.createClient(clients, TestRedis.options(TestRedis.url(), ProtocolVersion.RESP3));
     prefix = TestRedis.newPrefix();
     dir = Files.createTempDirectory("herald-failover");
-    memberPorts = List.of(ClusterNodes.freePort(), ClusterNodes.freePort(), ClusterNodes.freePort());
+    memberPorts = List.of(FreePort.pick(), FreePort.pick(), FreePort.pick());
     env = Map.of("HERALD_REDIS_URL", TestRedis.url(), "HERALD_REDIS_KEY_PREFIX", prefix,
         "HERALD_INGEST_CLAIM_IDLE_MS", "1000", "HERALD_INGEST_BLOCK_MS", "500", "HERALD_INGEST_BATCH_SIZE", "20");
     for (int i = 0; i < 2; i++) {

@@ -58,14 +58,9 @@ public final class ClusterNodes implements AutoCloseable {
   public static ClusterNodes create(String clusterName, String keyPrefix, int capacity) {
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < capacity; i++) {
-      ports.add(freePort());
+      ports.add(FreePort.pick());
     }
     return new ClusterNodes(clusterName, keyPrefix, ports);
-  }
-
-  /** A free TCP port on loopback, below the ephemeral range ({@link FreePort}). */
-  public static int freePort() {
-    return FreePort.pick();
   }
 
   public String clusterName() {

@@ -46,7 +46,7 @@ public final class NodeProcess implements AutoCloseable {
       Path xml = dir.resolve(id + "-cluster.xml");
       Files.writeString(xml, ClusterBootstrap.toXml(
           ClusterBootstrap.memberList(clusterName, "127.0.0.1", memberPort, memberPorts)), StandardCharsets.UTF_8);
-      int httpPort = ClusterNodes.freePort();
+      int httpPort = FreePort.pick();
       Path log = dir.resolve(id + ".log");
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar, "-cluster", "-cluster-host", "127.0.0.1",
