@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Helpers shared by scripts/run, scripts/cluster, scripts/bench and scripts/bench-redis-commit (sourced, not executed).
+# Helpers shared by scripts/run, scripts/test, scripts/cluster, scripts/bench and scripts/bench-redis-commit (sourced,
+# not executed).
 # Expects the current directory to be the repository root.
 
 # Default JVM options, used when JAVA_OPTS is unset (keep in sync with the Dockerfile):
@@ -36,6 +37,35 @@ herald_default_java_opts() {
     opts+=" -XX:+UseCompactObjectHeaders"
   fi
   printf '%s\n' "$opts"
+}
+
+# Installs Debian packages with apt-get (its index refreshed once per script), quietly.
+herald_apt_install() { # package...
+  if [[ -z "${herald_apt_updated:-}" ]]; then
+    apt-get update -qq
+    herald_apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" > /dev/null
+}
+
+# Makes sure each command:package pair's command exists: as root the packages of the missing ones are installed
+# with apt-get, otherwise it fails naming them, so a script stops before its work rather than in the middle of it.
+herald_require_commands() { # command:package...
+  local pair missing=()
+  for pair in "$@"; do
+    if ! command -v "${pair%%:*}" > /dev/null 2>&1 && [[ " ${missing[*]} " != *" ${pair#*:} "* ]]; then
+      missing+=("${pair#*:}")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  if [[ "$(id -u)" != 0 ]]; then
+    echo "error: missing ${missing[*]}; install (Debian/Ubuntu): sudo apt-get install ${missing[*]}" >&2
+    return 1
+  fi
+  echo "installing ${missing[*]} with apt-get ..." >&2
+  herald_apt_install "${missing[@]}"
 }
 
 # Builds target/herald.jar when it is missing or older than pom.xml or any file under src/.
