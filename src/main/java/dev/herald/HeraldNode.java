@@ -287,8 +287,8 @@ public final class HeraldNode {
             sweepTimer = vertx.setPeriodic(60_000, t -> memory.sweep());
           }
           LOG.info("node " + services.nodeId() + " serving on " + config.http().host() + ":" + port + " ("
-              + config.engine() + " engine, " + config.http().effectiveInstances() + " event loops, transport "
-              + IoTransport.nameOf(vertx) + ")");
+              + config.engine() + " engine, " + config.http().effectiveInstances() + " HTTP event loops of "
+              + eventLoopCount() + ", transport " + IoTransport.nameOf(vertx) + ")");
           return null;
         });
   }
