@@ -39,6 +39,8 @@ herald_default_java_opts() {
   printf '%s\n' "$opts"
 }
 
+herald_is_root() { [[ "$(id -u)" == 0 ]]; }
+
 # Installs Debian packages with apt-get (its index refreshed once per script), quietly.
 herald_apt_install() { # package...
   if [[ -z "${herald_apt_updated:-}" ]]; then
@@ -60,7 +62,7 @@ herald_require_commands() { # command:package...
   if ((${#missing[@]} == 0)); then
     return 0
   fi
-  if [[ "$(id -u)" != 0 ]]; then
+  if ! herald_is_root; then
     echo "error: missing ${missing[*]}; install (Debian/Ubuntu): sudo apt-get install ${missing[*]}" >&2
     return 1
   fi

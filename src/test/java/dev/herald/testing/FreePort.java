@@ -46,7 +46,7 @@ public final class FreePort {
   }
 
   /** The first port of the kernel's ephemeral range (Linux's default 32768 where it cannot be read). */
-  static int ephemeralLow() {
+  private static int ephemeralLow() {
     try {
       // Line by line: Files.readString of this /proc file returned "3" here (JDK 17).
       return Integer.parseInt(Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+")[0]);
