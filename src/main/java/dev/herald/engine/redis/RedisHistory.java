@@ -9,13 +9,19 @@ import dev.herald.engine.History;
 import dev.herald.engine.Replay;
 import dev.herald.message.Channel;
 import dev.herald.message.MessageId;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * History in Redis, shared by the cluster. One channel has two keys:
@@ -39,7 +45,8 @@ import java.util.List;
  * stream a 4 KB node at once (its first XADD cost ~46 us of Redis CPU in the ingest bench, a third of Redis's
  * work per post), where a one-element list takes its element's size.
  * Each operation is one Lua script (EVALSHA, EVAL on NOSCRIPT), so commit and read are atomic; a message's commits
- * to all its channels are one script, so on Redis Cluster {@code redis.keyPrefix} needs a hash tag of its own
+ * to all its channels are one script, and so are the commits an event loop made meanwhile ({@link CommitGroup}),
+ * so on Redis Cluster {@code redis.keyPrefix} needs a hash tag of its own
  * (e.g. {@code {herald}:}), which puts every key in one slot. When the meta
  * hash is gone (expired, evicted, Redis restarted empty) the next commit starts a new epoch and drops any
  * orphaned list, so a client's old id can never be mistaken for a position in the new history. Meta and list
@@ -49,17 +56,20 @@ import java.util.List;
  */
 public final class RedisHistory implements History {
 
-  // One message to each of its channels. KEYS: each channel's meta and list, then the message's dedupe marker when
-  // a dedupe key was given (ARGV[6] == '1'). ARGV[7..]: the channel names, the marker's fields. Answers {id,
-  // duplicate 0|1} per channel, flattened. Every redis.call costs about half a microsecond on top of its
-  // command, so the marker is one hash per message (one HMGET, one HSET), a new history is written in one HSET, and
-  // the keys' expiry is moved at most once per time step (field 'exp' of meta: the expiry last set, '0' for none)
-  // rather than by two EXPIREs per commit: the history lives ttl to ttl + step after its last commit, the step a
-  // minute from a 10-minute ttl up, a tenth of the ttl below that. Redis's clock, so node clocks do not matter.
-  // The cap counts messages, not tombstones: with none (the usual case) one LTRIM keeps the newest once the slack
-  // is full; otherwise the oldest are popped one by one, and the tombstones that reach the head with them.
+  // A group of messages, each to each of its channels. ARGV[1..5]: a new history's epoch, the size, the ttl, the
+  // dedupe window (ms), the number of messages; then per message: its body, '1' when it has a dedupe marker, its
+  // number of channels n, the n channel names. KEYS per message: each channel's meta and list, then its marker.
+  // Answers one array per message: {0, id, duplicate 0|1, ...} per channel, or {1, error} when a command failed
+  // (pcall: one message's failure, e.g. a key of the wrong type, leaves the group's others committed and answered).
+  // Every redis.call costs about half a microsecond on top of its command, so a marker is one hash per message
+  // (one HMGET, one HSET), a new history is written in one HSET, and the keys' expiry is moved at most once per
+  // time step (field 'exp' of meta: the expiry last set, '0' for none) rather than by two EXPIREs per commit: the
+  // history lives ttl to ttl + step after its last commit, the step a minute from a 10-minute ttl up, a tenth of
+  // the ttl below that. Redis's clock, so node clocks do not matter. The cap counts messages, not tombstones: with
+  // none (the usual case) one LTRIM keeps the newest once the slack is full; otherwise the oldest are popped one
+  // by one, and the tombstones that reach the head with them.
   private static final LuaScript COMMIT = new LuaScript("""
-      local ttl, size, marker, seen, fresh, out = tonumber(ARGV[3]), tonumber(ARGV[2]), nil, {}, {}, {}
+      local newEpoch, ttl, size, window = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[2]), ARGV[4]
       local slack = math.min(1024, math.max(1, math.floor(size / 8)))
       local expireAt = '0'
       if ttl > 0 then
@@ -67,79 +77,95 @@ public final class RedisHistory implements History {
         local now = tonumber(redis.call('TIME')[1])
         expireAt = string.format('%d', (math.floor(now / step) + 1) * step + ttl)
       end
-      if ARGV[6] == '1' then
-        marker = KEYS[#KEYS]
-        seen = redis.call('HMGET', marker, unpack(ARGV, 7))
-      end
-      for i = 1, #ARGV - 6 do
-        local meta, list = KEYS[2 * i - 1], KEYS[2 * i]
-        local state = redis.call('HMGET', meta, 'epoch', 'exp', 'gone')
-        local epoch, exp, gone = state[1], state[2], tonumber(state[3] or '0')
-        local id = seen[i]
-        -- A marker from a history since lost names an id no subscriber can find: commit again instead.
-        if id and epoch and string.sub(id, 1, #epoch + 1) == epoch .. '-' then
-          out[#out + 1] = id; out[#out + 1] = 1
-        else
-          local offset, created = 1, not epoch
-          if created then
-            epoch = ARGV[1]
-            redis.call('HSET', meta, 'epoch', epoch, 'offset', 1, 'exp', expireAt)
+      -- The message whose first key is KEYS[k + 1] and whose body is ARGV[a].
+      local function commit(k, a, n, hasMarker)
+        local body, marker, seen, fresh, out = ARGV[a], nil, {}, {}, {0}
+        if hasMarker then
+          marker = KEYS[k + 2 * n + 1]
+          seen = redis.call('HMGET', marker, unpack(ARGV, a + 3, a + 2 + n))
+        end
+        for i = 1, n do
+          local meta, list = KEYS[k + 2 * i - 1], KEYS[k + 2 * i]
+          local state = redis.call('HMGET', meta, 'epoch', 'exp', 'gone')
+          local epoch, exp, gone = state[1], state[2], tonumber(state[3] or '0')
+          local id = seen[i]
+          -- A marker from a history since lost names an id no subscriber can find: commit again instead.
+          if id and epoch and string.sub(id, 1, #epoch + 1) == epoch .. '-' then
+            out[#out + 1] = id; out[#out + 1] = 1
           else
-            offset = redis.call('HINCRBY', meta, 'offset', 1)
-          end
-          local held = redis.call('RPUSH', list, ARGV[5])
-          if created and held > 1 then -- an orphaned list (rare): dropped rather than DELed before every new one
-            redis.call('DEL', list)
-            held = redis.call('RPUSH', list, ARGV[5])
-          end
-          -- 1 on an existing history: its list had emptied (every message removed) or was evicted, and its
-          -- expiry and tombstones went with it.
-          local renewed = held == 1 and not created
-          if renewed and gone > 0 then
-            gone = 0
-            redis.call('HDEL', meta, 'gone')
-          end
-          if gone == 0 then
-            if held > size + slack then
-              redis.call('LTRIM', list, -size, -1)
+            local offset, created = 1, not epoch
+            if created then
+              epoch = newEpoch
+              redis.call('HSET', meta, 'epoch', epoch, 'offset', 1, 'exp', expireAt)
+            else
+              offset = redis.call('HINCRBY', meta, 'offset', 1)
             end
-          elseif held - gone > size then
-            local messages, was = held - gone, gone
-            while messages > size do
-              if redis.call('LPOP', list) == '' then gone = gone - 1 else messages = messages - 1 end
+            local held = redis.call('RPUSH', list, body)
+            if created and held > 1 then -- an orphaned list (rare): dropped rather than DELed before every new one
+              redis.call('DEL', list)
+              held = redis.call('RPUSH', list, body)
             end
-            while gone > 0 and redis.call('LINDEX', list, 0) == '' do
-              redis.call('LPOP', list)
-              gone = gone - 1
+            -- 1 on an existing history: its list had emptied (every message removed) or was evicted, and its
+            -- expiry and tombstones went with it.
+            local renewed = held == 1 and not created
+            if renewed and gone > 0 then
+              gone = 0
+              redis.call('HDEL', meta, 'gone')
             end
             if gone == 0 then
-              redis.call('HDEL', meta, 'gone')
-            elseif gone ~= was then
-              redis.call('HSET', meta, 'gone', gone)
+              if held > size + slack then
+                redis.call('LTRIM', list, -size, -1)
+              end
+            elseif held - gone > size then
+              local messages, was = held - gone, gone
+              while messages > size do
+                if redis.call('LPOP', list) == '' then gone = gone - 1 else messages = messages - 1 end
+              end
+              while gone > 0 and redis.call('LINDEX', list, 0) == '' do
+                redis.call('LPOP', list)
+                gone = gone - 1
+              end
+              if gone == 0 then
+                redis.call('HDEL', meta, 'gone')
+              elseif gone ~= was then
+                redis.call('HSET', meta, 'gone', gone)
+              end
             end
+            if created or renewed or exp ~= expireAt then
+              if expireAt ~= '0' then
+                redis.call('EXPIREAT', meta, expireAt)
+                redis.call('EXPIREAT', list, expireAt)
+              elseif not created then
+                redis.call('PERSIST', meta)
+                redis.call('PERSIST', list)
+              end
+              if not created and exp ~= expireAt then
+                redis.call('HSET', meta, 'exp', expireAt)
+              end
+            end
+            id = epoch .. '-' .. offset
+            fresh[#fresh + 1] = ARGV[a + 2 + i]; fresh[#fresh + 1] = id
+            out[#out + 1] = id; out[#out + 1] = 0
           end
-          if created or renewed or exp ~= expireAt then
-            if expireAt ~= '0' then
-              redis.call('EXPIREAT', meta, expireAt)
-              redis.call('EXPIREAT', list, expireAt)
-            elseif not created then
-              redis.call('PERSIST', meta)
-              redis.call('PERSIST', list)
-            end
-            if not created and exp ~= expireAt then
-              redis.call('HSET', meta, 'exp', expireAt)
-            end
-          end
-          id = epoch .. '-' .. offset
-          fresh[#fresh + 1] = ARGV[6 + i]; fresh[#fresh + 1] = id
-          out[#out + 1] = id; out[#out + 1] = 0
         end
+        if marker and #fresh > 0 then
+          redis.call('HSET', marker, unpack(fresh))
+          redis.call('PEXPIRE', marker, window)
+        end
+        return out
       end
-      if marker and #fresh > 0 then
-        redis.call('HSET', marker, unpack(fresh))
-        redis.call('PEXPIRE', marker, ARGV[4])
+      local answers, k, a = {}, 0, 6
+      for m = 1, tonumber(ARGV[5]) do
+        local n, hasMarker = tonumber(ARGV[a + 2]), ARGV[a + 1] == '1'
+        local ok, answer = pcall(commit, k, a, n, hasMarker)
+        if not ok then
+          answer = {1, type(answer) == 'table' and answer.err or tostring(answer)}
+        end
+        answers[m] = answer
+        k = k + 2 * n + (hasMarker and 1 or 0)
+        a = a + 3 + n
       end
-      return out
+      return answers
       """);
 
   // Answers {epoch or '', top offset, first held offset, recovered 0|1, {offset, body, ...}}. '' rather than a Lua
@@ -207,6 +233,7 @@ public final class RedisHistory implements History {
   private final int size;
   private final long ttlSeconds;
   private final long dedupeWindowMs;
+  private final ConcurrentHashMap<EventLoop, CommitGroup> groups = new ConcurrentHashMap<>();
 
   public RedisHistory(Redis pool, RedisConfig redis, HistoryConfig history, PublishConfig publish) {
     this.pool = pool;
@@ -226,31 +253,71 @@ public final class RedisHistory implements History {
 
   /**
    * One script for all the channels, on the connection kept for commits: Redis applies commits in the order they
-   * were sent, so none waits for the one before it, and the body crosses the wire once.
+   * were sent, so none waits for the one before it, and the body crosses the wire once. On an event loop the commit
+   * joins that loop's {@link CommitGroup} (one script call for the commits made there meanwhile); elsewhere it is
+   * sent alone.
    */
   @Override
   public Future<List<Commit>> commitAll(List<Channel> channels, String dedupeKey, Buffer body) {
     if (body.length() == 0) {
       return Future.failedFuture(new IllegalArgumentException("a history entry's body must not be empty"));
     }
-    List<String> keys = new ArrayList<>(channels.size() * 2 + 1);
-    List<Object> args = new ArrayList<>(channels.size() + 6);
-    Collections.addAll(args, Epochs.next(), size, ttlSeconds, dedupeWindowMs, body, dedupeKey == null ? 0 : 1);
-    for (Channel channel : channels) {
-      keys.add(meta(channel));
-      keys.add(entries(channel));
-      args.add(channel.toString());
+    ContextInternal context = (ContextInternal) Vertx.currentContext();
+    if (context == null || !context.isEventLoopContext() || !context.nettyEventLoop().inEventLoop()) {
+      Promise<List<Commit>> promise = Promise.promise();
+      sendGroup(List.of(new CommitGroup.Pending(channels, dedupeKey, body, promise)));
+      return promise.future();
     }
-    if (dedupeKey != null) {
-      keys.add(prefix + "dd:" + dedupeKey);
-    }
-    return COMMIT.run(commits, keys, args).map(r -> {
-      List<Commit> out = new ArrayList<>(channels.size());
-      for (int i = 0; i + 1 < r.size(); i += 2) {
-        out.add(new Commit(messageId(r.get(i).toString()), r.get(i + 1).toInteger() == 1));
+    Promise<List<Commit>> promise = context.promise();
+    groups.computeIfAbsent(context.nettyEventLoop(), loop -> new CommitGroup(
+        ((VertxInternal) context.owner()).contextBuilder().withEventLoop(loop).build(), this::sendGroup))
+        .add(new CommitGroup.Pending(channels, dedupeKey, body, promise));
+    return promise.future();
+  }
+
+  /** Commits a group in one script call and completes each commit's promise; completes when Redis answered. */
+  private Future<Void> sendGroup(List<CommitGroup.Pending> group) {
+    List<String> keys = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    Collections.addAll(args, Epochs.next(), size, ttlSeconds, dedupeWindowMs, group.size());
+    for (CommitGroup.Pending p : group) {
+      Collections.addAll(args, p.body(), p.dedupeKey() == null ? 0 : 1, p.channels().size());
+      for (Channel channel : p.channels()) {
+        keys.add(meta(channel));
+        keys.add(entries(channel));
+        args.add(channel.toString());
       }
-      return out;
+      if (p.dedupeKey() != null) {
+        keys.add(prefix + "dd:" + p.dedupeKey());
+      }
+    }
+    return COMMIT.run(commits, keys, args).transform(r -> {
+      for (int m = 0; m < group.size(); m++) {
+        Promise<List<Commit>> promise = group.get(m).promise();
+        if (r.failed()) {
+          promise.fail(r.cause());
+          continue;
+        }
+        try {
+          answer(r.result().get(m), promise);
+        } catch (RuntimeException e) { // a reply not shaped as the script answers: this commit's failure only
+          promise.tryFail(e);
+        }
+      }
+      return Future.succeededFuture();
     });
+  }
+
+  private static void answer(Response answer, Promise<List<Commit>> promise) {
+    if (answer.get(0).toInteger() != 0) {
+      promise.fail(new IllegalStateException("commit failed in Redis: " + answer.get(1)));
+      return;
+    }
+    List<Commit> out = new ArrayList<>(answer.size() / 2);
+    for (int i = 1; i + 1 < answer.size(); i += 2) {
+      out.add(new Commit(messageId(answer.get(i).toString()), answer.get(i + 1).toInteger() == 1));
+    }
+    promise.complete(out);
   }
 
   @Override

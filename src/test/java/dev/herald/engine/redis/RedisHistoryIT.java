@@ -21,7 +21,9 @@ import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,73 @@ class RedisHistoryIT extends HistoryContract {
 
     assertThat(committingConnections()).hasSize(1);
     result(h.close());
+  }
+
+  /**
+   * Commits made on one event loop meanwhile go to Redis as one script call per group (CommitGroup): 200 made in
+   * one turn take at most ceil(200 / 64) calls, one per commit before, and keep their order in each channel.
+   */
+  @Test
+  void commitsMadeInOneTurnGoInGroups() throws Throwable {
+    History h = history(1000);
+    long callsBefore = calls("evalsha");
+    List<List<Commit>> answers = new ArrayList<>();
+    for (Future<List<Commit>> f : commitInOneTurn(h, 200, i -> List.of(CHANNEL, OTHER))) {
+      answers.add(result(f));
+    }
+
+    assertThat(calls("evalsha") - callsBefore).isBetween(1L, 4L);
+    for (int i = 0; i < answers.size(); i++) {
+      assertThat(answers.get(i)).extracting(c -> c.id().offset()).containsExactly(i + 1L, i + 1L);
+    }
+    assertThat(result(h.since(CHANNEL, answers.get(0).get(0).id(), 1000)).entries())
+        .extracting(e -> e.body().toString())
+        .containsExactlyElementsOf(IntStream.rangeClosed(2, 200).mapToObj(i -> "m" + i).toList());
+    result(h.close());
+  }
+
+  /**
+   * A commit that fails in Redis (here its channel's meta key holds a string) fails alone: the commits grouped with
+   * it in the same script call, before and after it, are made and answered.
+   */
+  @Test
+  void aCommitFailingInRedisLeavesTheOthersOfItsGroupCommitted() throws Throwable {
+    History h = history(100);
+    Channel broken = new Channel("news", "broken");
+    result(pool.send(Request.cmd(Command.SET).arg(keys(broken).get(0)).arg("not a hash")));
+    long callsBefore = calls("evalsha");
+
+    List<Future<List<Commit>>> commits = commitInOneTurn(h, 3, i -> List.of(i == 2 ? broken : CHANNEL));
+
+    assertThat(calls("evalsha") - callsBefore).as("one group").isEqualTo(1);
+    assertThat(result(commits.get(0)).get(0).id().offset()).isEqualTo(1);
+    assertThat(result(commits.get(2)).get(0).id().offset()).isEqualTo(2);
+    assertThat(commits.get(1).failed()).isTrue();
+    assertThat(commits.get(1).cause()).hasMessageContaining("WRONGTYPE");
+    assertThat(result(h.size(CHANNEL))).isEqualTo(2);
+    result(h.close());
+  }
+
+  /** Makes n commits ("m1"…) on an event loop in one turn, the i-th (from 1) to {@code channels.apply(i)}. */
+  private List<Future<List<Commit>>> commitInOneTurn(History h, int n, IntFunction<List<Channel>> channels)
+      throws Throwable {
+    CompletableFuture<List<Future<List<Commit>>>> sent = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      List<Future<List<Commit>>> commits = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        commits.add(h.commitAll(channels.apply(i), null, Buffer.buffer("m" + i)));
+      }
+      sent.complete(commits);
+    });
+    List<Future<List<Commit>>> commits = sent.get();
+    for (Future<List<Commit>> f : commits) {
+      try {
+        result(f);
+      } catch (Throwable e) {
+        // checked by the caller
+      }
+    }
+    return commits;
   }
 
   /** Ids of the clients whose last command was the commit script. */
