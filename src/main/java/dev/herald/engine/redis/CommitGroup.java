@@ -12,13 +12,12 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The commits made on one event loop, sent to Redis in groups: a commit made while {@link #MAX_IN_FLIGHT} groups
- * are unanswered waits for the next group, and a group leaves at the end of the event-loop turn it was started in.
- * One script call for many posts instead of one each: in the ingest bench Redis read about 1.4 commits per socket
- * read, and each read, reply and script call cost it more than the commands of a post did
- * ({@code scripts/bench-redis-commit}). An idle loop's commit leaves at the end of its turn, so a lone publish
- * waits for nothing. Groups leave in the order they were made, on the one connection kept for commits, so the
- * order of one loop's commits is kept. Only touched on its event loop's thread.
+ * The commits made on one event loop, sent to Redis in groups: a commit joins the group that leaves in a task
+ * queued on the loop behind the work already there, or, while {@link #MAX_IN_FLIGHT} groups are unanswered, the
+ * next one. One script call for many posts rather than one each: Redis pays for each call (its arguments, Lua's
+ * call, the reply) once per group, and the node for each request and answer (BENCHMARKS.md, "Commits in groups").
+ * A lone commit on an idle loop leaves at once, a task later. Groups leave in the order they were made, on the one
+ * connection kept for commits, so the order of one loop's commits is kept. Only touched on its event loop's thread.
  */
 final class CommitGroup {
 
