@@ -73,7 +73,14 @@ final class CommitGroup {
         group.add(next);
       }
       inFlight++;
-      send.apply(group).onComplete(r -> {
+      Future<Void> sent;
+      try {
+        sent = send.apply(group);
+      } catch (RuntimeException e) { // a group that cannot even be sent fails alone; later groups still go
+        group.forEach(p -> p.promise().tryFail(e));
+        sent = Future.succeededFuture();
+      }
+      sent.onComplete(r -> {
         if (home.nettyEventLoop().inEventLoop()) {
           answered();
         } else {
