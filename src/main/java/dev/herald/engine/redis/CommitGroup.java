@@ -64,22 +64,15 @@ final class CommitGroup {
   private void flush() {
     flushScheduled = false;
     while (inFlight < MAX_IN_FLIGHT && !waiting.isEmpty()) {
-      List<Pending> group = new ArrayList<>(Math.min(waiting.size(), MAX_COMMITS));
-      long bytes = 0;
-      while (!waiting.isEmpty() && group.size() < MAX_COMMITS
-          && (group.isEmpty() || bytes + waiting.peek().body().length() <= MAX_BODY_BYTES)) {
-        Pending next = waiting.poll();
-        bytes += next.body().length();
-        group.add(next);
-      }
-      inFlight++;
+      List<Pending> group = takeGroup();
       Future<Void> sent;
       try {
         sent = send.apply(group);
       } catch (RuntimeException e) { // a group that cannot even be sent fails alone; later groups still go
         group.forEach(p -> p.promise().tryFail(e));
-        sent = Future.succeededFuture();
+        continue;
       }
+      inFlight++;
       sent.onComplete(r -> {
         if (home.nettyEventLoop().inEventLoop()) {
           answered();
@@ -88,6 +81,19 @@ final class CommitGroup {
         }
       });
     }
+  }
+
+  /** The next group: the oldest waiting commits, up to {@link #MAX_COMMITS} and {@link #MAX_BODY_BYTES}. */
+  private List<Pending> takeGroup() {
+    List<Pending> group = new ArrayList<>(Math.min(waiting.size(), MAX_COMMITS));
+    long bytes = 0;
+    while (!waiting.isEmpty() && group.size() < MAX_COMMITS
+        && (group.isEmpty() || bytes + waiting.peek().body().length() <= MAX_BODY_BYTES)) {
+      Pending next = waiting.poll();
+      bytes += next.body().length();
+      group.add(next);
+    }
+    return group;
   }
 
   private void answered() {

@@ -292,12 +292,12 @@ public final class RedisHistory implements History {
       }
     }
     return COMMIT.run(commits, keys, args).transform(r -> {
+      if (r.failed()) {
+        group.forEach(p -> p.promise().fail(r.cause()));
+        return Future.succeededFuture();
+      }
       for (int m = 0; m < group.size(); m++) {
         Promise<List<Commit>> promise = group.get(m).promise();
-        if (r.failed()) {
-          promise.fail(r.cause());
-          continue;
-        }
         try {
           answer(r.result().get(m), promise);
         } catch (RuntimeException e) { // a reply not shaped as the script answers: this commit's failure only
