@@ -269,9 +269,13 @@ public final class RedisHistory implements History {
       return promise.future();
     }
     Promise<List<Commit>> promise = context.promise();
-    groups.computeIfAbsent(context.nettyEventLoop(), loop -> new CommitGroup(
-        ((VertxInternal) context.owner()).contextBuilder().withEventLoop(loop).build(), this::sendGroup))
-        .add(new CommitGroup.Pending(channels, dedupeKey, body, promise));
+    EventLoop loop = context.nettyEventLoop();
+    CommitGroup group = groups.get(loop);
+    if (group == null) { // once per loop: computeIfAbsent's capturing lambda would be one allocation per message
+      group = groups.computeIfAbsent(loop, l -> new CommitGroup(
+          ((VertxInternal) context.owner()).contextBuilder().withEventLoop(l).build(), this::sendGroup));
+    }
+    group.add(new CommitGroup.Pending(channels, dedupeKey, body, promise));
     return promise.future();
   }
 
