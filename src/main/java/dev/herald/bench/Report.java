@@ -252,22 +252,97 @@ final class Report {
   }
 
   static void table(Path file) throws IOException {
-    for (JsonObject r : read(file).values()) {
-      System.out.print(summary(r));
+    for (List<JsonObject> results : readAll(file).values()) {
+      results.forEach(r -> System.out.print(summary(r)));
     }
   }
 
-  /** Herald beside nchan, scenario by scenario, with the ratio Herald/nchan and which way is better. */
+  /**
+   * Herald beside nchan, scenario by scenario, with the ratio Herald/nchan and which way is better. When a scenario
+   * ran more than once on both ({@code scripts/bench --rounds}), its k-th results are paired and each figure shows
+   * both servers' medians and the median, lowest and highest of the pairs' ratios.
+   */
   static void compare(Path heraldFile, Path nchanFile) throws IOException {
-    Map<String, JsonObject> herald = read(heraldFile);
-    Map<String, JsonObject> nchan = read(nchanFile);
-    printHeader("scenario", "herald", "nchan");
-    for (Map.Entry<String, JsonObject> e : herald.entrySet()) {
-      JsonObject n = nchan.get(e.getKey());
-      if (n != null) {
-        printRows(e.getKey(), rows(e.getValue(), n));
+    Map<String, List<JsonObject>> herald = readAll(heraldFile);
+    Map<String, List<JsonObject>> nchan = readAll(nchanFile);
+    boolean rounds = herald.values().stream().anyMatch(l -> l.size() > 1);
+    if (rounds) {
+      System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s %15s %5s  %s%n", "scenario", "figure",
+          "herald median", "nchan median", "ratio", "ratio range", "pairs", "better");
+    } else {
+      printHeader("scenario", "herald", "nchan");
+    }
+    for (Map.Entry<String, List<JsonObject>> e : herald.entrySet()) {
+      List<JsonObject> h = e.getValue();
+      List<JsonObject> n = nchan.get(e.getKey());
+      if (n == null) {
+        continue;
+      }
+      if (!rounds) {
+        printRows(e.getKey(), rows(h.get(h.size() - 1), n.get(n.size() - 1)));
+        continue;
+      }
+      for (PairedRow row : pairedRows(h, n)) {
+        System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s %15s %5d  %s%n", e.getKey(), row.name,
+            fmt(row.a), fmt(row.b), row.ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", row.ratio),
+            row.ratio == null ? "-" : String.format(Locale.ROOT, "%.2f-%.2f", row.lowest, row.highest),
+            row.pairs, row.better);
       }
     }
+  }
+
+  /**
+   * One figure over the pairs that have it: each server's median and the median, lowest and highest of the
+   * pairs' ratios a/b (null when no pair has both figures and a non-zero b).
+   */
+  record PairedRow(String name, Double a, Double b, Double ratio, Double lowest, Double highest, int pairs,
+                   String better) {
+  }
+
+  /**
+   * The k-th result of {@code a} against the k-th of {@code b}, figure by figure in the order they first appear.
+   * The ratio is taken within each pair (results run minutes apart), not between the medians.
+   */
+  static List<PairedRow> pairedRows(List<JsonObject> a, List<JsonObject> b) {
+    Map<String, List<Row>> byName = new LinkedHashMap<>();
+    for (int k = 0; k < Math.min(a.size(), b.size()); k++) {
+      for (Row row : rows(a.get(k), b.get(k))) {
+        byName.computeIfAbsent(row.name, x -> new ArrayList<>()).add(row);
+      }
+    }
+    List<PairedRow> out = new ArrayList<>();
+    for (Map.Entry<String, List<Row>> e : byName.entrySet()) {
+      List<Double> as = new ArrayList<>();
+      List<Double> bs = new ArrayList<>();
+      List<Double> ratios = new ArrayList<>();
+      for (Row row : e.getValue()) {
+        if (row.a != null) {
+          as.add(row.a);
+        }
+        if (row.b != null) {
+          bs.add(row.b);
+        }
+        if (row.a != null && row.b != null && row.b != 0) {
+          ratios.add(row.a / row.b);
+        }
+      }
+      ratios.sort(null);
+      out.add(new PairedRow(e.getKey(), median(as), median(bs), median(ratios),
+          ratios.isEmpty() ? null : ratios.get(0), ratios.isEmpty() ? null : ratios.get(ratios.size() - 1),
+          e.getValue().size(), e.getValue().get(0).better));
+    }
+    return out;
+  }
+
+  /** The middle value (the mean of the middle two for an even count); null for none. */
+  static Double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return null;
+    }
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /**
@@ -386,10 +461,17 @@ final class Report {
   /** The last result of each scenario in a JSON-lines file, in file order. */
   private static Map<String, JsonObject> read(Path file) throws IOException {
     Map<String, JsonObject> m = new LinkedHashMap<>();
+    readAll(file).forEach((scenario, results) -> m.put(scenario, results.get(results.size() - 1)));
+    return m;
+  }
+
+  /** Every result of each scenario in a JSON-lines file, scenarios in the order they first appear. */
+  private static Map<String, List<JsonObject>> readAll(Path file) throws IOException {
+    Map<String, List<JsonObject>> m = new LinkedHashMap<>();
     for (String line : Files.readAllLines(file)) {
       if (line.startsWith("{")) {
         JsonObject r = new JsonObject(line);
-        m.put(r.getString("scenario"), r);
+        m.computeIfAbsent(r.getString("scenario"), x -> new ArrayList<>()).add(r);
       }
     }
     return m;

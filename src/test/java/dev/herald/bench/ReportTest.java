@@ -1,6 +1,7 @@
 package dev.herald.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -170,8 +171,8 @@ class ReportTest {
     assertThat(Report.rows(warm, other.copy().put("warmupConnections", 45000L)))
         .filteredOn(r -> r.name().equals("server CPU µs/connection"))
         .singleElement().satisfies(r -> {
-          assertThat(r.a()).isCloseTo(833.33, org.assertj.core.data.Offset.offset(0.01));
-          assertThat(r.b()).isCloseTo(416.67, org.assertj.core.data.Offset.offset(0.01));
+          assertThat(r.a()).isCloseTo(833.33, offset(0.01));
+          assertThat(r.b()).isCloseTo(416.67, offset(0.01));
         });
     assertThat(Report.rows(result(step(), connect()), other)).extracting(Report.Row::name)
         .doesNotContain("server CPU µs/connection");
@@ -190,5 +191,41 @@ class ReportTest {
         new JsonObject().put("seconds", 61.0).put("rounds", 14).put("quiet", false).put("lastRoundJitMs", 120.0));
     assertThat(Report.summary(busy))
         .contains("JIT settle: 14 rounds, 61.0 s more warm-up, still compiling (120.0 ms in its last round)");
+  }
+  @Test
+  void roundsArePairedInOrderAndEachFigureGivesTheMediansAndTheSpreadOfThePairsRatios() {
+    JsonObject h1 = result(step(), connect().put("perSecond", 600.0));
+    JsonObject h2 = result(step(), connect().put("perSecond", 900.0))
+        .put("memory", new JsonObject().put("rssPerConnectionBytes", 800.0));
+    JsonObject n1 = result(step(), connect().put("perSecond", 500.0));
+    JsonObject n2 = result(step(), connect().put("perSecond", 1000.0))
+        .put("memory", new JsonObject().put("rssPerConnectionBytes", 10000.0));
+
+    List<Report.PairedRow> rows = Report.pairedRows(List.of(h1, h2), List.of(n1, n2));
+
+    Report.PairedRow connects = rows.stream().filter(r -> r.name().equals("connects/s")).findFirst().orElseThrow();
+    // Ratios 1.2 and 0.9 within the pairs; the medians' own ratio would be 1.0.
+    assertThat(connects.a()).isEqualTo(750.0);
+    assertThat(connects.b()).isEqualTo(750.0);
+    assertThat(connects.ratio()).isCloseTo(1.05, offset(1e-9));
+    assertThat(connects.lowest()).isCloseTo(0.9, offset(1e-9));
+    assertThat(connects.highest()).isCloseTo(1.2, offset(1e-9));
+    assertThat(connects.pairs()).isEqualTo(2);
+    assertThat(connects.better()).isEqualTo("higher");
+    Report.PairedRow memory = rows.stream().filter(r -> r.name().startsWith("RSS")).findFirst().orElseThrow();
+    assertThat(memory.pairs()).isEqualTo(1);
+    assertThat(memory.ratio()).isCloseTo(0.08, offset(1e-9));
+    assertThat(rows.get(0).name()).isEqualTo("connections established");
+  }
+
+  @Test
+  void aPairWithoutTheSecondFigureHasNoRatio() {
+    List<Report.PairedRow> rows = Report.pairedRows(List.of(result(step(), connect())),
+        List.of(result(step(), connect().put("perSecond", 0.0))));
+    Report.PairedRow connects = rows.stream().filter(r -> r.name().equals("connects/s")).findFirst().orElseThrow();
+    assertThat(connects.ratio()).isNull();
+    assertThat(connects.lowest()).isNull();
+    assertThat(Report.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
+    assertThat(Report.median(List.of())).isNull();
   }
 }
