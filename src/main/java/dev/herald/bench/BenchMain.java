@@ -125,6 +125,7 @@ public final class BenchMain {
     long cpuBefore = 0;
     long jitBefore = 0;
     List<NodeScrapes.Sample> scrape0 = null;
+    double probeBefore = MachineProbe.millis();
     if (server != null) {
       server.fullGc();
       rssBefore = server.rssBytesEach();
@@ -149,6 +150,8 @@ public final class BenchMain {
         connect.put("gc", new JsonObject().put("pauses", sum.gcPauses())
             .put("pauseMs", round(sum.gcPauseSeconds() * 1000)));
       }
+      connect.put("machineProbeMs", new JsonObject().put("before", round(probeBefore))
+          .put("after", round(MachineProbe.millis())));
       result.put("connect", connect);
       Thread.sleep(o.settleSeconds() * 1000L);
       if (server != null) {
@@ -334,6 +337,8 @@ public final class BenchMain {
   private static JsonObject step(RemoteFleet fleet, RatePublisher publisher, IngestBacklog backlog,
                                  ServerNodes server, NodeScrapes scrapes, double rate, int seconds,
                                  long[] subsPerChannel, BenchOptions o) throws Exception {
+    // Outside the CPU window: the probe's own CPU is the generator's.
+    double probeBefore = MachineProbe.millis();
     fleet.reset();
     long deadBefore = backlog == null ? 0 : backlog.read().toCompletionStage().toCompletableFuture().get()
         .deadLetters();
@@ -377,8 +382,10 @@ public final class BenchMain {
     long clientWait = fleet.runQueueWaitNanos() + ProcessProbe.runQueueWaitNanosOf(ProcessHandle.current().pid())
         - clientWait0;
     List<NodeScrapes.Sample> scrape = scrapes == null ? null : scrapes.read();
+    double probeAfter = MachineProbe.millis();
     RemoteFleet.Stats s = fleet.stats(pub.perChannel());
     JsonObject step = stepJson(rate, pub, s, ServerNodes.sum(serverCpu), clientCpu, o.p99LimitMs());
+    step.put("machineProbeMs", new JsonObject().put("before", round(probeBefore)).put("after", round(probeAfter)));
     if (!s.silentChannels().isEmpty()) {
       step.put("silentChannels", silentChannelNames(s.silentChannels(), o.channelPrefix()));
     }

@@ -31,7 +31,7 @@ final class Report {
     if (gc != null) {
       busText += String.format(Locale.ROOT, "GC %d pauses %.1f ms  ", gc.getLong("pauses"), gc.getDouble("pauseMs"));
     }
-    busText += runQueue(s) + lossClues(s) + kernel(s);
+    busText += runQueue(s) + machineProbe(s) + lossClues(s) + kernel(s);
     if (s.containsKey("redisCpuSeconds")) {
       busText += String.format(Locale.ROOT, "redis CPU %.2f s  ", s.getDouble("redisCpuSeconds"));
     }
@@ -87,6 +87,16 @@ final class Report {
     }
     return "waited for a CPU:" + (server == null ? "" : String.format(Locale.ROOT, " server %.2f s,", server))
         + (clients == null ? "" : String.format(Locale.ROOT, " clients %.2f s", clients)) + "  ";
+  }
+
+  /**
+   * The generator's fixed probe of the machine's speed before and after, when measured: {@code machine probe …/… ms}
+   * and a gap (more ms, a slower machine).
+   */
+  static String machineProbe(JsonObject s) {
+    JsonObject p = s.getJsonObject("machineProbeMs");
+    return p == null ? "" : String.format(Locale.ROOT, "machine probe %.1f/%.1f ms  ", p.getDouble("before"),
+        p.getDouble("after"));
   }
 
   /**
@@ -177,7 +187,8 @@ final class Report {
           (c.containsKey("serverJitCpuSeconds") ? String.format(Locale.ROOT, " (JIT %.2f s)",
               c.getDouble("serverJitCpuSeconds")) : "") + (c.containsKey("gc") ? String.format(Locale.ROOT,
               "; GC %d pauses %.1f ms", c.getJsonObject("gc").getLong("pauses"),
-              c.getJsonObject("gc").getDouble("pauseMs")) : ""),
+              c.getJsonObject("gc").getDouble("pauseMs")) : "") + (c.containsKey("machineProbeMs") ? "; "
+              + machineProbe(c).trim() : ""),
           c.containsKey("establishedPerNode") ? "; per node " + join(c.getJsonArray("establishedPerNode")) : "",
           c.getString("firstError") == null ? "" : "; first error " + c.getString("firstError")));
     }
@@ -390,6 +401,9 @@ final class Report {
     rows.add(new Row("connections established", hc.getDouble("established"), nc.getDouble("established"),
         "higher"));
     rows.add(new Row("connects/s", hc.getDouble("perSecond"), nc.getDouble("perSecond"), "higher"));
+    if (hc.containsKey("machineProbeMs") && nc.containsKey("machineProbeMs")) {
+      rows.add(new Row("machine probe ms (connect)", probeMean(hc), probeMean(nc), "(the machine)"));
+    }
     if (h.containsKey("warmupConnections")) {
       // The generator shares the cores and takes most of them while connecting: the rate is set by the pair.
       // Only after a warm-up: elsewhere the connect phase is a cold JVM compiling.
@@ -426,6 +440,9 @@ final class Report {
         String at = String.format(Locale.ROOT, " @%.0f msg/s", hs.getDouble("rate"));
         rows.add(new Row("server CPU ns/delivery" + at, hs.getDouble("serverCpuPerDeliveryNs"),
             ns.getDouble("serverCpuPerDeliveryNs"), "lower"));
+        if (hs.containsKey("machineProbeMs") && ns.containsKey("machineProbeMs")) {
+          rows.add(new Row("machine probe ms" + at, probeMean(hs), probeMean(ns), "(the machine)"));
+        }
         for (String p : new String[] {"p50", "p99", "p999", "max"}) {
           rows.add(new Row("latency " + p + " ms" + at, hs.getJsonObject("latencyMs").getDouble(p),
               ns.getJsonObject("latencyMs").getDouble(p), "lower"));
@@ -443,6 +460,12 @@ final class Report {
       }
     }
     return rows;
+  }
+
+  /** The mean of the probe before and after: the machine's speed around a phase (more ms, slower). */
+  private static Double probeMean(JsonObject phase) {
+    JsonObject p = phase.getJsonObject("machineProbeMs");
+    return (p.getDouble("before") + p.getDouble("after")) / 2;
   }
 
   private static Double busBytesPerMessage(JsonObject step) {

@@ -228,4 +228,20 @@ class ReportTest {
     assertThat(Report.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
     assertThat(Report.median(List.of())).isNull();
   }
+
+  @Test
+  void theMachineProbeIsShownBesideAStepAndComparedAsTheMachineNotAsAServer() {
+    assertThat(Report.stepLine(step())).doesNotContain("machine probe");
+    JsonObject probed = step().put("machineProbeMs", new JsonObject().put("before", 18.25).put("after", 30.0));
+    assertThat(Report.stepLine(probed)).contains("machine probe 18.3/30.0 ms  ");
+    JsonObject h = result(probed, connect());
+    JsonObject n = result(step().put("machineProbeMs", new JsonObject().put("before", 20.0).put("after", 20.0)),
+        connect());
+    Report.Row row = Report.rows(h, n).stream().filter(r -> r.name().startsWith("machine probe")).findFirst()
+        .orElseThrow();
+    assertThat(row.name()).isEqualTo("machine probe ms @100 msg/s");
+    assertThat(row.a()).isEqualTo(24.125);
+    assertThat(row.b()).isEqualTo(20.0);
+    assertThat(row.better()).isEqualTo("(the machine)");
+  }
 }
