@@ -150,8 +150,7 @@ public final class BenchMain {
         connect.put("gc", new JsonObject().put("pauses", sum.gcPauses())
             .put("pauseMs", round(sum.gcPauseSeconds() * 1000)));
       }
-      connect.put("machineProbeMs", new JsonObject().put("before", round(probeBefore))
-          .put("after", round(MachineProbe.millis())));
+      connect.put("machineProbeMs", probeJson(probeBefore, MachineProbe.millis()));
       result.put("connect", connect);
       Thread.sleep(o.settleSeconds() * 1000L);
       if (server != null) {
@@ -215,8 +214,10 @@ public final class BenchMain {
     JsonArray steps = new JsonArray();
     JsonObject best = null;
     try (RemoteFleet fleet = new RemoteFleet(o, n)) {
+      double probeBefore = MachineProbe.millis();
       long cpu0 = server == null ? 0 : server.cpuNanos();
-      result.put("connect", connectJson(fleet.connect(), server == null ? 0 : server.cpuNanos() - cpu0));
+      JsonObject connect = connectJson(fleet.connect(), server == null ? 0 : server.cpuNanos() - cpu0);
+      result.put("connect", connect.put("machineProbeMs", probeJson(probeBefore, MachineProbe.millis())));
       // Steps about 10 % apart where the knees of both servers lie on the 2-core machine (one channel 8-25 msg/s,
       // 100 channels 400-1,600): with 25-30 % steps two knees a fifth apart often fell on the same step.
       List<Double> rates = o.rates(light ? "10" : channels == 1
@@ -385,7 +386,7 @@ public final class BenchMain {
     double probeAfter = MachineProbe.millis();
     RemoteFleet.Stats s = fleet.stats(pub.perChannel());
     JsonObject step = stepJson(rate, pub, s, ServerNodes.sum(serverCpu), clientCpu, o.p99LimitMs());
-    step.put("machineProbeMs", new JsonObject().put("before", round(probeBefore)).put("after", round(probeAfter)));
+    step.put("machineProbeMs", probeJson(probeBefore, probeAfter));
     if (!s.silentChannels().isEmpty()) {
       step.put("silentChannels", silentChannelNames(s.silentChannels(), o.channelPrefix()));
     }
@@ -553,6 +554,10 @@ public final class BenchMain {
       header.put("transport", o.transport().label());
     }
     return header;
+  }
+
+  private static JsonObject probeJson(double beforeMs, double afterMs) {
+    return new JsonObject().put("before", round(beforeMs)).put("after", round(afterMs));
   }
 
   private static void emit(JsonObject result, BenchOptions o) throws IOException {
