@@ -315,14 +315,20 @@ final class Report {
    * The ratio is taken within each pair (results run minutes apart), not between the medians.
    */
   static List<PairedRow> pairedRows(List<JsonObject> a, List<JsonObject> b) {
+    // A step's figures are named by its rate, and a fan-out's highest common rate can differ from pair to pair:
+    // such figures are paired each at its own pair's rate.
     Map<String, List<Row>> byName = new LinkedHashMap<>();
     for (int k = 0; k < Math.min(a.size(), b.size()); k++) {
       for (Row row : rows(a.get(k), b.get(k))) {
-        byName.computeIfAbsent(row.name, x -> new ArrayList<>()).add(row);
+        byName.computeIfAbsent(row.name.replaceFirst(" @[0-9.]+ msg/s$", " @* msg/s"), x -> new ArrayList<>())
+            .add(row);
       }
     }
     List<PairedRow> out = new ArrayList<>();
     for (Map.Entry<String, List<Row>> e : byName.entrySet()) {
+      List<Row> group = e.getValue();
+      String name = group.stream().allMatch(r -> r.name.equals(group.get(0).name)) ? group.get(0).name
+          : e.getKey().replace(" @* msg/s", " @each pair's rate");
       List<Double> as = new ArrayList<>();
       List<Double> bs = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
@@ -338,7 +344,7 @@ final class Report {
         }
       }
       ratios.sort(null);
-      out.add(new PairedRow(e.getKey(), median(as), median(bs), median(ratios),
+      out.add(new PairedRow(name, median(as), median(bs), median(ratios),
           ratios.isEmpty() ? null : ratios.get(0), ratios.isEmpty() ? null : ratios.get(ratios.size() - 1),
           e.getValue().size(), e.getValue().get(0).better));
     }

@@ -192,6 +192,7 @@ class ReportTest {
     assertThat(Report.summary(busy))
         .contains("JIT settle: 14 rounds, 61.0 s more warm-up, still compiling (120.0 ms in its last round)");
   }
+
   @Test
   void roundsArePairedInOrderAndEachFigureGivesTheMediansAndTheSpreadOfThePairsRatios() {
     JsonObject h1 = result(step(), connect().put("perSecond", 600.0));
@@ -243,5 +244,26 @@ class ReportTest {
     assertThat(row.a()).isEqualTo(24.125);
     assertThat(row.b()).isEqualTo(20.0);
     assertThat(row.better()).isEqualTo("(the machine)");
+  }
+
+  @Test
+  void aStepFigureIsPairedAtEachPairsOwnRateWhenTheHighestCommonRateDiffers() {
+    JsonObject h1 = result(step().put("rate", 12.0).put("serverCpuPerDeliveryNs", 5000.0), connect());
+    JsonObject n1 = result(step().put("rate", 12.0).put("serverCpuPerDeliveryNs", 10000.0), connect());
+    JsonObject h2 = result(step().put("rate", 14.0).put("serverCpuPerDeliveryNs", 6000.0), connect());
+    JsonObject n2 = result(step().put("rate", 14.0).put("serverCpuPerDeliveryNs", 8000.0), connect());
+
+    List<Report.PairedRow> rows = Report.pairedRows(List.of(h1, h2), List.of(n1, n2));
+
+    Report.PairedRow cpu = rows.stream().filter(r -> r.name().startsWith("server CPU ns/delivery")).findFirst()
+        .orElseThrow();
+    assertThat(cpu.name()).isEqualTo("server CPU ns/delivery @each pair's rate");
+    assertThat(cpu.pairs()).isEqualTo(2);
+    assertThat(cpu.lowest()).isCloseTo(0.5, offset(1e-9));
+    assertThat(cpu.highest()).isCloseTo(0.75, offset(1e-9));
+    assertThat(rows.stream().filter(r -> r.name().startsWith("latency p99 "))).hasSize(1);
+    Report.PairedRow same = Report.pairedRows(List.of(h1), List.of(n1)).stream()
+        .filter(r -> r.name().startsWith("server CPU ns/delivery")).findFirst().orElseThrow();
+    assertThat(same.name()).isEqualTo("server CPU ns/delivery @12 msg/s");
   }
 }
