@@ -315,20 +315,19 @@ final class Report {
    * The ratio is taken within each pair (results run minutes apart), not between the medians.
    */
   static List<PairedRow> pairedRows(List<JsonObject> a, List<JsonObject> b) {
-    // A step's figures are named by its rate, and a fan-out's highest common rate can differ from pair to pair:
-    // such figures are paired each at its own pair's rate.
-    Map<String, List<Row>> byName = new LinkedHashMap<>();
+    // A fan-out's highest common rate can differ from pair to pair: a step's figure is paired by what it is, each
+    // pair at its own rate.
+    Map<String, List<Row>> byFigure = new LinkedHashMap<>();
     for (int k = 0; k < Math.min(a.size(), b.size()); k++) {
       for (Row row : rows(a.get(k), b.get(k))) {
-        byName.computeIfAbsent(row.name.replaceFirst(" @[0-9.]+ msg/s$", " @* msg/s"), x -> new ArrayList<>())
-            .add(row);
+        byFigure.computeIfAbsent(row.figure, x -> new ArrayList<>()).add(row);
       }
     }
     List<PairedRow> out = new ArrayList<>();
-    for (Map.Entry<String, List<Row>> e : byName.entrySet()) {
+    for (Map.Entry<String, List<Row>> e : byFigure.entrySet()) {
       List<Row> group = e.getValue();
-      String name = group.stream().allMatch(r -> r.name.equals(group.get(0).name)) ? group.get(0).name
-          : e.getKey().replace(" @* msg/s", " @each pair's rate");
+      String at = group.get(0).at;
+      String name = e.getKey() + (group.stream().allMatch(r -> r.at.equals(at)) ? at : " @each pair's rate");
       List<Double> as = new ArrayList<>();
       List<Double> bs = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
@@ -384,14 +383,25 @@ final class Report {
 
   private static void printRows(String first, List<Row> rows) {
     for (Row row : rows) {
-      System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s  %s%n", first, row.name, fmt(row.a), fmt(row.b),
+      System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s  %s%n", first, row.name(), fmt(row.a), fmt(row.b),
           row.a == null || row.b == null || row.b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", row.a / row.b),
           row.better);
     }
   }
 
-  /** One figure of two results, {@code a} and {@code b}; null when a result does not have it. */
-  record Row(String name, Double a, Double b, String better) {
+  /**
+   * One figure of two results, {@code a} and {@code b}; null when a result does not have it. {@code at} names the
+   * publish rate a step's figure was taken at ({@code " @12 msg/s"}), empty for the others.
+   */
+  record Row(String figure, String at, Double a, Double b, String better) {
+
+    Row(String figure, Double a, Double b, String better) {
+      this(figure, "", a, b, better);
+    }
+
+    String name() {
+      return figure + at;
+    }
   }
 
   private static Double cpuPerConnectionMicros(JsonObject connect) {
@@ -444,23 +454,23 @@ final class Report {
       }
       if (hs != null) {
         String at = String.format(Locale.ROOT, " @%.0f msg/s", hs.getDouble("rate"));
-        rows.add(new Row("server CPU ns/delivery" + at, hs.getDouble("serverCpuPerDeliveryNs"),
+        rows.add(new Row("server CPU ns/delivery", at, hs.getDouble("serverCpuPerDeliveryNs"),
             ns.getDouble("serverCpuPerDeliveryNs"), "lower"));
         if (hs.containsKey("machineProbeMs") && ns.containsKey("machineProbeMs")) {
-          rows.add(new Row("machine probe ms" + at, probeMean(hs), probeMean(ns), "(the machine)"));
+          rows.add(new Row("machine probe ms", at, probeMean(hs), probeMean(ns), "(the machine)"));
         }
         for (String p : new String[] {"p50", "p99", "p999", "max"}) {
-          rows.add(new Row("latency " + p + " ms" + at, hs.getJsonObject("latencyMs").getDouble(p),
+          rows.add(new Row("latency " + p + " ms", at, hs.getJsonObject("latencyMs").getDouble(p),
               ns.getJsonObject("latencyMs").getDouble(p), "lower"));
         }
         if (hs.containsKey("firstDeliveryMs") && ns.containsKey("firstDeliveryMs")) {
           for (String p : new String[] {"p50", "p99"}) {
-            rows.add(new Row("first delivery " + p + " ms" + at, hs.getJsonObject("firstDeliveryMs").getDouble(p),
+            rows.add(new Row("first delivery " + p + " ms", at, hs.getJsonObject("firstDeliveryMs").getDouble(p),
                 ns.getJsonObject("firstDeliveryMs").getDouble(p), "lower"));
           }
         }
         if (hs.containsKey("eventBus") || ns.containsKey("eventBus")) {
-          rows.add(new Row("event-bus bytes/message" + at, busBytesPerMessage(hs), busBytesPerMessage(ns),
+          rows.add(new Row("event-bus bytes/message", at, busBytesPerMessage(hs), busBytesPerMessage(ns),
               "lower"));
         }
       }
