@@ -331,7 +331,7 @@ final class Report {
       List<Double> as = new ArrayList<>();
       List<Double> bs = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
-      for (Row row : e.getValue()) {
+      for (Row row : group) {
         if (row.a != null) {
           as.add(row.a);
         }
@@ -345,7 +345,7 @@ final class Report {
       ratios.sort(null);
       out.add(new PairedRow(name, median(as), median(bs), median(ratios),
           ratios.isEmpty() ? null : ratios.get(0), ratios.isEmpty() ? null : ratios.get(ratios.size() - 1),
-          e.getValue().size(), e.getValue().get(0).better));
+          group.size(), group.get(0).better));
     }
     return out;
   }
