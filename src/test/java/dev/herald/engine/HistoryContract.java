@@ -12,6 +12,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -255,6 +257,40 @@ public abstract class HistoryContract {
     assertThat(r.recovered()).isTrue();
     assertThat(offsets(r)).containsExactly(3L, 4L);
     assertThat(result(h.remove(CHANNEL, ids.get(0)))).as("already gone").isFalse();
+  }
+
+  /**
+   * Commits and removals in a random (seeded) order against a model of what the history holds: after each, the
+   * size and a full replay are the model's, and a removal finds the message exactly when the model holds it. Runs
+   * of removals leave tombstones in the middle and at the start, which later commits cut with the oldest messages.
+   */
+  @Test
+  void randomCommitsAndRemovalsKeepTheNewestSizeMessages() throws Throwable {
+    int size = 8;
+    History h = history(size);
+    Random random = new Random(7);
+    List<MessageId> committed = new ArrayList<>();
+    TreeSet<Long> held = new TreeSet<>();
+    for (int step = 1; step <= 400; step++) {
+      if (committed.isEmpty() || random.nextInt(3) > 0) {
+        MessageId id = result(h.commit(CHANNEL, null, body("m" + (committed.size() + 1)))).id();
+        committed.add(id);
+        assertThat(id.offset()).as("step %d", step).isEqualTo(committed.size());
+        held.add(id.offset());
+        while (held.size() > size) {
+          held.pollFirst();
+        }
+      } else {
+        // Mostly among the newest few, so removals hit held messages, the slack and the evicted alike.
+        int index = Math.max(0, committed.size() - 1 - random.nextInt(size + 4));
+        MessageId id = committed.get(index);
+        assertThat(result(h.remove(CHANNEL, id))).as("remove %s at step %d", id, step)
+            .isEqualTo(held.remove(id.offset()));
+      }
+      assertThat(result(h.size(CHANNEL))).as("size at step %d", step).isEqualTo(held.size());
+      assertThat(offsets(result(h.since(CHANNEL, new MessageId(committed.get(0).epoch(), 0), 100))))
+          .as("replay at step %d", step).containsExactlyElementsOf(held);
+    }
   }
 
   @Test

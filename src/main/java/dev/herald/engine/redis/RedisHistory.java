@@ -24,50 +24,54 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * History in Redis, shared by the cluster. One channel has two keys:
+ * History in Redis, shared by the cluster. One channel is one key, {@code <prefix>{<channel>}:history}, a list:
  * <ul>
- *   <li>{@code <prefix>{<channel>}:meta}: a hash with the history's {@code epoch}, latest {@code offset}, the
- *       expiry last set on both keys ({@code exp}, Unix seconds, {@code 0} for none) and how many removed messages
- *       still hold a slot in the list ({@code gone}, absent for none);</li>
- *   <li>{@code <prefix>{<channel>}:entries}: a list of the bodies, oldest first. Offsets are consecutive, so the
- *       last element is the message at {@code offset} and an element's offset follows from its index; a removed
- *       message leaves an empty element (a tombstone) in its slot, and the head is never a tombstone (they are
- *       popped as they reach it). The history is the newest {@code history.size} messages. Without tombstones
- *       (the usual case) the list may hold a slack of older ones beyond that, up to an eighth of the size (at
- *       least 1, at most 1,024), which no read returns: it is cut back to the size in one LTRIM when the slack is
- *       full, not by one LTRIM per commit (which made a post's commit script cost Redis a tenth more:
- *       {@code scripts/bench-redis-commit}). With tombstones the list holds the size exactly, so a removal cuts
- *       the slack first.</li>
+ *   <li>its first element is the history's header, {@code "<epoch> <base> <expiry> <tombstones>"}: the offset
+ *       before the first body's, the expiry last set on the key (Unix seconds, {@code 0} for none) and how many
+ *       removed messages still hold a slot;</li>
+ *   <li>the others are the bodies, oldest first. Offsets are consecutive, so the body at index i holds offset
+ *       base + i and the last one the top offset; a removed message leaves an empty element (a tombstone) in its
+ *       slot, and the first body is never a tombstone (they are cut as they reach it). The
+ *       history is the newest {@code history.size} messages. Without tombstones (the usual case) the list may hold a
+ *       slack of older ones beyond that, up to an eighth of the size (at least 1, at most 1,024), which no read
+ *       returns: it is cut back to the size in one LTRIM when the slack is full, not by one LTRIM per commit (which
+ *       made a post's commit script cost Redis a tenth more: {@code scripts/bench-redis-commit}). With tombstones
+ *       the list holds the size exactly, so a removal cuts the slack first.</li>
  * </ul>
  * and one key per deduplicated message: {@code <prefix>dd:<dedupeKey>}, a hash of the id the message was committed
  * as in each of its channels, kept for the dedupe window.
- * A list rather than a stream: every post opens a channel of its own ({@code post:<id>}), and Redis gives a new
- * stream a 4 KB node at once (its first XADD cost ~46 us of Redis CPU in the ingest bench, a third of Redis's
- * work per post), where a one-element list takes its element's size.
+ * One key rather than a meta hash beside a list of bodies (earlier builds): every post opens a channel of its own
+ * ({@code post:<id>}), and each key Redis adds costs it a few microseconds per post (its key table, its expiry),
+ * so the header rides in the list; it holds no top offset, which RPUSH's answer gives, so a commit rewrites it
+ * only when it cuts the list or moves the expiry. A list rather than a stream: Redis gives a new stream a 4 KB node at once (its
+ * first XADD cost ~46 us of Redis CPU in the ingest bench, a third of Redis's work per post), where a list takes
+ * its elements' size. Cuts move the header onto the last slot they drop (LSET) and LTRIM up to it, so the key
+ * never empties and never loses its expiry.
  * Each operation is one Lua script (EVALSHA, EVAL on NOSCRIPT), so commit and read are atomic; a message's commits
  * to all its channels are one script, and so are the commits an event loop made meanwhile ({@link CommitGroup}),
  * so on Redis Cluster {@code redis.keyPrefix} needs a hash tag of its own
- * (e.g. {@code {herald}:}), which puts every key in one slot. When the meta
- * hash is gone (expired, evicted, Redis restarted empty) the next commit starts a new epoch and drops any
- * orphaned list, so a client's old id can never be mistaken for a position in the new history. Meta and list
- * expire {@code history.ttlSeconds} after the channel's last commit, or up to a minute later (the script moves their
- * expiry once per time step, not at every commit). Bodies must not be empty (an empty element is a tombstone).
+ * (e.g. {@code {herald}:}), which puts every key in one slot. When the key is gone (expired, evicted, Redis
+ * restarted empty) the next commit starts a new epoch, so a client's old id can never be mistaken for a position
+ * in the new history. The key expires {@code history.ttlSeconds} after the channel's last commit, or up to a minute
+ * later (the script moves its expiry once per time step, not at every commit). Bodies must not be empty (an empty
+ * element is a tombstone).
  * Safe from any thread; the pooled client belongs to the caller.
  */
 public final class RedisHistory implements History {
 
   // A group of messages, each to each of its channels. ARGV[1..5]: a new history's epoch, the size, the ttl, the
   // dedupe window (ms), the number of messages; then per message: its body, '1' when it has a dedupe marker, its
-  // number of channels n, the n channel names. KEYS per message: each channel's meta and list, then its marker.
+  // number of channels n, the n channel names. KEYS per message: each channel's key, then its marker.
   // Answers one array per message: {0, id, duplicate 0|1, ...} per channel, or {1, error} when a command failed
   // (pcall: one message's failure, e.g. a key of the wrong type, leaves the group's others committed and answered).
   // Every redis.call costs about half a microsecond on top of its command, so a marker is one hash per message
-  // (one HMGET, one HSET), a new history is written in one HSET, and the keys' expiry is moved at most once per
-  // time step (field 'exp' of meta: the expiry last set, '0' for none) rather than by two EXPIREs per commit: the
+  // (one HMGET, one HSET), a new history is one RPUSH of header and body, a commit to a history reads its header
+  // (LINDEX) and appends (RPUSH: its answer gives the offset), and the key's expiry is moved at most once per
+  // time step (the header's expiry: the one last set, '0' for none) rather than by an EXPIRE per commit: the
   // history lives ttl to ttl + step after its last commit, the step a minute from a 10-minute ttl up, a tenth of
   // the ttl below that. Redis's clock, so node clocks do not matter. The cap counts messages, not tombstones: with
-  // none (the usual case) one LTRIM keeps the newest once the slack is full; otherwise the oldest are popped one
-  // by one, and the tombstones that reach the head with them.
+  // none (the usual case) one cut keeps the newest once the slack is full; otherwise the oldest messages are cut,
+  // and the tombstones among them and right after them.
   private static final LuaScript COMMIT = new LuaScript("""
       local newEpoch, ttl, size, window = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[2]), ARGV[4]
       local slack = math.min(1024, math.max(1, math.floor(size / 8)))
@@ -81,69 +85,50 @@ public final class RedisHistory implements History {
       local function commit(k, a, n, hasMarker)
         local body, marker, seen, fresh, out = ARGV[a], nil, {}, {}, {0}
         if hasMarker then
-          marker = KEYS[k + 2 * n + 1]
+          marker = KEYS[k + n + 1]
           seen = redis.call('HMGET', marker, unpack(ARGV, a + 3, a + 2 + n))
         end
         for i = 1, n do
-          local meta, list = KEYS[k + 2 * i - 1], KEYS[k + 2 * i]
-          local state = redis.call('HMGET', meta, 'epoch', 'exp', 'gone')
-          local epoch, exp, gone = state[1], state[2], tonumber(state[3] or '0')
+          local key = KEYS[k + i]
+          local head = redis.call('LINDEX', key, 0)
+          local epoch, base, exp, gone
+          if head then
+            epoch, base, exp, gone = string.match(head, '^(%S+) (%d+) (%d+) (%d+)$')
+            if not epoch then error('history ' .. key .. ' has no header') end
+            base, gone = tonumber(base), tonumber(gone)
+          end
           local id = seen[i]
           -- A marker from a history since lost names an id no subscriber can find: commit again instead.
           if id and epoch and string.sub(id, 1, #epoch + 1) == epoch .. '-' then
             out[#out + 1] = id; out[#out + 1] = 1
           else
-            local offset, created = 1, not epoch
-            if created then
-              epoch = newEpoch
-              redis.call('HSET', meta, 'epoch', epoch, 'offset', 1, 'exp', expireAt)
+            local top
+            if not head then
+              epoch, top = newEpoch, 1
+              redis.call('RPUSH', key, epoch .. ' 0 ' .. expireAt .. ' 0', body)
+              if expireAt ~= '0' then redis.call('EXPIREAT', key, expireAt) end
             else
-              offset = redis.call('HINCRBY', meta, 'offset', 1)
-            end
-            local held = redis.call('RPUSH', list, body)
-            if created and held > 1 then -- an orphaned list (rare): dropped rather than DELed before every new one
-              redis.call('DEL', list)
-              held = redis.call('RPUSH', list, body)
-            end
-            -- 1 on an existing history: its list had emptied (every message removed) or was evicted, and its
-            -- expiry and tombstones went with it.
-            local renewed = held == 1 and not created
-            if renewed and gone > 0 then
-              gone = 0
-              redis.call('HDEL', meta, 'gone')
-            end
-            if gone == 0 then
-              if held > size + slack then
-                redis.call('LTRIM', list, -size, -1)
-              end
-            elseif held - gone > size then
-              local messages, was = held - gone, gone
-              while messages > size do
-                if redis.call('LPOP', list) == '' then gone = gone - 1 else messages = messages - 1 end
-              end
-              while gone > 0 and redis.call('LINDEX', list, 0) == '' do
-                redis.call('LPOP', list)
-                gone = gone - 1
-              end
+              local held, cut = redis.call('RPUSH', key, body) - 1, 0
+              top = base + held
               if gone == 0 then
-                redis.call('HDEL', meta, 'gone')
-              elseif gone ~= was then
-                redis.call('HSET', meta, 'gone', gone)
+                if held > size + slack then cut = held - size end
+              elseif held - gone > size then
+                local excess = held - gone - size
+                for _, slot in ipairs(redis.call('LRANGE', key, 1, excess + gone)) do
+                  if excess == 0 and slot ~= '' then break end
+                  if slot == '' then gone = gone - 1 else excess = excess - 1 end
+                  cut = cut + 1
+                end
+              end
+              if exp ~= expireAt then
+                if expireAt ~= '0' then redis.call('EXPIREAT', key, expireAt) else redis.call('PERSIST', key) end
+              end
+              if cut > 0 or exp ~= expireAt then
+                redis.call('LSET', key, cut, string.format('%s %d %s %d', epoch, base + cut, expireAt, gone))
+                if cut > 0 then redis.call('LTRIM', key, cut, -1) end
               end
             end
-            if created or renewed or exp ~= expireAt then
-              if expireAt ~= '0' then
-                redis.call('EXPIREAT', meta, expireAt)
-                redis.call('EXPIREAT', list, expireAt)
-              elseif not created then
-                redis.call('PERSIST', meta)
-                redis.call('PERSIST', list)
-              end
-              if not created and exp ~= expireAt then
-                redis.call('HSET', meta, 'exp', expireAt)
-              end
-            end
-            id = epoch .. '-' .. offset
+            id = epoch .. '-' .. string.format('%d', top)
             fresh[#fresh + 1] = ARGV[a + 2 + i]; fresh[#fresh + 1] = id
             out[#out + 1] = id; out[#out + 1] = 0
           end
@@ -162,23 +147,25 @@ public final class RedisHistory implements History {
           answer = {1, type(answer) == 'table' and answer.err or tostring(answer)}
         end
         answers[m] = answer
-        k = k + 2 * n + (hasMarker and 1 or 0)
+        k = k + n + (hasMarker and 1 or 0)
         a = a + 3 + n
       end
       return answers
       """);
 
   // Answers {epoch or '', top offset, first held offset, recovered 0|1, {offset, body, ...}}. '' rather than a Lua
-  // false, which RESP3 clients would receive as a boolean and RESP2 clients as nil. The head is a message, so the
-  // first held offset is top - length + 1, or without tombstones top - min(length, size) + 1 (the slack is not
+  // false, which RESP3 clients would receive as a boolean and RESP2 clients as nil. The first body is a message, so
+  // the first held offset is top - bodies + 1, or without tombstones top - min(bodies, size) + 1 (the slack is not
   // returned); the range asked for holds limit + 1 messages even if every tombstone lies inside it.
   private static final LuaScript SINCE = new LuaScript("""
-      local state = redis.call('HMGET', KEYS[1], 'epoch', 'offset', 'gone')
-      local epoch = state[1]
-      if not epoch then return {'', 0, 0, ARGV[4] == '0' and 1 or 0, {}} end
-      local top, gone, held = tonumber(state[2] or '0'), tonumber(state[3] or '0'), redis.call('LLEN', KEYS[2])
-      local head = top - held + 1
-      local first = head
+      local head = redis.call('LINDEX', KEYS[1], 0)
+      if not head then return {'', 0, 0, ARGV[4] == '0' and 1 or 0, {}} end
+      local epoch, base, _, gone = string.match(head, '^(%S+) (%d+) (%d+) (%d+)$')
+      if not epoch then return redis.error_reply('history ' .. KEYS[1] .. ' has no header') end
+      gone = tonumber(gone)
+      local held = redis.call('LLEN', KEYS[1]) - 1
+      local oldest, top = tonumber(base) + 1, tonumber(base) + held
+      local first = oldest
       if gone == 0 then first = top - math.min(held, tonumber(ARGV[5])) + 1 end
       if ARGV[4] == '0' then return {epoch, top, first, 1, {}} end
       local same = ARGV[1] == epoch
@@ -188,7 +175,7 @@ public final class RedisHistory implements History {
       local from = first
       if recovered then from = since + 1 end
       local want = tonumber(ARGV[3]) + 1
-      local slots = redis.call('LRANGE', KEYS[2], from - head, from - head + want + gone - 1)
+      local slots = redis.call('LRANGE', KEYS[1], from - oldest + 1, from - oldest + want + gone)
       local entries = {}
       for i, body in ipairs(slots) do
         if #entries == 2 * want then break end
@@ -199,30 +186,38 @@ public final class RedisHistory implements History {
       return {epoch, top, first, recovered and 1 or 0, entries}
       """);
 
-  // Leaves a tombstone in the message's slot (its neighbours keep their offsets), then pops those at the head. The
+  // Leaves a tombstone in the message's slot (its neighbours keep their offsets), then cuts those that lead. The
   // slack goes first (a message in it is no longer in the history), since a list with tombstones holds the size.
   private static final LuaScript REMOVE = new LuaScript("""
-      local state = redis.call('HMGET', KEYS[1], 'epoch', 'offset', 'gone')
-      if state[1] ~= ARGV[1] then return 0 end
-      local held, size = redis.call('LLEN', KEYS[2]), tonumber(ARGV[3])
-      if not state[3] and held > size then
-        redis.call('LTRIM', KEYS[2], -size, -1)
-        held = size
+      local key, size = KEYS[1], tonumber(ARGV[3])
+      local head = redis.call('LINDEX', key, 0)
+      if not head then return 0 end
+      local epoch, base, exp, gone = string.match(head, '^(%S+) (%d+) (%d+) (%d+)$')
+      if epoch ~= ARGV[1] then return 0 end
+      base, gone = tonumber(base), tonumber(gone)
+      local held = redis.call('LLEN', key) - 1
+      local cut = 0
+      if gone == 0 and held > size then cut = held - size end
+      local slot = tonumber(ARGV[2]) - base
+      if slot <= cut or slot > held or redis.call('LINDEX', key, slot) == '' then return 0 end
+      redis.call('LSET', key, slot, '')
+      gone = gone + 1
+      if slot == cut + 1 then
+        for _, body in ipairs(redis.call('LRANGE', key, cut + 1, cut + gone)) do
+          if body ~= '' then break end
+          cut = cut + 1
+          gone = gone - 1
+        end
       end
-      local index = tonumber(ARGV[2]) - (tonumber(state[2]) - held + 1)
-      if index < 0 or index >= held or redis.call('LINDEX', KEYS[2], index) == '' then return 0 end
-      redis.call('LSET', KEYS[2], index, '')
-      local gone = redis.call('HINCRBY', KEYS[1], 'gone', 1)
-      while gone > 0 and redis.call('LINDEX', KEYS[2], 0) == '' do
-        redis.call('LPOP', KEYS[2])
-        gone = gone - 1
-      end
-      if gone == 0 then redis.call('HDEL', KEYS[1], 'gone') else redis.call('HSET', KEYS[1], 'gone', gone) end
+      redis.call('LSET', key, cut, string.format('%s %d %s %d', epoch, base + cut, exp, gone))
+      if cut > 0 then redis.call('LTRIM', key, cut, -1) end
       return 1
       """);
 
   private static final LuaScript SIZE = new LuaScript("""
-      local held, gone = redis.call('LLEN', KEYS[2]), tonumber(redis.call('HGET', KEYS[1], 'gone') or '0')
+      local head = redis.call('LINDEX', KEYS[1], 0)
+      if not head then return 0 end
+      local gone, held = tonumber(string.match(head, ' (%d+)$') or '0'), redis.call('LLEN', KEYS[1]) - 1
       if gone == 0 then return math.min(held, tonumber(ARGV[1])) end
       return held - gone
       """);
@@ -287,8 +282,7 @@ public final class RedisHistory implements History {
     for (CommitGroup.Pending p : group) {
       Collections.addAll(args, p.body(), p.dedupeKey() == null ? 0 : 1, p.channels().size());
       for (Channel channel : p.channels()) {
-        keys.add(meta(channel));
-        keys.add(entries(channel));
+        keys.add(key(channel));
         args.add(channel.toString());
       }
       if (p.dedupeKey() != null) {
@@ -362,20 +356,12 @@ public final class RedisHistory implements History {
     return commits.close();
   }
 
-  private String meta(Channel channel) {
-    return key(channel, "meta");
-  }
-
-  private String entries(Channel channel) {
-    return key(channel, "entries");
-  }
-
   private List<String> keys(Channel channel) {
-    return List.of(meta(channel), entries(channel));
+    return List.of(key(channel));
   }
 
-  private String key(Channel channel, String suffix) {
-    return prefix + "{" + channel + "}:" + suffix;
+  private String key(Channel channel) {
+    return prefix + "{" + channel + "}:history";
   }
 
   private static MessageId messageId(String text) {

@@ -1,5 +1,6 @@
 package dev.herald.engine.redis;
 
+import static dev.herald.testing.Await.failure;
 import static dev.herald.testing.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +10,7 @@ import dev.herald.config.RedisConfig;
 import dev.herald.engine.Commit;
 import dev.herald.engine.History;
 import dev.herald.engine.HistoryContract;
+import dev.herald.engine.Replay;
 import dev.herald.message.Channel;
 import dev.herald.message.MessageId;
 import dev.herald.testing.TestRedis;
@@ -99,14 +101,14 @@ class RedisHistoryIT extends HistoryContract {
   }
 
   /**
-   * A commit that fails in Redis (here its channel's meta key holds a string) fails alone: the commits grouped with
+   * A commit that fails in Redis (here its channel's key holds a string) fails alone: the commits grouped with
    * it in the same script call, before and after it, are made and answered.
    */
   @Test
   void aCommitFailingInRedisLeavesTheOthersOfItsGroupCommitted() throws Throwable {
     History h = history(100);
     Channel broken = new Channel("news", "broken");
-    result(pool.send(Request.cmd(Command.SET).arg(keys(broken).get(0)).arg("not a hash")));
+    result(pool.send(Request.cmd(Command.SET).arg(key(broken)).arg("not a list")));
     long callsBefore = calls("evalsha");
 
     List<Future<List<Commit>>> commits = commitInOneTurn(h, 3, i -> List.of(i == 2 ? broken : CHANNEL));
@@ -188,28 +190,24 @@ class RedisHistoryIT extends HistoryContract {
     return new RedisHistory(pool, config, new HistoryConfig(size, ttlSeconds), new PublishConfig(60_000));
   }
 
-  private List<String> keys(Channel channel) {
-    String base = config.keyPrefix() + "{" + channel + "}:";
-    return List.of(base + "meta", base + "entries");
+  private String key(Channel channel) {
+    return config.keyPrefix() + "{" + channel + "}:history";
   }
 
   private long ttl(String key) throws Throwable {
     return result(pool.send(Request.cmd(Command.TTL).arg(key))).toLong();
   }
 
-  /** A history's keys expire ttl (to ttl + the script's time step) after its last commit; the next starts anew. */
+  /** A history's key expires ttl (to ttl + the script's time step) after its last commit; the next starts anew. */
   @Test
   void aHistoryExpiresAfterItsTtl() throws Throwable {
     History h = history(100, 2);
     MessageId first = result(h.commit(CHANNEL, null, Buffer.buffer("one"))).id();
-    for (String key : keys(CHANNEL)) {
-      assertThat(ttl(key)).as(key).isBetween(1L, 3L); // ttl 2 s, step 1 s
-    }
-    for (int i = 0; i < 100 && result(pool.send(Request.cmd(Command.EXISTS).arg(keys(CHANNEL).get(0)))).toLong() > 0;
-        i++) {
+    assertThat(ttl(key(CHANNEL))).isBetween(1L, 3L); // ttl 2 s, step 1 s
+    for (int i = 0; i < 100 && exists(key(CHANNEL)); i++) {
       Thread.sleep(100);
     }
-    assertThat(result(pool.send(Request.cmd(Command.EXISTS).arg(keys(CHANNEL).get(0)))).toLong()).isZero();
+    assertThat(exists(key(CHANNEL))).isFalse();
 
     MessageId next = result(h.commit(CHANNEL, null, Buffer.buffer("two"))).id();
     assertThat(next.epoch()).isNotEqualTo(first.epoch());
@@ -218,8 +216,8 @@ class RedisHistoryIT extends HistoryContract {
   }
 
   /**
-   * With a day-long ttl the keys' expiry is moved when the history is made and then at most once a minute, not by
-   * two EXPIREs per commit (a fifth of Redis's work per post); a node with no ttl makes them persist.
+   * With a day-long ttl the key's expiry is set when the history is made and then moved at most once a minute, not
+   * by an EXPIRE per commit (a fifth of Redis's work per post); a node with no ttl makes it persist.
    */
   @Test
   void theExpiryIsMovedOncePerStepNotAtEveryCommit() throws Throwable {
@@ -228,18 +226,14 @@ class RedisHistoryIT extends HistoryContract {
     for (int i = 1; i <= 20; i++) {
       result(h.commit(CHANNEL, null, Buffer.buffer("m" + i)));
     }
-    // Two keys when the history was made, two more if a minute began during the commits.
-    assertThat(calls("expireat") + calls("expire") - before).isBetween(2L, 4L);
-    for (String key : keys(CHANNEL)) {
-      assertThat(ttl(key)).as(key).isBetween(86_400L - 10, 86_400L + 60);
-    }
+    // Once when the history was made, once more if a minute began during the commits.
+    assertThat(calls("expireat") + calls("expire") - before).isBetween(1L, 2L);
+    assertThat(ttl(key(CHANNEL))).isBetween(86_400L - 10, 86_400L + 60);
     result(h.close());
 
     History persistent = history(100, 0);
     result(persistent.commit(CHANNEL, null, Buffer.buffer("kept")));
-    for (String key : keys(CHANNEL)) {
-      assertThat(ttl(key)).as(key).isEqualTo(-1L);
-    }
+    assertThat(ttl(key(CHANNEL))).isEqualTo(-1L);
     result(persistent.close());
   }
 
@@ -253,11 +247,9 @@ class RedisHistoryIT extends HistoryContract {
     Buffer body = Buffer.buffer("x".repeat(400));
     result(h.commit(CHANNEL, "post:1", body));
 
-    long bytes = 0;
-    for (String key : keys(CHANNEL)) {
-      bytes += result(pool.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(key).arg("SAMPLES").arg(0))).toLong();
-    }
-    assertThat(bytes).as("meta and entries of a one-message history").isLessThan(1_024);
+    long bytes = result(pool.send(Request.cmd(Command.MEMORY).arg("USAGE").arg(key(CHANNEL)).arg("SAMPLES").arg(0)))
+        .toLong();
+    assertThat(bytes).as("the key of a one-message history").isLessThan(1_024);
     result(h.close());
   }
 
@@ -274,51 +266,71 @@ class RedisHistoryIT extends HistoryContract {
     long longest = 0;
     for (int i = 1; i <= 300; i++) {
       result(h.commit(CHANNEL, null, Buffer.buffer("m" + i)));
-      longest = Math.max(longest, result(pool.send(Request.cmd(Command.LLEN).arg(keys(CHANNEL).get(1)))).toLong());
+      longest = Math.max(longest, result(pool.send(Request.cmd(Command.LLEN).arg(key(CHANNEL)))).toLong());
     }
 
-    assertThat(longest).isEqualTo(size + size / 8);
+    assertThat(longest).as("the header and the bodies").isEqualTo(1 + size + size / 8);
     // The 91st commit cuts the list back to 80, and then every 11th: 20 cuts where a cut per commit made 220.
     assertThat(calls("ltrim") - trimsBefore).isEqualTo(20);
     assertThat(result(h.size(CHANNEL))).isEqualTo(size);
     result(h.close());
   }
 
-  /** A list emptied by removals is gone from Redis with its expiry: the next commit sets the expiry again. */
+  /**
+   * A history whose messages were all removed keeps its key, with its expiry: the header holds the offsets, so the
+   * next commit follows the top and a resume from it is recovered.
+   */
   @Test
-  void aHistoryEmptiedByRemovalsExpiresAgainAfterItsNextCommit() throws Throwable {
+  void aHistoryEmptiedByRemovalsKeepsItsKeyAndItsExpiry() throws Throwable {
     History h = history(100, 86_400);
     MessageId only = result(h.commit(CHANNEL, null, Buffer.buffer("one"))).id();
     assertThat(result(h.remove(CHANNEL, only))).isTrue();
-    assertThat(result(pool.send(Request.cmd(Command.EXISTS).arg(keys(CHANNEL).get(1)))).toLong()).isZero();
 
-    result(h.commit(CHANNEL, null, Buffer.buffer("two")));
-
-    assertThat(ttl(keys(CHANNEL).get(1))).isBetween(86_400L - 10, 86_400L + 60);
+    assertThat(result(pool.send(Request.cmd(Command.LLEN).arg(key(CHANNEL)))).toLong()).as("the header").isEqualTo(1);
+    assertThat(ttl(key(CHANNEL))).isBetween(86_400L - 10, 86_400L + 60);
+    MessageId next = result(h.commit(CHANNEL, null, Buffer.buffer("two"))).id();
+    assertThat(next).isEqualTo(new MessageId(only.epoch(), 2));
+    Replay r = result(h.since(CHANNEL, only, 10));
+    assertThat(r.recovered()).isTrue();
+    assertThat(r.entries()).extracting(e -> e.body().toString()).containsExactly("two");
     result(h.close());
   }
 
   /**
-   * A history whose list is gone while its meta is not (evicted, or the streams of a build before lists): what it
-   * held is lost, a resume from before its top is not recovered, and commits go on with the next offset.
+   * The keys of builds before the one-key layout (a meta hash and a list of bodies) are not read: the channel's
+   * history starts a new epoch, so a client resuming from an id of the old one is told it was not recovered.
    */
   @Test
-  void aHistoryWhoseListIsGoneGoesOnWithoutItsMessages() throws Throwable {
+  void theKeysOfTheEarlierLayoutAreNotRead() throws Throwable {
+    String base = config.keyPrefix() + "{" + CHANNEL + "}:";
+    result(pool.send(Request.cmd(Command.HSET).arg(base + "meta").arg("epoch").arg("old").arg("offset").arg(5)));
+    result(pool.send(Request.cmd(Command.RPUSH).arg(base + "entries").arg("m5")));
     History h = history(100, 86_400);
-    List<MessageId> ids = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      ids.add(result(h.commit(CHANNEL, null, Buffer.buffer("m" + i))).id());
-    }
-    result(pool.send(Request.cmd(Command.DEL).arg(keys(CHANNEL).get(1))));
 
-    assertThat(result(h.since(CHANNEL, ids.get(0), 10)).recovered()).isFalse();
-    assertThat(result(h.since(CHANNEL, ids.get(2), 10)).recovered()).as("nothing after the top was lost").isTrue();
-    MessageId next = result(h.commit(CHANNEL, null, Buffer.buffer("m4"))).id();
-    assertThat(next).isEqualTo(new MessageId(ids.get(0).epoch(), 4));
-    assertThat(result(h.since(CHANNEL, ids.get(2), 10)).entries()).extracting(e -> e.body().toString())
-        .containsExactly("m4");
-    assertThat(ttl(keys(CHANNEL).get(1))).isBetween(86_400L - 10, 86_400L + 60);
+    MessageId first = result(h.commit(CHANNEL, null, Buffer.buffer("new"))).id();
+
+    assertThat(first.offset()).isEqualTo(1);
+    assertThat(first.epoch()).isNotEqualTo("old");
+    Replay r = result(h.since(CHANNEL, new MessageId("old", 5), 10));
+    assertThat(r.recovered()).isFalse();
+    assertThat(r.entries()).extracting(e -> e.body().toString()).containsExactly("new");
     result(h.close());
+  }
+
+  /** A history key whose first element is not a header fails its commits and reads with the key named. */
+  @Test
+  void aHistoryKeyWithoutAHeaderFailsWithItsName() throws Throwable {
+    result(pool.send(Request.cmd(Command.RPUSH).arg(key(CHANNEL)).arg("not a header")));
+    History h = history(100, 86_400);
+
+    assertThat(failure(h.commit(CHANNEL, null, Buffer.buffer("m")))).hasMessageContaining(key(CHANNEL));
+    assertThat(failure(h.since(CHANNEL, null, 10))).hasMessageContaining(key(CHANNEL));
+    assertThat(result(h.commit(OTHER, null, Buffer.buffer("m"))).id().offset()).as("other channels").isEqualTo(1);
+    result(h.close());
+  }
+
+  private boolean exists(String key) throws Throwable {
+    return result(pool.send(Request.cmd(Command.EXISTS).arg(key))).toLong() > 0;
   }
 
   /** The first commit may still meet the killed connection before its close is noticed: it fails, the next one goes. */
