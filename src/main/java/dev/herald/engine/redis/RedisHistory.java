@@ -31,22 +31,22 @@ import java.util.concurrent.ConcurrentHashMap;
  *       removed messages still hold a slot;</li>
  *   <li>the others are the bodies, oldest first. Offsets are consecutive, so the body at index i holds offset
  *       base + i and the last one the top offset; a removed message leaves an empty element (a tombstone) in its
- *       slot, and the first body is never a tombstone (they are cut as they reach it). The
- *       history is the newest {@code history.size} messages. Without tombstones (the usual case) the list may hold a
- *       slack of older ones beyond that, up to an eighth of the size (at least 1, at most 1,024), which no read
- *       returns: it is cut back to the size in one LTRIM when the slack is full, not by one LTRIM per commit (which
- *       made a post's commit script cost Redis a tenth more: {@code scripts/bench-redis-commit}). With tombstones
- *       the list holds the size exactly, so a removal cuts the slack first.</li>
+ *       slot, and the first body is never a tombstone (they are cut as they reach it). The history is the newest
+ *       {@code history.size} messages. Without tombstones (the usual case) the list may hold a slack of older ones
+ *       beyond that, up to an eighth of the size (at least 1, at most 1,024), which no read returns: it is cut
+ *       back to the size in one LTRIM when the slack is full, not by one LTRIM per commit (which made a post's
+ *       commit script cost Redis a tenth more: {@code scripts/bench-redis-commit}). With tombstones the list holds
+ *       the size exactly, so a removal cuts the slack first.</li>
  * </ul>
  * and one key per deduplicated message: {@code <prefix>dd:<dedupeKey>}, a hash of the id the message was committed
  * as in each of its channels, kept for the dedupe window.
  * One key rather than a meta hash beside a list of bodies (earlier builds): every post opens a channel of its own
  * ({@code post:<id>}), and each key Redis adds costs it a few microseconds per post (its key table, its expiry),
  * so the header rides in the list; it holds no top offset, which RPUSH's answer gives, so a commit rewrites it
- * only when it cuts the list or moves the expiry. A list rather than a stream: Redis gives a new stream a 4 KB node at once (its
- * first XADD cost ~46 us of Redis CPU in the ingest bench, a third of Redis's work per post), where a list takes
- * its elements' size. Cuts move the header onto the last slot they drop (LSET) and LTRIM up to it, so the key
- * never empties and never loses its expiry.
+ * only when it cuts the list or moves the expiry. A list rather than a stream: Redis gives a new stream a 4 KB
+ * node at once (its first XADD cost ~46 us of Redis CPU in the ingest bench, a third of Redis's work per post),
+ * where a list takes its elements' size. Cuts move the header onto the last slot they drop (LSET) and LTRIM up to
+ * it, so the key never empties and never loses its expiry.
  * Each operation is one Lua script (EVALSHA, EVAL on NOSCRIPT), so commit and read are atomic; a message's commits
  * to all its channels are one script, and so are the commits an event loop made meanwhile ({@link CommitGroup}),
  * so on Redis Cluster {@code redis.keyPrefix} needs a hash tag of its own
@@ -217,7 +217,10 @@ public final class RedisHistory implements History {
   private static final LuaScript SIZE = new LuaScript("""
       local head = redis.call('LINDEX', KEYS[1], 0)
       if not head then return 0 end
-      local gone, held = tonumber(string.match(head, ' (%d+)$') or '0'), redis.call('LLEN', KEYS[1]) - 1
+      local gone = string.match(head, '^%S+ %d+ %d+ (%d+)$')
+      if not gone then return redis.error_reply('history ' .. KEYS[1] .. ' has no header') end
+      gone = tonumber(gone)
+      local held = redis.call('LLEN', KEYS[1]) - 1
       if gone == 0 then return math.min(held, tonumber(ARGV[1])) end
       return held - gone
       """);

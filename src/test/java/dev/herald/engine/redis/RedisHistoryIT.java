@@ -325,6 +325,8 @@ class RedisHistoryIT extends HistoryContract {
 
     assertThat(failure(h.commit(CHANNEL, null, Buffer.buffer("m")))).hasMessageContaining(key(CHANNEL));
     assertThat(failure(h.since(CHANNEL, null, 10))).hasMessageContaining(key(CHANNEL));
+    assertThat(failure(h.size(CHANNEL))).hasMessageContaining(key(CHANNEL));
+    assertThat(result(h.remove(CHANNEL, new MessageId("e", 1)))).as("nothing to remove").isFalse();
     assertThat(result(h.commit(OTHER, null, Buffer.buffer("m"))).id().offset()).as("other channels").isEqualTo(1);
     result(h.close());
   }
