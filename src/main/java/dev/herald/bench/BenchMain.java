@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import org.HdrHistogram.Histogram;
 
@@ -334,6 +335,31 @@ public final class BenchMain {
         .put("quiet", jit <= JIT_QUIET_NANOS).put("lastRoundJitMs", jit == Long.MAX_VALUE ? null : round(jit / 1e6));
   }
 
+  /**
+   * What Redis did for the step's posts, by its own count: the scripts (history commits in groups), with posts per
+   * call and Redis's microseconds per call, and the stream's reads and acknowledgements. Larger groups cost Redis
+   * and the node less per post (BENCHMARKS.md, "Commits in groups"), so the figures tell whether one build's groups
+   * were smaller than another's. Other scripts (replays) count too; in an ingest step there are none.
+   */
+  static JsonObject redisCalls(Map<String, IngestBacklog.CommandStat> before,
+                               Map<String, IngestBacklog.CommandStat> after, long posts) {
+    IngestBacklog.CommandStat none = new IngestBacklog.CommandStat(0, 0);
+    long scripts = 0;
+    long scriptMicros = 0;
+    for (String name : List.of("evalsha", "eval")) {
+      IngestBacklog.CommandStat d = after.getOrDefault(name, none).minus(before.get(name));
+      scripts += d.calls();
+      scriptMicros += d.micros();
+    }
+    JsonObject out = new JsonObject().put("scripts", scripts)
+        .put("postsPerScript", scripts == 0 ? null : round((double) posts / scripts))
+        .put("microsPerScript", scripts == 0 ? null : round((double) scriptMicros / scripts));
+    for (String name : List.of("xreadgroup", "xack", "xadd")) {
+      out.put(name, after.getOrDefault(name, none).minus(before.get(name)).calls());
+    }
+    return out;
+  }
+
   /** One step: publish at {@code rate} for {@code seconds}, wait for the deliveries, measure. */
   private static JsonObject step(RemoteFleet fleet, RatePublisher publisher, IngestBacklog backlog,
                                  ServerNodes server, NodeScrapes scrapes, double rate, int seconds,
@@ -343,6 +369,8 @@ public final class BenchMain {
     fleet.reset();
     long deadBefore = backlog == null ? 0 : backlog.read().toCompletionStage().toCompletableFuture().get()
         .deadLetters();
+    Map<String, IngestBacklog.CommandStat> redisStats0 = backlog == null ? null
+        : backlog.commandStats().toCompletionStage().toCompletableFuture().get();
     long redisCpu0 = o.redisPid() > 0 ? ProcessProbe.cpuNanosOf(o.redisPid()) : 0;
     // Scraped before the CPU is read and after it is read again, so the scrapes' own CPU is left out.
     List<NodeScrapes.Sample> scrape0 = scrapes == null ? null : scrapes.read();
@@ -367,7 +395,9 @@ public final class BenchMain {
       ingest = new JsonObject().put("drained", left.drained()).put("drainSeconds", round(drainSeconds))
           .put("postsPerSecond", round(pub.accepted() / (pub.seconds() + drainSeconds)))
           .put("deadLettered", dead)
-          .put("pass", left.drained() && drainSeconds <= o.maxDrainSeconds() && dead == 0);
+          .put("pass", left.drained() && drainSeconds <= o.maxDrainSeconds() && dead == 0)
+          .put("redisCalls", redisCalls(redisStats0, backlog.commandStats().toCompletionStage()
+              .toCompletableFuture().get(), pub.accepted()));
     }
     drain(fleet, expected);
     long redisCpu = o.redisPid() > 0 ? ProcessProbe.cpuNanosOf(o.redisPid()) - redisCpu0 : -1;

@@ -7,6 +7,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * How far Herald's consumer group is behind on the ingest stream, read from Redis itself: entries not yet read by
@@ -48,6 +51,44 @@ final class IngestBacklog implements AutoCloseable {
         }
       }
       throw new IllegalStateException("no consumer group " + group + " on " + stream);
+    });
+  }
+
+  /** Calls and microseconds of one Redis command, by Redis's own count since it started (or stats were reset). */
+  record CommandStat(long calls, long micros) {
+    CommandStat minus(CommandStat earlier) {
+      return earlier == null ? this : new CommandStat(calls - earlier.calls, micros - earlier.micros);
+    }
+  }
+
+  /**
+   * Each command's {@link CommandStat}, by lower-case name, from {@code INFO commandstats}: Redis's time inside
+   * each command, the commands its scripts call counted both in their own lines and in the script's.
+   */
+  Future<Map<String, CommandStat>> commandStats() {
+    return redis.send(Request.cmd(Command.INFO).arg("commandstats")).map(r -> {
+      Map<String, CommandStat> stats = new HashMap<>();
+      for (String line : r.toString().split("\r?\n")) {
+        // cmdstat_evalsha:calls=12,usec=345,usec_per_call=28.75,rejected_calls=0,failed_calls=0
+        int colon = line.indexOf(':');
+        if (!line.startsWith("cmdstat_") || colon < 0) {
+          continue;
+        }
+        long calls = -1;
+        long micros = -1;
+        for (String field : line.substring(colon + 1).split(",")) {
+          if (field.startsWith("calls=")) {
+            calls = Long.parseLong(field.substring(6));
+          } else if (field.startsWith("usec=")) {
+            micros = Long.parseLong(field.substring(5));
+          }
+        }
+        if (calls >= 0 && micros >= 0) {
+          stats.put(line.substring("cmdstat_".length(), colon).toLowerCase(Locale.ROOT),
+              new CommandStat(calls, micros));
+        }
+      }
+      return stats;
     });
   }
 

@@ -26,6 +26,11 @@ final class Report {
     if (ingest != null) {
       busText += String.format(Locale.ROOT, "ingest %.0f posts/s, drained %.2f s after, dead %d  ",
           ingest.getDouble("postsPerSecond"), ingest.getDouble("drainSeconds"), ingest.getLong("deadLettered"));
+      JsonObject calls = ingest.getJsonObject("redisCalls");
+      if (calls != null && calls.getDouble("postsPerScript") != null) {
+        busText += String.format(Locale.ROOT, "redis scripts %d (%.1f posts, %.0f us each)  ",
+            calls.getLong("scripts"), calls.getDouble("postsPerScript"), calls.getDouble("microsPerScript"));
+      }
     }
     JsonObject gc = s.getJsonObject("gc");
     if (gc != null) {

@@ -153,6 +153,17 @@ class ReportTest {
   }
 
   @Test
+  void anIngestStepShowsRedissScriptCallsWhenItMadeAny() {
+    JsonObject ingest = new JsonObject().put("postsPerSecond", 8000.0).put("drainSeconds", 0.25)
+        .put("deadLettered", 0L).put("redisCalls", new JsonObject().put("scripts", 1600L)
+            .put("postsPerScript", 50.0).put("microsPerScript", 812.4));
+    assertThat(Report.stepLine(step().put("ingest", ingest))).contains("ingest 8000 posts/s, drained 0.25 s after, "
+        + "dead 0  redis scripts 1600 (50.0 posts, 812 us each)  ");
+    ingest.put("redisCalls", new JsonObject().put("scripts", 0L).putNull("postsPerScript"));
+    assertThat(Report.stepLine(step().put("ingest", ingest))).doesNotContain("redis scripts");
+  }
+
+  @Test
   void thePublishersPoolWaitIsShownOnlyWhenARequestWaited() {
     JsonObject waited = step().put("publishPoolWaitMs", new JsonObject().put("requests", 300L).put("p50", 0.0)
         .put("p99", 1.25).put("max", 4.5));
