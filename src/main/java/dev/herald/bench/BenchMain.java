@@ -372,6 +372,7 @@ public final class BenchMain {
     Map<String, IngestBacklog.CommandStat> redisStats0 = backlog == null ? null
         : backlog.commandStats().toCompletionStage().toCompletableFuture().get();
     long redisCpu0 = o.redisPid() > 0 ? ProcessProbe.cpuNanosOf(o.redisPid()) : 0;
+    long redisWait0 = o.redisPid() > 0 ? ProcessProbe.runQueueWaitNanosOf(o.redisPid()) : 0;
     // Scraped before the CPU is read and after it is read again, so the scrapes' own CPU is left out.
     List<NodeScrapes.Sample> scrape0 = scrapes == null ? null : scrapes.read();
     long[] serverCpu0 = server == null ? new long[0] : server.cpuNanosEach();
@@ -401,6 +402,7 @@ public final class BenchMain {
     }
     drain(fleet, expected);
     long redisCpu = o.redisPid() > 0 ? ProcessProbe.cpuNanosOf(o.redisPid()) - redisCpu0 : -1;
+    long redisWait = o.redisPid() > 0 ? ProcessProbe.runQueueWaitNanosOf(o.redisPid()) - redisWait0 : -1;
     long[] serverCpu = server == null ? new long[0] : server.cpuNanosEach();
     long serverSys = server == null ? 0 : server.sysNanos() - serverSys0;
     long serverJit = server == null ? 0 : server.jitNanos() - serverJit0;
@@ -426,6 +428,8 @@ public final class BenchMain {
     }
     if (redisCpu >= 0) {
       step.put("redisCpuSeconds", round(redisCpu / 1e9));
+      // Redis runs commands on one thread: while it waits for a CPU, every script and read waits with it.
+      step.put("redisRunQueueWaitSeconds", round(redisWait / 1e9));
     }
     // The kernel's share: on loopback a write also runs the receiving side's TCP path in the sender's time.
     step.put("serverSysCpuSeconds", round(serverSys / 1e9));

@@ -153,7 +153,7 @@ class ReportTest {
   }
 
   @Test
-  void anIngestStepShowsRedissScriptCallsWhenItMadeAny() {
+  void anIngestStepShowsWhatRedisDidAndWaited() {
     JsonObject ingest = new JsonObject().put("postsPerSecond", 8000.0).put("drainSeconds", 0.25)
         .put("deadLettered", 0L).put("redisCalls", new JsonObject().put("scripts", 1600L)
             .put("postsPerScript", 50.0).put("microsPerScript", 812.4));
@@ -161,6 +161,9 @@ class ReportTest {
         + "dead 0  redis scripts 1600 (50.0 posts, 812 us each)  ");
     ingest.put("redisCalls", new JsonObject().put("scripts", 0L).putNull("postsPerScript"));
     assertThat(Report.stepLine(step().put("ingest", ingest))).doesNotContain("redis scripts");
+    assertThat(Report.stepLine(step().put("redisCpuSeconds", 4.2).put("redisRunQueueWaitSeconds", 1.1)))
+        .contains("redis CPU 4.20 s, waited for a CPU 1.10 s  PASS");
+    assertThat(Report.stepLine(step().put("redisCpuSeconds", 4.2))).contains("redis CPU 4.20 s  PASS");
   }
 
   @Test
