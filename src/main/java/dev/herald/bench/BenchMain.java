@@ -339,7 +339,7 @@ public final class BenchMain {
    * What Redis did for the step's posts, by its own count: the scripts (history commits in groups), with posts per
    * call and Redis's microseconds per call, and the stream's reads and acknowledgements. Larger groups cost Redis
    * and the node less per post (BENCHMARKS.md, "Commits in groups"), so the figures tell whether one build's groups
-   * were smaller than another's. Other scripts (replays) count too; in an ingest step there are none.
+   * were smaller than another's. Other scripts (history replays, gap fills) would count too.
    */
   static JsonObject redisCalls(Map<String, IngestBacklog.CommandStat> before,
                                Map<String, IngestBacklog.CommandStat> after, long posts) {
