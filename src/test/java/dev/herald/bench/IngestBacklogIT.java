@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bench's view of an ingest step from a real Redis: the group's backlog, and the calls Redis counted, so that
- * posts per script call and Redis's time per call come from Redis's own {@code INFO commandstats}.
+ * posts per script call and Redis's time per call come from Redis's own {@code INFO commandstats}. Redis counts
+ * every client's calls, so the counts are exact only while no other client calls it (as under scripts/test).
  */
 class IngestBacklogIT {
 
