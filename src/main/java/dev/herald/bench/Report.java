@@ -241,11 +241,26 @@ final class Report {
         }
       }
       JsonObject best = r.getJsonObject("best");
-      sb.append(best == null ? "   no step passed\n" : String.format(Locale.ROOT,
-          "   highest sustained: %.0f deliveries/s at %.0f msg/s%n", best.getDouble("deliveriesPerSecond"),
-          best.getDouble("rate")));
+      sb.append(best == null ? "   no step passed\n" : "   highest sustained: " + sustained(best) + "\n");
     }
     return sb.toString();
+  }
+
+  /**
+   * The best step's figure: deliveries/s at its rate, and for an ingest step the posts/s through the pipeline too
+   * (alone when it had no subscribers, whose 0 deliveries/s would say nothing).
+   */
+  static String sustained(JsonObject best) {
+    String deliveries = String.format(Locale.ROOT, "%.0f deliveries/s at %.0f msg/s",
+        best.getDouble("deliveriesPerSecond"), best.getDouble("rate"));
+    JsonObject ingest = best.getJsonObject("ingest");
+    if (ingest == null) {
+      return deliveries;
+    }
+    String posts = String.format(Locale.ROOT, "%.0f posts/s through ingest", ingest.getDouble("postsPerSecond"));
+    return best.getDouble("deliveriesPerSecond") == 0
+        ? String.format(Locale.ROOT, "%s at %.0f posts/s sent", posts, best.getDouble("rate"))
+        : deliveries + ", " + posts;
   }
 
   /** RSS (and heap, when known) before and after, and per connection. */

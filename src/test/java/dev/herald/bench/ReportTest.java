@@ -167,6 +167,16 @@ class ReportTest {
   }
 
   @Test
+  void theHighestSustainedStepOfAnIngestRunNamesItsPostsThroughTheIngest() {
+    assertThat(Report.sustained(step())).isEqualTo("10000 deliveries/s at 100 msg/s");
+    JsonObject ingest = new JsonObject().put("postsPerSecond", 23973.4);
+    assertThat(Report.sustained(step().put("ingest", ingest)))
+        .isEqualTo("10000 deliveries/s at 100 msg/s, 23973 posts/s through ingest");
+    assertThat(Report.sustained(step().put("deliveriesPerSecond", 0.0).put("rate", 24000.0).put("ingest", ingest)))
+        .isEqualTo("23973 posts/s through ingest at 24000 posts/s sent");
+  }
+
+  @Test
   void thePublishersPoolWaitIsShownOnlyWhenARequestWaited() {
     JsonObject waited = step().put("publishPoolWaitMs", new JsonObject().put("requests", 300L).put("p50", 0.0)
         .put("p99", 1.25).put("max", 4.5));
