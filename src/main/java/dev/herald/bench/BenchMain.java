@@ -335,31 +335,6 @@ public final class BenchMain {
         .put("quiet", jit <= JIT_QUIET_NANOS).put("lastRoundJitMs", jit == Long.MAX_VALUE ? null : round(jit / 1e6));
   }
 
-  /**
-   * What Redis did for the step's posts, by its own count: the scripts (history commits in groups), with posts per
-   * call and Redis's microseconds per call, and the stream's reads and acknowledgements. Larger groups cost Redis
-   * and the node less per post (BENCHMARKS.md, "Commits in groups"), so the figures tell whether one build's groups
-   * were smaller than another's. Other scripts (history replays, gap fills) would count too.
-   */
-  static JsonObject redisCalls(Map<String, IngestBacklog.CommandStat> before,
-                               Map<String, IngestBacklog.CommandStat> after, long posts) {
-    IngestBacklog.CommandStat none = new IngestBacklog.CommandStat(0, 0);
-    long scripts = 0;
-    long scriptMicros = 0;
-    for (String name : List.of("evalsha", "eval")) {
-      IngestBacklog.CommandStat d = after.getOrDefault(name, none).minus(before.get(name));
-      scripts += d.calls();
-      scriptMicros += d.micros();
-    }
-    JsonObject out = new JsonObject().put("scripts", scripts)
-        .put("postsPerScript", scripts == 0 ? null : round((double) posts / scripts))
-        .put("microsPerScript", scripts == 0 ? null : round((double) scriptMicros / scripts));
-    for (String name : List.of("xreadgroup", "xack", "xadd")) {
-      out.put(name, after.getOrDefault(name, none).minus(before.get(name)).calls());
-    }
-    return out;
-  }
-
   /** One step: publish at {@code rate} for {@code seconds}, wait for the deliveries, measure. */
   private static JsonObject step(RemoteFleet fleet, RatePublisher publisher, IngestBacklog backlog,
                                  ServerNodes server, NodeScrapes scrapes, double rate, int seconds,
@@ -397,7 +372,7 @@ public final class BenchMain {
           .put("postsPerSecond", round(pub.accepted() / (pub.seconds() + drainSeconds)))
           .put("deadLettered", dead)
           .put("pass", left.drained() && drainSeconds <= o.maxDrainSeconds() && dead == 0)
-          .put("redisCalls", redisCalls(redisStats0, backlog.commandStats().toCompletionStage()
+          .put("redisCalls", IngestBacklog.redisCalls(redisStats0, backlog.commandStats().toCompletionStage()
               .toCompletableFuture().get(), pub.accepted()));
     }
     drain(fleet, expected);

@@ -2,12 +2,14 @@ package dev.herald.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -90,6 +92,30 @@ final class IngestBacklog implements AutoCloseable {
       }
       return stats;
     });
+  }
+
+  /**
+   * What Redis did for the step's posts, by its own count: the scripts (history commits in groups), with posts per
+   * call and Redis's microseconds per call, and the stream's reads and acknowledgements: how full a step's commit
+   * groups were, which tells a step that kept up from one that fell behind (BENCHMARKS.md, "The ingest-1k tail
+   * measured again"). Other scripts (history replays, gap fills) would count too.
+   */
+  static JsonObject redisCalls(Map<String, CommandStat> before, Map<String, CommandStat> after, long posts) {
+    CommandStat none = new CommandStat(0, 0);
+    long scripts = 0;
+    long scriptMicros = 0;
+    for (String name : List.of("evalsha", "eval")) {
+      CommandStat d = after.getOrDefault(name, none).minus(before.get(name));
+      scripts += d.calls();
+      scriptMicros += d.micros();
+    }
+    JsonObject out = new JsonObject().put("scripts", scripts)
+        .put("postsPerScript", scripts == 0 ? null : BenchMain.round((double) posts / scripts))
+        .put("microsPerScript", scripts == 0 ? null : BenchMain.round((double) scriptMicros / scripts));
+    for (String name : List.of("xreadgroup", "xack", "xadd")) {
+      out.put(name, after.getOrDefault(name, none).minus(before.get(name)).calls());
+    }
+    return out;
   }
 
   /** Waits until drained, or {@code timeoutNanos} passed; returns the state last read. */

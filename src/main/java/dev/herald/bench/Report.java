@@ -38,9 +38,11 @@ final class Report {
     }
     busText += runQueue(s) + machineProbe(s) + lossClues(s) + kernel(s);
     if (s.containsKey("redisCpuSeconds")) {
-      busText += String.format(Locale.ROOT, "redis CPU %.2f s", s.getDouble("redisCpuSeconds"))
-          + (s.containsKey("redisRunQueueWaitSeconds") ? String.format(Locale.ROOT, ", waited for a CPU %.2f s",
-          s.getDouble("redisRunQueueWaitSeconds")) : "") + "  ";
+      busText += String.format(Locale.ROOT, "redis CPU %.2f s", s.getDouble("redisCpuSeconds"));
+      if (s.containsKey("redisRunQueueWaitSeconds")) {
+        busText += String.format(Locale.ROOT, ", waited for a CPU %.2f s", s.getDouble("redisRunQueueWaitSeconds"));
+      }
+      busText += "  ";
     }
     return String.format(Locale.ROOT, "rate %8.0f msg/s  published %7.0f/s  deliveries %10.0f/s  loss %d dup %d "
             + "order %d  p50 %7.2f p90 %7.2f p99 %8.2f p99.9 %8.2f max %8.2f ms  %sserver CPU %6.0f ns/delivery "

@@ -47,7 +47,7 @@ class IngestBacklogIT {
     }
     Map<String, IngestBacklog.CommandStat> after = Await.of(backlog.commandStats(), 10);
 
-    JsonObject calls = BenchMain.redisCalls(before, after, 10);
+    JsonObject calls = IngestBacklog.redisCalls(before, after, 10);
 
     assertThat(calls.getLong("scripts")).isEqualTo(2);
     assertThat(calls.getDouble("postsPerScript")).isEqualTo(5.0);
@@ -64,7 +64,7 @@ class IngestBacklogIT {
   void aStepWithoutScriptsHasNoFiguresPerScript() {
     Map<String, IngestBacklog.CommandStat> stats = Await.of(backlog.commandStats(), 10);
 
-    JsonObject calls = BenchMain.redisCalls(stats, stats, 10);
+    JsonObject calls = IngestBacklog.redisCalls(stats, stats, 10);
 
     assertThat(calls.getLong("scripts")).isZero();
     assertThat(calls.getValue("postsPerScript")).isNull();
