@@ -101,11 +101,10 @@ final class IngestBacklog implements AutoCloseable {
    * measured again"). Other scripts (history replays, gap fills) would count too.
    */
   static JsonObject redisCalls(Map<String, CommandStat> before, Map<String, CommandStat> after, long posts) {
-    CommandStat none = new CommandStat(0, 0);
     long scripts = 0;
     long scriptMicros = 0;
     for (String name : List.of("evalsha", "eval")) {
-      CommandStat d = after.getOrDefault(name, none).minus(before.get(name));
+      CommandStat d = delta(before, after, name);
       scripts += d.calls();
       scriptMicros += d.micros();
     }
@@ -113,9 +112,13 @@ final class IngestBacklog implements AutoCloseable {
         .put("postsPerScript", scripts == 0 ? null : BenchMain.round((double) posts / scripts))
         .put("microsPerScript", scripts == 0 ? null : BenchMain.round((double) scriptMicros / scripts));
     for (String name : List.of("xreadgroup", "xack", "xadd")) {
-      out.put(name, after.getOrDefault(name, none).minus(before.get(name)).calls());
+      out.put(name, delta(before, after, name).calls());
     }
     return out;
+  }
+
+  private static CommandStat delta(Map<String, CommandStat> before, Map<String, CommandStat> after, String name) {
+    return after.getOrDefault(name, new CommandStat(0, 0)).minus(before.get(name));
   }
 
   /** Waits until drained, or {@code timeoutNanos} passed; returns the state last read. */
