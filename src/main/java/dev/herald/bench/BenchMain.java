@@ -355,6 +355,7 @@ public final class BenchMain {
     long serverJit0 = server == null ? 0 : server.jitNanos();
     long clientCpu0 = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid());
     KernelNet.Counters net0 = KernelNet.read();
+    MachineCpu.Ticks machine0 = MachineCpu.read();
     long serverWait0 = server == null ? 0 : server.runQueueWaitNanos();
     long clientWait0 = fleet.runQueueWaitNanos() + ProcessProbe.runQueueWaitNanosOf(ProcessHandle.current().pid());
     RatePublisher.Result pub = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
@@ -386,6 +387,7 @@ public final class BenchMain {
     }
     long clientCpu = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid()) - clientCpu0;
     KernelNet.Counters net1 = KernelNet.read();
+    MachineCpu.Ticks machine1 = MachineCpu.read();
     long serverWait = server == null ? 0 : server.runQueueWaitNanos() - serverWait0;
     long clientWait = fleet.runQueueWaitNanos() + ProcessProbe.runQueueWaitNanosOf(ProcessHandle.current().pid())
         - clientWait0;
@@ -422,6 +424,11 @@ public final class BenchMain {
       step.put("serverRunQueueWaitSeconds", round(serverWait / 1e9));
     }
     step.put("clientRunQueueWaitSeconds", round(clientWait / 1e9));
+    if (machine0 != null && machine1 != null) {
+      MachineCpu.Ticks machine = machine1.minus(machine0);
+      step.put("machineCpuSeconds", round(machine.busySeconds()))
+          .put("softirqThreadCpuSeconds", round(machine.softirqThreadSeconds()));
+    }
     if (net0 != null && net1 != null) {
       KernelNet.Counters net = net1.minus(net0);
       step.put("kernel", new JsonObject().put("backlogDrops", net.backlogDrops())

@@ -36,7 +36,7 @@ final class Report {
     if (gc != null) {
       busText += String.format(Locale.ROOT, "GC %d pauses %.1f ms  ", gc.getLong("pauses"), gc.getDouble("pauseMs"));
     }
-    busText += runQueue(s) + machineProbe(s) + lossClues(s) + kernel(s);
+    busText += machineCpu(s) + runQueue(s) + machineProbe(s) + lossClues(s) + kernel(s);
     if (s.containsKey("redisCpuSeconds")) {
       busText += String.format(Locale.ROOT, "redis CPU %.2f s", s.getDouble("redisCpuSeconds"));
       if (s.containsKey("redisRunQueueWaitSeconds")) {
@@ -88,6 +88,13 @@ final class Report {
    * How long threads stood ready to run without a CPU during the step, when measured:
    * {@code waited for a CPU: server … s, clients … s} and a gap (summed over threads, so it can exceed the step).
    */
+  /** All CPUs' busy time in the step, when measured: {@code machine CPU … s (ksoftirqd … s)} and a gap. */
+  static String machineCpu(JsonObject s) {
+    Double busy = s.getDouble("machineCpuSeconds");
+    return busy == null ? "" : String.format(Locale.ROOT, "machine CPU %.2f s (ksoftirqd %.2f s)  ", busy,
+        s.getDouble("softirqThreadCpuSeconds"));
+  }
+
   static String runQueue(JsonObject s) {
     Double server = s.getDouble("serverRunQueueWaitSeconds");
     Double clients = s.getDouble("clientRunQueueWaitSeconds");
@@ -302,7 +309,7 @@ final class Report {
     Map<String, List<JsonObject>> nchan = readAll(nchanFile);
     boolean rounds = herald.values().stream().anyMatch(l -> l.size() > 1);
     if (rounds) {
-      System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s %15s %5s  %s%n", "scenario", "figure",
+      System.out.printf(Locale.ROOT, "%-14s %-50s %14s %14s %8s %15s %5s  %s%n", "scenario", "figure",
           "herald median", "nchan median", "ratio", "ratio range", "pairs", "better");
     } else {
       printHeader("scenario", "herald", "nchan");
@@ -318,7 +325,7 @@ final class Report {
         continue;
       }
       for (PairedRow row : pairedRows(h, n)) {
-        System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s %15s %5d  %s%n", e.getKey(), row.name,
+        System.out.printf(Locale.ROOT, "%-14s %-50s %14s %14s %8s %15s %5d  %s%n", e.getKey(), row.name,
             fmt(row.a), fmt(row.b), row.ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", row.ratio),
             row.ratio == null ? "-" : String.format(Locale.ROOT, "%.2f-%.2f", row.lowest, row.highest),
             row.pairs, row.better);
@@ -402,12 +409,12 @@ final class Report {
   }
 
   private static void printHeader(String first, String a, String b) {
-    System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s  %s%n", first, "figure", a, b, "ratio", "better");
+    System.out.printf(Locale.ROOT, "%-14s %-50s %14s %14s %8s  %s%n", first, "figure", a, b, "ratio", "better");
   }
 
   private static void printRows(String first, List<Row> rows) {
     for (Row row : rows) {
-      System.out.printf(Locale.ROOT, "%-14s %-40s %14s %14s %8s  %s%n", first, row.name(), fmt(row.a), fmt(row.b),
+      System.out.printf(Locale.ROOT, "%-14s %-50s %14s %14s %8s  %s%n", first, row.name(), fmt(row.a), fmt(row.b),
           row.a == null || row.b == null || row.b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", row.a / row.b),
           row.better);
     }
@@ -480,6 +487,10 @@ final class Report {
         String at = String.format(Locale.ROOT, " @%.0f msg/s", hs.getDouble("rate"));
         rows.add(new Row("server CPU ns/delivery", at, hs.getDouble("serverCpuPerDeliveryNs"),
             ns.getDouble("serverCpuPerDeliveryNs"), "lower"));
+        rows.add(new Row("server+generator CPU ns/delivery", at, withGenerator(hs), withGenerator(ns), "lower"));
+        if (hs.containsKey("machineCpuSeconds") && ns.containsKey("machineCpuSeconds")) {
+          rows.add(new Row("machine CPU ns/delivery", at, machine(hs), machine(ns), "lower"));
+        }
         if (hs.containsKey("machineProbeMs") && ns.containsKey("machineProbeMs")) {
           rows.add(new Row("machine probe ms", at, probeMean(hs), probeMean(ns), "(the machine)"));
         }
@@ -500,6 +511,23 @@ final class Report {
       }
     }
     return rows;
+  }
+
+  /**
+   * Server and generator CPU per delivery together. On loopback the readers' side of TCP runs in the time of whoever
+   * holds the core when a segment arrives, sender or reader, so a change can move CPU between the two accounts
+   * without saving any (BENCHMARKS.md, "Where a smaller ring's CPU went"); the sum is what it must lower.
+   */
+  static Double withGenerator(JsonObject step) {
+    double server = step.getDouble("serverCpuSeconds");
+    return server == 0 ? null
+        : step.getDouble("serverCpuPerDeliveryNs") * (server + step.getDouble("clientCpuSeconds")) / server;
+  }
+
+  /** All CPUs' busy time per delivery: the processes measured, and the kernel's threads that ran for them. */
+  static Double machine(JsonObject step) {
+    double server = step.getDouble("serverCpuSeconds");
+    return server == 0 ? null : step.getDouble("serverCpuPerDeliveryNs") * step.getDouble("machineCpuSeconds") / server;
   }
 
   /** The mean of the probe before and after: the machine's speed around a phase (more ms, slower). */

@@ -189,6 +189,36 @@ class ReportTest {
   }
 
   @Test
+  void serverAndGeneratorCpuPerDeliveryAreComparedTogether() {
+    JsonObject other = step().put("serverCpuPerDeliveryNs", 9000.0).put("serverCpuSeconds", 0.9)
+        .put("clientCpuSeconds", 1.5);
+    assertThat(Report.rows(result(step(), connect()), result(other, connect())))
+        .filteredOn(r -> r.name().equals("server+generator CPU ns/delivery @100 msg/s"))
+        .singleElement().satisfies(r -> {
+          assertThat(r.a()).isCloseTo(20000.0, offset(1e-6));
+          assertThat(r.b()).isCloseTo(24000.0, offset(1e-6));
+        });
+    assertThat(Report.withGenerator(step().put("serverCpuSeconds", 0.0).put("serverCpuPerDeliveryNs", 0.0)))
+        .isNull();
+  }
+
+  @Test
+  void theMachinesBusyTimeIsShownAndComparedWhenBothSidesHaveIt() {
+    JsonObject step = step().put("machineCpuSeconds", 2.4).put("softirqThreadCpuSeconds", 0.1);
+    assertThat(Report.stepLine(step)).contains("client CPU 0.80 s  machine CPU 2.40 s (ksoftirqd 0.10 s)  PASS");
+    JsonObject other = step().put("machineCpuSeconds", 1.8).put("softirqThreadCpuSeconds", 0.0);
+    assertThat(Report.rows(result(step, connect()), result(other, connect())))
+        .filteredOn(r -> r.name().equals("machine CPU ns/delivery @100 msg/s"))
+        .singleElement().satisfies(r -> {
+          assertThat(r.a()).isCloseTo(24000.0, offset(1e-6));
+          assertThat(r.b()).isCloseTo(18000.0, offset(1e-6));
+        });
+    assertThat(Report.rows(result(step, connect()), result(step(), connect()))).extracting(Report.Row::name)
+        .doesNotContain("machine CPU ns/delivery @100 msg/s");
+    assertThat(Report.stepLine(step())).doesNotContain("machine CPU");
+  }
+
+  @Test
   void serverCpuPerConnectionIsComparedOnlyAfterAWarmUp() {
     JsonObject warm = result(step(), connect()).put("warmupConnections", 45000L);
     JsonObject other = result(step(), connect().put("serverCpuSeconds", 0.25));
