@@ -355,7 +355,7 @@ public final class BenchMain {
     long serverJit0 = server == null ? 0 : server.jitNanos();
     long clientCpu0 = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid());
     KernelNet.Counters net0 = KernelNet.read();
-    MachineCpu.Ticks machine0 = MachineCpu.read();
+    MachineCpu.Reading machine0 = MachineCpu.read();
     long serverWait0 = server == null ? 0 : server.runQueueWaitNanos();
     long clientWait0 = fleet.runQueueWaitNanos() + ProcessProbe.runQueueWaitNanosOf(ProcessHandle.current().pid());
     RatePublisher.Result pub = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
@@ -387,7 +387,7 @@ public final class BenchMain {
     }
     long clientCpu = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid()) - clientCpu0;
     KernelNet.Counters net1 = KernelNet.read();
-    MachineCpu.Ticks machine1 = MachineCpu.read();
+    MachineCpu.Reading machine1 = MachineCpu.read();
     long serverWait = server == null ? 0 : server.runQueueWaitNanos() - serverWait0;
     long clientWait = fleet.runQueueWaitNanos() + ProcessProbe.runQueueWaitNanosOf(ProcessHandle.current().pid())
         - clientWait0;
@@ -425,9 +425,8 @@ public final class BenchMain {
     }
     step.put("clientRunQueueWaitSeconds", round(clientWait / 1e9));
     if (machine0 != null && machine1 != null) {
-      MachineCpu.Ticks machine = machine1.minus(machine0);
-      step.put("machineCpuSeconds", round(machine.busySeconds()))
-          .put("softirqThreadCpuSeconds", round(machine.softirqThreadSeconds()));
+      step.put("machineCpuSeconds", round(machine1.busySecondsSince(machine0)))
+          .put("softirqThreadCpuSeconds", round(machine1.softirqThreadSecondsSince(machine0)));
     }
     if (net0 != null && net1 != null) {
       KernelNet.Counters net = net1.minus(net0);

@@ -8,9 +8,8 @@ import java.util.stream.Stream;
 /**
  * The whole machine's CPU time, read from {@code /proc} before and after a step. The server's and the generator's
  * own CPU leave out work that neither is charged for: on loopback a receiving socket's TCP runs in the time of
- * whoever holds the core when the segment arrives, and once the kernel defers that work to its {@code ksoftirqd}
- * threads (a sender that keeps a core inside one system call makes it do so), it is charged to no process measured.
- * The machine's busy time is what a step cost everything that ran.
+ * whoever holds the core when the segment arrives, and the work the kernel defers to its {@code ksoftirqd} threads
+ * is charged to no process measured. The machine's busy time is what a step cost everything that ran.
  */
 final class MachineCpu {
 
@@ -20,48 +19,56 @@ final class MachineCpu {
   private MachineCpu() {
   }
 
-  /** Busy time of all CPUs and the {@code ksoftirqd} threads' share of it, in ticks; a step's is the difference. */
-  record Ticks(long busy, long softirqThreads) {
+  /**
+   * One reading: the monotonic clock, the CPUs, their idle time (idle and iowait) and the {@code ksoftirqd}
+   * threads' CPU, both in ticks.
+   */
+  record Reading(long nanos, int cpus, long idleTicks, long softirqThreadTicks) {
 
-    Ticks minus(Ticks before) {
-      return new Ticks(busy - before.busy, softirqThreads - before.softirqThreads);
+    /**
+     * All CPUs' busy time since {@code before}: wall time on every CPU less their idle time. Not the busy columns
+     * of {@code /proc/stat}: those are sampled at the timer tick, and a thread that runs between ticks (a light
+     * step's short bursts) goes uncounted, while the idle time is measured as the CPU enters and leaves idle.
+     */
+    double busySecondsSince(Reading before) {
+      return (nanos - before.nanos) * (double) cpus / 1e9 - (double) (idleTicks - before.idleTicks) / TICKS_PER_SECOND;
     }
 
-    double busySeconds() {
-      return (double) busy / TICKS_PER_SECOND;
-    }
-
-    double softirqThreadSeconds() {
-      return (double) softirqThreads / TICKS_PER_SECOND;
+    double softirqThreadSecondsSince(Reading before) {
+      return (double) (softirqThreadTicks - before.softirqThreadTicks) / TICKS_PER_SECOND;
     }
   }
 
-  /** The machine's ticks now, or null where {@code /proc/stat} cannot be read (not Linux). */
-  static Ticks read() {
+  /** A reading now, or null where {@code /proc/stat} cannot be read (not Linux). */
+  static Reading read() {
     try {
-      return new Ticks(busyTicks(Files.readString(Path.of("/proc/stat"))), softirqThreadTicks());
+      String stat = Files.readString(Path.of("/proc/stat"));
+      long nanos = System.nanoTime();
+      return new Reading(nanos, cpus(stat), idleTicks(stat), softirqThreadTicks());
     } catch (IOException | RuntimeException e) {
       return null;
     }
   }
 
-  /**
-   * All CPUs' time but idle and iowait, from the first line of {@code /proc/stat}: user, nice, system, idle, iowait,
-   * irq, softirq, steal, then guest and guest_nice, which user and nice already hold.
-   */
-  static long busyTicks(String procStat) {
+  /** Idle plus iowait of all CPUs, the fourth and fifth numbers of the first line of {@code /proc/stat}. */
+  static long idleTicks(String procStat) {
     String first = procStat.substring(0, procStat.indexOf('\n'));
     String[] f = first.trim().split("\\s+");
-    if (!f[0].equals("cpu")) {
+    if (!f[0].equals("cpu") || f.length < 6) {
       throw new IllegalArgumentException("/proc/stat does not start with the cpu line: " + first);
     }
-    long busy = 0;
-    for (int i = 1; i <= Math.min(8, f.length - 1); i++) {
-      if (i != 4 && i != 5) {
-        busy += Long.parseLong(f[i]);
+    return Long.parseLong(f[4]) + Long.parseLong(f[5]);
+  }
+
+  /** The CPUs online: the {@code cpu<N>} lines of {@code /proc/stat}. */
+  static int cpus(String procStat) {
+    int n = 0;
+    for (String line : procStat.split("\n")) {
+      if (line.startsWith("cpu") && line.length() > 3 && Character.isDigit(line.charAt(3))) {
+        n++;
       }
     }
-    return busy;
+    return n;
   }
 
   private static long softirqThreadTicks() throws IOException {

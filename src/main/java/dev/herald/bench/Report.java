@@ -516,7 +516,7 @@ final class Report {
   /**
    * Server and generator CPU per delivery together. On loopback the readers' side of TCP runs in the time of whoever
    * holds the core when a segment arrives, sender or reader, so a change can move CPU between the two accounts
-   * without saving any (BENCHMARKS.md, "Where a smaller ring's CPU went"); the sum is what it must lower.
+   * without saving any (BENCHMARKS.md, "The whole machine's CPU per delivery"); the sum is what it must lower.
    */
   static Double withGenerator(JsonObject step) {
     double server = step.getDouble("serverCpuSeconds");
@@ -527,7 +527,8 @@ final class Report {
   /** All CPUs' busy time per delivery: the processes measured, and the kernel's threads that ran for them. */
   static Double machine(JsonObject step) {
     double server = step.getDouble("serverCpuSeconds");
-    return server == 0 ? null : step.getDouble("serverCpuPerDeliveryNs") * step.getDouble("machineCpuSeconds") / server;
+    return server == 0 ? null
+        : step.getDouble("serverCpuPerDeliveryNs") * step.getDouble("machineCpuSeconds") / server;
   }
 
   /** The mean of the probe before and after: the machine's speed around a phase (more ms, slower). */

@@ -2,6 +2,7 @@ package dev.herald.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,10 +10,16 @@ import org.junit.jupiter.api.Test;
 class MachineCpuTest {
 
   @Test
-  void busyTimeIsEveryColumnButIdleIowaitAndTheGuestsUserAlreadyHolds() {
-    String stat = "cpu  897416 1785 409727 1378550 499162 3 222826 1673 40 5\ncpu0 1 2 3 4 5 6 7 8 0 0\n";
-    assertThat(MachineCpu.busyTicks(stat)).isEqualTo(897416 + 1785 + 409727 + 3 + 222826 + 1673);
-    assertThatThrownBy(() -> MachineCpu.busyTicks("intr 1 2\ncpu 1 2 3\n"))
+  void busyTimeIsWallTimeOnEveryCpuLessTheirIdleAndIowait() {
+    String stat = "cpu  897416 1785 409727 1378550 499162 3 222826 1673 40 5\ncpu0 1 2 3 4 5 6 7 8 0 0\n"
+        + "cpu1 1 2 3 4 5 6 7 8 0 0\nintr 1 2\n";
+    assertThat(MachineCpu.idleTicks(stat)).isEqualTo(1378550 + 499162);
+    assertThat(MachineCpu.cpus(stat)).isEqualTo(2);
+    MachineCpu.Reading before = new MachineCpu.Reading(1_000_000_000L, 2, 1000, 7);
+    MachineCpu.Reading after = new MachineCpu.Reading(11_000_000_000L, 2, 1250, 19);
+    assertThat(after.busySecondsSince(before)).isCloseTo(17.5, offset(1e-9));
+    assertThat(after.softirqThreadSecondsSince(before)).isCloseTo(0.12, offset(1e-9));
+    assertThatThrownBy(() -> MachineCpu.idleTicks("intr 1 2\ncpu 1 2 3\n"))
         .hasMessageContaining("does not start with the cpu line: intr 1 2");
   }
 
