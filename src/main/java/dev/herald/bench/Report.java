@@ -84,10 +84,6 @@ final class Report {
     return ms == null ? ">30000" : String.format(Locale.ROOT, "≤%.1f", ms);
   }
 
-  /**
-   * How long threads stood ready to run without a CPU during the step, when measured:
-   * {@code waited for a CPU: server … s, clients … s} and a gap (summed over threads, so it can exceed the step).
-   */
   /** All CPUs' busy time in the step, when measured: {@code machine CPU … s (ksoftirqd … s)} and a gap. */
   static String machineCpu(JsonObject s) {
     Double busy = s.getDouble("machineCpuSeconds");
@@ -95,6 +91,10 @@ final class Report {
         s.getDouble("softirqThreadCpuSeconds"));
   }
 
+  /**
+   * How long threads stood ready to run without a CPU during the step, when measured:
+   * {@code waited for a CPU: server … s, clients … s} and a gap (summed over threads, so it can exceed the step).
+   */
   static String runQueue(JsonObject s) {
     Double server = s.getDouble("serverRunQueueWaitSeconds");
     Double clients = s.getDouble("clientRunQueueWaitSeconds");
