@@ -3,7 +3,6 @@ package dev.herald.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * The whole machine's CPU time, read from {@code /proc} before and after a step. The server's and the generator's
@@ -13,17 +12,19 @@ import java.util.stream.Stream;
  */
 final class MachineCpu {
 
-  /** Clock ticks per second of {@code /proc/stat} and {@code /proc/<pid>/stat} ({@code getconf CLK_TCK}). */
+  /** Clock ticks per second of {@code /proc/stat} ({@code getconf CLK_TCK}). */
   private static final long TICKS_PER_SECOND = 100;
+  /** The name of the kernel's per-CPU softirq threads: {@code ksoftirqd/0}, {@code ksoftirqd/1}, … */
+  static final String SOFTIRQ_THREAD = "ksoftirqd/";
 
   private MachineCpu() {
   }
 
   /**
-   * One reading: the monotonic clock, the CPUs, their idle time (idle and iowait) and the {@code ksoftirqd}
-   * threads' CPU, both in ticks.
+   * One reading: the monotonic clock, the CPUs, their idle time (idle and iowait) in ticks and the {@code ksoftirqd}
+   * threads' CPU in nanoseconds.
    */
-  record Reading(long nanos, int cpus, long idleTicks, long softirqThreadTicks) {
+  record Reading(long nanos, int cpus, long idleTicks, long softirqThreadNanos) {
 
     /**
      * All CPUs' busy time since {@code before}: wall time on every CPU less their idle time. Not the busy columns
@@ -35,7 +36,7 @@ final class MachineCpu {
     }
 
     double softirqThreadSecondsSince(Reading before) {
-      return (double) (softirqThreadTicks - before.softirqThreadTicks) / TICKS_PER_SECOND;
+      return (softirqThreadNanos - before.softirqThreadNanos) / 1e9;
     }
   }
 
@@ -44,7 +45,7 @@ final class MachineCpu {
     try {
       String stat = Files.readString(Path.of("/proc/stat"));
       long nanos = System.nanoTime();
-      return new Reading(nanos, cpus(stat), idleTicks(stat), softirqThreadTicks());
+      return new Reading(nanos, cpus(stat), idleTicks(stat), ProcessProbe.cpuNanosOfNamed(SOFTIRQ_THREAD));
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -69,33 +70,5 @@ final class MachineCpu {
       }
     }
     return n;
-  }
-
-  private static long softirqThreadTicks() throws IOException {
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-          .mapToLong(MachineCpu::softirqThreadTicks).sum();
-    }
-  }
-
-  private static long softirqThreadTicks(Path proc) {
-    try {
-      String stat = Files.readString(proc.resolve("stat"));
-      return isSoftirqThread(stat) ? cpuTicks(stat) : 0;
-    } catch (IOException | RuntimeException e) {
-      return 0; // gone meanwhile
-    }
-  }
-
-  /** Whether a {@code /proc/<pid>/stat} line is one of the kernel's {@code ksoftirqd/<cpu>} threads. */
-  static boolean isSoftirqThread(String stat) {
-    int open = stat.indexOf('(');
-    return open >= 0 && stat.startsWith("ksoftirqd/", open + 1);
-  }
-
-  /** utime plus stime, fields 14 and 15 of a {@code /proc/<pid>/stat} line (11 and 12 after the command name). */
-  static long cpuTicks(String stat) {
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 }

@@ -189,7 +189,7 @@ final class ProcessProbe {
   }
 
   /** utime plus stime of a process's or a thread's stat fields; 0 when they could not be read. */
-  private static long cpuTicks(String[] f) {
+  static long cpuTicks(String[] f) {
     // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the command name.
     return f == null ? 0 : Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
@@ -200,11 +200,33 @@ final class ProcessProbe {
 
   private static String[] statFields(Path stat) {
     try {
-      String s = Files.readString(stat);
-      return s.substring(s.lastIndexOf(')') + 2).split(" ");
+      return statFields(Files.readString(stat));
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** A stat line's fields after the command name, which may itself hold spaces and ")". */
+  static String[] statFields(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+  }
+
+  /**
+   * CPU nanoseconds of every process on the machine whose name starts with {@code prefix}, kernel threads included
+   * (their name as {@code /proc/<pid>/comm} gives it).
+   */
+  static long cpuNanosOfNamed(String prefix) {
+    long ticks = 0;
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        if (p.getFileName().toString().chars().allMatch(Character::isDigit) && comm(p).startsWith(prefix)) {
+          ticks += cpuTicks(statFields(p.resolve("stat")));
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalStateException("cannot list /proc", e);
+    }
+    return ticks * (1_000_000_000L / TICKS_PER_SECOND);
   }
 
   private static long rssKb(long pid) {

@@ -519,16 +519,18 @@ final class Report {
    * without saving any (BENCHMARKS.md, "The whole machine's CPU per delivery"); the sum is what it must lower.
    */
   static Double withGenerator(JsonObject step) {
-    double server = step.getDouble("serverCpuSeconds");
-    return server == 0 ? null
-        : step.getDouble("serverCpuPerDeliveryNs") * (server + step.getDouble("clientCpuSeconds")) / server;
+    return perDelivery(step, step.getDouble("serverCpuSeconds") + step.getDouble("clientCpuSeconds"));
   }
 
   /** All CPUs' busy time per delivery: the processes measured, and the kernel's threads that ran for them. */
   static Double machine(JsonObject step) {
+    return perDelivery(step, step.getDouble("machineCpuSeconds"));
+  }
+
+  /** {@code seconds} of CPU per delivery of the step, by the server's own CPU per delivery; null without server CPU. */
+  private static Double perDelivery(JsonObject step, double seconds) {
     double server = step.getDouble("serverCpuSeconds");
-    return server == 0 ? null
-        : step.getDouble("serverCpuPerDeliveryNs") * step.getDouble("machineCpuSeconds") / server;
+    return server == 0 ? null : step.getDouble("serverCpuPerDeliveryNs") * seconds / server;
   }
 
   /** The mean of the probe before and after: the machine's speed around a phase (more ms, slower). */

@@ -15,8 +15,8 @@ class MachineCpuTest {
         + "cpu1 1 2 3 4 5 6 7 8 0 0\nintr 1 2\n";
     assertThat(MachineCpu.idleTicks(stat)).isEqualTo(1378550 + 499162);
     assertThat(MachineCpu.cpus(stat)).isEqualTo(2);
-    MachineCpu.Reading before = new MachineCpu.Reading(1_000_000_000L, 2, 1000, 7);
-    MachineCpu.Reading after = new MachineCpu.Reading(11_000_000_000L, 2, 1250, 19);
+    MachineCpu.Reading before = new MachineCpu.Reading(1_000_000_000L, 2, 1000, 70_000_000L);
+    MachineCpu.Reading after = new MachineCpu.Reading(11_000_000_000L, 2, 1250, 190_000_000L);
     assertThat(after.busySecondsSince(before)).isCloseTo(17.5, offset(1e-9));
     assertThat(after.softirqThreadSecondsSince(before)).isCloseTo(0.12, offset(1e-9));
     assertThatThrownBy(() -> MachineCpu.idleTicks("intr 1 2\ncpu 1 2 3\n"))
@@ -24,13 +24,13 @@ class MachineCpuTest {
   }
 
   @Test
-  void theKernelsSoftirqThreadsAreFoundByTheirName() {
+  void theKernelsSoftirqThreadsAreReadPastAnyCommandName() {
     String ksoftirqd = "14 (ksoftirqd/0) S 2 0 0 0 -1 69238848 0 0 0 0 120 9031 0 0 20 0 1 0 9 0 0";
-    assertThat(MachineCpu.isSoftirqThread(ksoftirqd)).isTrue();
-    assertThat(MachineCpu.cpuTicks(ksoftirqd)).isEqualTo(9151);
-    // A process may name itself anything, ")" and spaces included: only the kernel thread's own name counts.
-    assertThat(MachineCpu.isSoftirqThread("77 (java) ksoftirqd/0) S 1 0 0 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 9 0 0"))
-        .isFalse();
-    assertThat(MachineCpu.cpuTicks("77 (a) b) S 1 0 0 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 9 0 0")).isEqualTo(11);
+    assertThat("ksoftirqd/0").startsWith(MachineCpu.SOFTIRQ_THREAD);
+    assertThat(ProcessProbe.cpuTicks(ProcessProbe.statFields(ksoftirqd))).isEqualTo(9151);
+    // A process may name itself anything, ")" and spaces included: its fields start after the last ")".
+    String oddName = "77 (a) b) S 1 0 0 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 9 0 0";
+    assertThat(ProcessProbe.cpuTicks(ProcessProbe.statFields(oddName))).isEqualTo(11);
+    assertThat(ProcessProbe.cpuNanosOfNamed("no process is named this")).isZero();
   }
 }
