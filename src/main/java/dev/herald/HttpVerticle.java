@@ -11,6 +11,7 @@ import dev.herald.fanout.CloseReason;
 import dev.herald.fanout.Hub;
 import dev.herald.ingest.EntryParser;
 import dev.herald.message.Channel;
+import dev.herald.transport.FlushBatch;
 import dev.herald.transport.SessionFactory;
 import dev.herald.transport.longpoll.LongPollTransport;
 import dev.herald.transport.sockjs.SockJsTestServices;
@@ -63,6 +64,7 @@ final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HeraldConfig config = services.config();
+    FlushBatch.chunkOnThisLoop(config.transport().flushChunk());
     hub = new Hub(vertx, context, services.router(), config.transport(), System::currentTimeMillis,
         services.metrics());
     LiveSettings live = services.live();

@@ -64,7 +64,8 @@ public class FanoutBenchmark {
     context = (ContextInternal) ctx;
     TransportConfig transport = new TransportConfig(TransportConfig.DEFAULT_HEARTBEAT_MS, 3_600_000,
         TransportConfig.DEFAULT_POLL_TIMEOUT_MS, TransportConfig.DEFAULT_MAX_BUFFERED_BYTES,
-        TransportConfig.DEFAULT_STALL_TIMEOUT_MS, TransportConfig.DEFAULT_REPLAY_BATCH);
+        TransportConfig.DEFAULT_STALL_TIMEOUT_MS, TransportConfig.DEFAULT_REPLAY_BATCH,
+        TransportConfig.DEFAULT_FLUSH_CHUNK);
     LimitsConfig limits = new LimitsConfig(65_536, 100, 100, 10, 0, 20_000);
     MemoryHistory history = new MemoryHistory(1000, 86_400_000, 600_000, System::currentTimeMillis);
     AtomicLong subscribed = new AtomicLong();

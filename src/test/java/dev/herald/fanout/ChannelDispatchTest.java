@@ -124,7 +124,7 @@ class ChannelDispatchTest {
   }
 
   private static TransportConfig transport() {
-    return new TransportConfig(25_000, 60_000, 30_000, 1_048_576, 30_000, 7);
+    return new TransportConfig(25_000, 60_000, 30_000, 1_048_576, 30_000, 7, 128);
   }
 
   private static LimitsConfig limits() {

@@ -41,7 +41,7 @@ class ClientSessionPolicyTest {
   private static final Set<String> CODES = Arrays.stream(ErrorCode.values()).map(ErrorCode::wire)
       .collect(Collectors.toSet());
 
-  private static final TransportConfig TRANSPORT = new TransportConfig(25_000, 600_000, 30_000, 1 << 20, 30_000, 500);
+  private static final TransportConfig TRANSPORT = new TransportConfig(25_000, 600_000, 30_000, 1 << 20, 30_000, 500, 128);
 
   private static Vertx vertx;
   private static Context context;
@@ -53,7 +53,7 @@ class ClientSessionPolicyTest {
   static void start() {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    TransportConfig transport = new TransportConfig(25_000, 60_000, 30_000, 1 << 20, 30_000, 500);
+    TransportConfig transport = new TransportConfig(25_000, 60_000, 30_000, 1 << 20, 30_000, 500, 128);
     Promise<Hub> made = Promise.promise();
     context.runOnContext(v -> made.complete(new Hub(vertx, context, new ChannelRouter(vertx), transport,
         System::currentTimeMillis, HeraldMetrics.standalone())));
@@ -82,7 +82,7 @@ class ClientSessionPolicyTest {
       try {
         ClientSession session = new ClientSession(hub, out, history, policy,
             new LimitsConfig(512, 10, 100, 10, 0, 1000), new TransportConfig(25_000, 60_000, 30_000, 1 << 20,
-            30_000, 500), "c", null);
+            30_000, 500, 128), "c", null);
         session.hello();
         for (String f : frames) {
           boolean open = !session.isClosed();

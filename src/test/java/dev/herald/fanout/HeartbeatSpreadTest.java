@@ -46,7 +46,7 @@ class HeartbeatSpreadTest {
   }
 
   private static TransportConfig transport() {
-    return new TransportConfig(HEARTBEAT_MS, 10 * HEARTBEAT_MS, 30_000, 1_048_576, 30_000, 7);
+    return new TransportConfig(HEARTBEAT_MS, 10 * HEARTBEAT_MS, 30_000, 1_048_576, 30_000, 7, 128);
   }
 
   /** Runs on the hub's event loop and waits for the result. */

@@ -1,0 +1,88 @@
+package dev.herald.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.HeraldNode;
+import dev.herald.testing.Await;
+import dev.herald.testing.SseTestClient;
+import dev.herald.testing.TestNodes;
+import dev.herald.testing.WsTestClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Fan-outs flushed a few connections per event-loop turn ({@code transport.flushChunk}): every WebSocket and SSE
+ * subscriber gets every message once and in order (a copy too many or too few shifts the list compared), also when
+ * messages arrive while the fan-out of an earlier one is still being flushed (the publishes are pipelined on one
+ * connection, so they are read in a burst).
+ */
+class FlushChunksIT {
+
+  private static final String CHANNEL = "thread:chunks";
+  private static final int WEBSOCKETS = 30;
+  private static final int STREAMS = 10;
+  private static final int MESSAGES = 40;
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 0})
+  void everySubscriberGetsEveryMessageOnceInOrder(int chunk) {
+    Vertx vertx = Vertx.vertx();
+    HeraldNode node = TestNodes.start(vertx,
+        TestNodes.memory().put("transport", new JsonObject().put("flushChunk", chunk)));
+    List<WsTestClient> sockets = new ArrayList<>();
+    List<SseTestClient> streams = new ArrayList<>();
+    HttpClient publisher = vertx.createHttpClient(new HttpClientOptions().setPipelining(true),
+        new PoolOptions().setHttp1MaxSize(1));
+    try {
+      for (int i = 0; i < WEBSOCKETS; i++) {
+        WsTestClient c = WsTestClient.connect(vertx, node.port(), "/ws?channels=" + CHANNEL);
+        sockets.add(c);
+        c.nextOp("subscribed");
+      }
+      for (int i = 0; i < STREAMS; i++) {
+        SseTestClient c = SseTestClient.connect(vertx, node.port(), "/sse?channels=" + CHANNEL, null, null);
+        streams.add(c);
+        c.next("subscribed");
+      }
+      List<Future<Integer>> accepted = new ArrayList<>();
+      for (int n = 1; n <= MESSAGES; n++) {
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setPort(node.port())
+            .setHost("127.0.0.1").setURI("/api/publish").putHeader("Authorization", "Bearer " + TestNodes.PUBLISH_KEY)
+            .putHeader("Content-Type", "application/json");
+        String body = new JsonObject().put("channel", CHANNEL).put("data", n).encode();
+        accepted.add(publisher.request(o).compose(req -> req.send(body)).map(resp -> resp.statusCode()));
+      }
+      Await.of(Future.all(accepted), 30);
+      assertThat(accepted).allSatisfy(f -> assertThat(f.result()).isEqualTo(202));
+
+      List<Integer> expected = IntStream.rangeClosed(1, MESSAGES).boxed().toList();
+      for (WsTestClient c : sockets) {
+        assertThat(c.messages(MESSAGES).stream().map(m -> m.getInteger("data")).toList()).isEqualTo(expected);
+      }
+      for (SseTestClient c : streams) {
+        List<Integer> got = new ArrayList<>();
+        for (int n = 0; n < MESSAGES; n++) {
+          got.add(c.next("message").json().getInteger("data"));
+        }
+        assertThat(got).isEqualTo(expected);
+      }
+    } finally {
+      sockets.forEach(WsTestClient::close);
+      streams.forEach(SseTestClient::close);
+      Await.of(publisher.close(), 10);
+      Await.of(node.stop(0), 30);
+      Await.of(vertx.close(), 30);
+    }
+  }
+}
