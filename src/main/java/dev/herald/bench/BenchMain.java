@@ -219,11 +219,13 @@ public final class BenchMain {
       long cpu0 = server == null ? 0 : server.cpuNanos();
       JsonObject connect = connectJson(fleet.connect(), server == null ? 0 : server.cpuNanos() - cpu0);
       result.put("connect", connect.put("machineProbeMs", probeJson(probeBefore, MachineProbe.millis())));
-      // Steps about 10 % apart where the knees of both servers lie on the 2-core machine (one channel 8-25 msg/s,
-      // 100 channels 400-1,600): with 25-30 % steps two knees a fifth apart often fell on the same step.
+      // Steps about 10 % apart where the knees of both servers lie on the 2-core machine (one channel 8-40 msg/s,
+      // 100 channels 400-1,600): with 25-30 % steps two knees a fifth apart often fell on the same step. Both go on
+      // to twice their old last step: with fan-outs flushed in chunks Herald passed 40 and 4,000 msg/s.
       List<Double> rates = o.rates(light ? "10" : channels == 1
-          ? "1,2,3,4,5,6,7,8,9,10,11,12,13,14,16,18,20,22,25,28,32,36,40"
-          : "100,200,300,400,500,600,700,800,900,1000,1100,1200,1300,1400,1500,1600,1800,2000,2200,2500,3000,4000");
+          ? "1,2,3,4,5,6,7,8,9,10,11,12,13,14,16,18,20,22,25,28,32,36,40,45,50,56,63,70,80"
+          : "100,200,300,400,500,600,700,800,900,1000,1100,1200,1300,1400,1500,1600,1800,2000,2200,2500,3000,4000,"
+              + "4500,5000,5600,6300,7000,8000");
       int seconds = o.stepSeconds(light ? 30 : 10);
       if (o.warmupPublishes() > 0) {
         // The warm-up channel (index C, after the measured ones) has subscribers of its own when the steps have

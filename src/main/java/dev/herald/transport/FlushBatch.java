@@ -8,15 +8,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One flush per socket per event-loop turn: connections written to during a turn (a fan-out, a catch-up burst)
- * are flushed together by one task queued behind it, so frames for one socket go out in one write, and the
- * turn costs one task, not one per socket. One batch per event loop.
+ * are flushed by a task queued behind it, so frames for one socket go out in one write, and a fan-out costs a task
+ * per chunk (below), not one per socket. One batch per event loop.
  *
  * <p>A large batch is flushed {@code transport.flushChunk} connections per turn, and the loop yields its core
- * between two chunks. On io_uring one turn's flushes reach the kernel in one system call, which the kernel runs to
- * its end: a thread on the same host that the first sends woke (a reader, a proxy in front of the node) waited for a
- * core until the loop's whole share of a fan-out was sent, and then the loop was rarely preempted, where on epoll it
- * was preempted after each few writes (traced in BENCHMARKS.md, "Who holds the core when a reader wakes"). A new
- * batch starts when the one being flushed is done, so connections are flushed in the order they were written.
+ * between two chunks. On io_uring one turn's flushes reach the kernel in one system call: a thread on the same host
+ * that the first sends woke (a reader, a proxy in front of the node) waited for a core until the loop's share of the
+ * fan-out was sent, as the loop was seldom preempted, where on epoll it was preempted a hundred times a second and
+ * more (traced in BENCHMARKS.md, "Who holds the core when a reader wakes"). A batch written meanwhile starts when
+ * the one being flushed is done, so connections are flushed in the order they were written.
  */
 public final class FlushBatch implements Runnable {
 
