@@ -41,7 +41,8 @@ class ClientSessionPolicyTest {
   private static final Set<String> CODES = Arrays.stream(ErrorCode.values()).map(ErrorCode::wire)
       .collect(Collectors.toSet());
 
-  private static final TransportConfig TRANSPORT = new TransportConfig(25_000, 600_000, 30_000, 1 << 20, 30_000, 500, 128);
+  private static final TransportConfig TRANSPORT = new TransportConfig(25_000, 600_000, 30_000, 1 << 20, 30_000, 500,
+      128);
 
   private static Vertx vertx;
   private static Context context;
