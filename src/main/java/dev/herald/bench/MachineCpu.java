@@ -12,8 +12,6 @@ import java.nio.file.Path;
  */
 final class MachineCpu {
 
-  /** Clock ticks per second of {@code /proc/stat} ({@code getconf CLK_TCK}). */
-  private static final long TICKS_PER_SECOND = 100;
   /** The name of the kernel's per-CPU softirq threads: {@code ksoftirqd/0}, {@code ksoftirqd/1}, … */
   static final String SOFTIRQ_THREAD = "ksoftirqd/";
 
@@ -32,7 +30,8 @@ final class MachineCpu {
      * step's short bursts) goes uncounted, while the idle time is measured as the CPU enters and leaves idle.
      */
     double busySecondsSince(Reading before) {
-      return (nanos - before.nanos) * (double) cpus / 1e9 - (double) (idleTicks - before.idleTicks) / TICKS_PER_SECOND;
+      return (nanos - before.nanos) * (double) cpus / 1e9
+          - (double) (idleTicks - before.idleTicks) / ProcessProbe.TICKS_PER_SECOND;
     }
 
     double softirqThreadSecondsSince(Reading before) {

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  */
 final class ProcessProbe {
 
-  /** Clock ticks per second of {@code /proc/<pid>/stat}; 100 on every Linux we run on ({@code getconf CLK_TCK}). */
-  private static final long TICKS_PER_SECOND = 100;
+  /** Clock ticks per second of {@code /proc/stat} and {@code /proc/<pid>/stat}; 100 on every Linux we run on. */
+  static final long TICKS_PER_SECOND = 100;
   // Java 17-21: "garbage-first heap   total 262144K, used 27136K"; later: "total reserved …K, committed …K, used …K".
   private static final Pattern HEAP_USED = Pattern.compile("(?:total|committed) \\d+K, used (\\d+)K");
 
@@ -170,18 +170,23 @@ final class ProcessProbe {
   private List<Long> tree() {
     List<Long> pids = new ArrayList<>();
     pids.add(pid);
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
-        String[] f = statFields(Long.parseLong(p.getFileName().toString()));
-        // f[1] is field 4 of stat (ppid): fields after the ")" that closes the command name start at field 3.
-        if (f != null && Long.parseLong(f[1]) == pid) {
-          pids.add(Long.parseLong(p.getFileName().toString()));
-        }
-      });
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc", e);
+    for (Path p : processes()) {
+      String[] f = statFields(p.resolve("stat"));
+      // f[1] is field 4 of stat (ppid): fields after the ")" that closes the command name start at field 3.
+      if (f != null && Long.parseLong(f[1]) == pid) {
+        pids.add(Long.parseLong(p.getFileName().toString()));
+      }
     }
     return pids;
+  }
+
+  /** The directory of every process on the machine, {@code /proc/<pid>}. */
+  private static List<Path> processes() {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList();
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalStateException("cannot list /proc", e);
+    }
   }
 
   private static long cpuTicks(long pid) {
@@ -217,14 +222,10 @@ final class ProcessProbe {
    */
   static long cpuNanosOfNamed(String prefix) {
     long ticks = 0;
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path p : (Iterable<Path>) procs::iterator) {
-        if (p.getFileName().toString().chars().allMatch(Character::isDigit) && comm(p).startsWith(prefix)) {
-          ticks += cpuTicks(statFields(p.resolve("stat")));
-        }
+    for (Path p : processes()) {
+      if (comm(p).startsWith(prefix)) {
+        ticks += cpuTicks(statFields(p.resolve("stat")));
       }
-    } catch (IOException | UncheckedIOException e) {
-      throw new IllegalStateException("cannot list /proc", e);
     }
     return ticks * (1_000_000_000L / TICKS_PER_SECOND);
   }

@@ -3,7 +3,10 @@ package dev.herald.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** {@code /proc/stat} and {@code /proc/<pid>/stat} as Linux 6.x prints them. */
@@ -32,5 +35,16 @@ class MachineCpuTest {
     String oddName = "77 (a) b) S 1 0 0 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 9 0 0";
     assertThat(ProcessProbe.cpuTicks(ProcessProbe.statFields(oddName))).isEqualTo(11);
     assertThat(ProcessProbe.cpuNanosOfNamed("no process is named this")).isZero();
+  }
+
+  @Test
+  void processesAreFoundByTheNameTheKernelGivesThem() throws Exception {
+    assumeTrue(Files.isReadable(Path.of("/proc/self/comm")), "Linux /proc");
+    long self = ProcessHandle.current().pid();
+    String comm = Files.readString(Path.of("/proc", Long.toString(self), "comm")).trim();
+    long own = ProcessProbe.cpuNanosOf(self);
+    assertThat(own).isPositive();
+    // This JVM is one of the processes of its name, and its CPU only grows between the two reads.
+    assertThat(ProcessProbe.cpuNanosOfNamed(comm)).isGreaterThanOrEqualTo(own);
   }
 }
