@@ -155,6 +155,21 @@ ${members}      </tcp-ip>
 XML
 }
 
+# Event loops for each of <nodes> Herald nodes sharing this machine's cores: prints "<event loops> <HTTP loops>",
+# or nothing for one node (its own defaults, two loops per core and one HTTP loop per core, fit a machine of its own).
+# Each node gets its share of the cores, cores/nodes HTTP loops (at least one) and twice that in all. A node sizes
+# its loops by the cores it sees; three such nodes on two cores ran twelve loops, and with two loops each (one for
+# HTTP) they carried 1,200-1,400 msg/s over 100 channels where they carried 1,000 (BENCHMARKS.md, "Nodes that share
+# a machine").
+herald_node_share() { # nodes
+  local cores http
+  (( $1 > 1 )) || return 0
+  cores=$(nproc)
+  http=$(( cores / $1 ))
+  (( http >= 1 )) || http=1
+  printf '%s %s\n' "$(( 2 * http ))" "$http"
+}
+
 # A loopback TCP port that is free now (the caller binds it soon after; nothing else here takes ports).
 herald_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
