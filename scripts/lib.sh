@@ -157,11 +157,11 @@ XML
 
 # Event loops for each of <nodes> Herald nodes sharing this machine's cores: prints "<event loops> <HTTP loops>",
 # or nothing for one node (its own defaults, two loops per core and one HTTP loop per core, fit a machine of its own).
-# Each node gets its share of the cores, cores/nodes HTTP loops (at least one) and twice that in all. A node sizes
-# its loops by the cores it sees, so three nodes on two cores ran four loops each, twelve in all. With two loops each
-# (one for HTTP) they carried 1,200-1,400 msg/s over 100 channels in three alternated pairs of four (800 in the
-# fourth) where four each carried 1,000, at a higher p99 at 600 and 1,000 msg/s (BENCHMARKS.md, "Nodes that share a
-# machine"). Measured only for three nodes on two cores; the rule for other counts is the same split, untested.
+# Each node gets its share of the cores, cores/nodes HTTP loops (at least one) and twice that in all. A node sizes its
+# loops by the cores it sees, so three nodes on two cores ran four loops each, twelve in all. With two loops each (one
+# for HTTP) they sustained more over 100 channels in four alternated pairs of five (1,000-1,400 against 600-1,000 msg/s;
+# 800 against 1,000 in the other), at a higher p99 at 1,000 msg/s (BENCHMARKS.md, "Nodes that share a machine").
+# Measured only for three nodes on two cores; the rule for other counts is the same split, untested.
 herald_node_share() { # nodes
   local cores http
   (( $1 > 1 )) || return 0
