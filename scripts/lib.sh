@@ -156,15 +156,15 @@ XML
 }
 
 # Event loops for each of <nodes> Herald nodes sharing this machine's cores: prints "<event loops> <HTTP loops>",
-# or nothing for one node (its own defaults, two loops per core and one HTTP loop per core, fit a machine of its own).
-# Each node gets its share of the cores, cores/nodes HTTP loops (at least one) and twice that in all. A node sizes its
-# loops by the cores it sees, so three nodes on two cores ran four loops each, twelve in all. With two loops each (one
-# for HTTP) they sustained more over 100 channels in four alternated pairs of five (1,000-1,400 against 600-1,000 msg/s;
-# 800 against 1,000 in the other), at a higher p99 at 1,000 msg/s (BENCHMARKS.md, "Nodes that share a machine").
-# Measured only for three nodes on two cores; the rule for other counts is the same split, untested.
+# cores/nodes HTTP loops (at least one) and twice that in all. Prints nothing for one node (its defaults, two loops
+# and one HTTP loop per core, fit a machine of its own) and when HERALD_NODE_EVENT_LOOPS or HERALD_HTTP_INSTANCES is
+# set (the user's choice wins; the nodes take their defaults for the other). A node sizes its loops by the cores it
+# sees, so three nodes on two cores ran twelve loops; two each sustained more in most pairs, at a higher p99 below
+# the knee (BENCHMARKS.md, "Nodes that share a machine"; measured only for three nodes on two cores).
 herald_node_share() { # nodes
   local cores http
   (( $1 > 1 )) || return 0
+  [[ -z "${HERALD_NODE_EVENT_LOOPS:-}" && -z "${HERALD_HTTP_INSTANCES:-}" ]] || return 0
   cores=$(nproc)
   http=$(( cores / $1 ))
   (( http >= 1 )) || http=1

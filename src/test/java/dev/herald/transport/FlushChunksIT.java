@@ -55,7 +55,7 @@ class FlushChunksIT {
         streams.add(c);
         c.next("subscribed");
       }
-      List<Future<JsonObject>> accepted = new ArrayList<>();
+      List<Future<Accepted>> accepted = new ArrayList<>();
       for (int n = 1; n <= MESSAGES; n++) {
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setPort(node.port())
             .setHost("127.0.0.1").setURI("/api/publish").putHeader("Authorization", "Bearer " + TestNodes.PUBLISH_KEY)
@@ -63,20 +63,19 @@ class FlushChunksIT {
         String body = new JsonObject().put("channel", CHANNEL).put("data", n).encode();
         int data = n;
         accepted.add(publisher.request(o).compose(req -> req.send(body))
-            .compose(resp -> resp.body().map(b -> new JsonObject().put("status", resp.statusCode())
-                .put("ingestId", b.toJsonObject().getString("ingestId")).put("data", data))));
+            .compose(resp -> resp.body().map(b -> new Accepted(resp.statusCode(),
+                Long.parseLong(b.toJsonObject().getString("ingestId")), data))));
       }
       Await.of(Future.all(accepted), 30);
-      assertThat(accepted).allSatisfy(f -> assertThat(f.result().getInteger("status")).isEqualTo(202));
+      assertThat(accepted).allSatisfy(f -> assertThat(f.result().status()).isEqualTo(202));
 
       // On one node a channel's order is the order the ingest queue accepted the entries in (README, "Delivery
       // guarantees"), which need not be the order of sending: a run got 1, 2, 3, 11, 12, 13, 4, ... (where the
       // requests were reordered was not found).
-      List<JsonObject> answers = accepted.stream().map(Future::result).toList();
-      assertThat(answers).extracting(r -> r.getString("ingestId")).doesNotHaveDuplicates();
-      List<Integer> channelOrder = answers.stream()
-          .sorted(Comparator.comparingLong(r -> Long.parseLong(r.getString("ingestId"))))
-          .map(r -> r.getInteger("data")).toList();
+      List<Accepted> answers = accepted.stream().map(Future::result).toList();
+      assertThat(answers).extracting(Accepted::ingestId).doesNotHaveDuplicates();
+      List<Integer> channelOrder = answers.stream().sorted(Comparator.comparingLong(Accepted::ingestId))
+          .map(Accepted::data).toList();
       List<List<Integer>> received = new ArrayList<>();
       for (WsTestClient c : sockets) {
         received.add(c.messages(MESSAGES).stream().map(m -> m.getInteger("data")).toList());
@@ -96,5 +95,9 @@ class FlushChunksIT {
       Await.of(node.stop(0), 30);
       Await.of(vertx.close(), 30);
     }
+  }
+
+  /** A publish's answer: its status, the ingest queue's id for it, and the value it carried. */
+  private record Accepted(int status, long ingestId, int data) {
   }
 }
