@@ -1,7 +1,9 @@
 package dev.herald.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.herald.IoTransport;
 import dev.herald.testing.Await;
 import dev.herald.testing.Eventually;
 import io.netty.channel.EventLoop;
@@ -20,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The generator's own WebSocket client against Vert.x's WebSocket server over a real socket: every frame length
@@ -106,6 +110,33 @@ class LeanWebSocketIT {
     long waitedMs = (clientGoneAt.get() - closeFrameAt.get()) / 1_000_000;
     assertThat(waitedMs).as("ms between the close frame and the client's FIN")
         .isBetween(LeanWebSocket.CLOSE_WAIT_MS / 2, LeanWebSocket.CLOSE_WAIT_MS * 5);
+  }
+
+  /**
+   * On a native transport the client binds its source address without a port, which the kernel then chooses at
+   * {@code connect()}: the option is set on the connected socket, and the socket carries the server's messages.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"epoll", "io_uring"})
+  void onANativeTransportTheSourcePortIsChosenAtConnect(String io) {
+    IoTransport.Choice choice;
+    try {
+      choice = IoTransport.choose(io, "io");
+    } catch (IllegalStateException unavailable) {
+      assumeTrue(false, unavailable.getMessage());
+      return;
+    }
+    int port = serve(ws -> ws.writeTextMessage("hello"));
+    VertxInternal client = (VertxInternal) Vertx.builder().withTransport(choice.transport()).build();
+    try {
+      LeanWebSocket ws = Await.of(LeanWebSocket.connect(client, client.nettyEventLoopGroup().next(), "127.0.0.2",
+          "127.0.0.1", port, "/ws", 10_000).onSuccess(w -> w.handler((b, from, to) -> messages.add(
+              b.getString(from, to)))), 10);
+      assertThat(ws.bindAddressNoPort()).isEqualTo(1);
+      Eventually.within(10, () -> assertThat(messages).containsExactly("hello"));
+    } finally {
+      Await.of(client.close(), 30);
+    }
   }
 
   @Test
