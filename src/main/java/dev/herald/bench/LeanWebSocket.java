@@ -1,9 +1,12 @@
 package dev.herald.bench;
 
+import dev.herald.IoTransport;
+import dev.herald.config.NodeConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -52,11 +55,11 @@ final class LeanWebSocket {
   private static final int OP_PING = 0x9;
   private static final int OP_PONG = 0xA;
   /**
-   * {@code IP_BIND_ADDRESS_NO_PORT} ({@code SOL_IP}, 24 in {@code <linux/in.h>}): the source port of a socket bound
-   * to an address is chosen at {@code connect()}, by the whole address pair. A {@code bind()} to port 0 chooses it
-   * alone and skips every port a {@code TIME_WAIT} entry on that address holds: within a minute of a run of 9,000
-   * connections from one address, each of the next 9,000 took 2.2 ms instead of 25 µs (BENCHMARKS.md, "The
-   * generator's source ports"), which capped the connect rate of a scenario run right after another.
+   * {@code IP_BIND_ADDRESS_NO_PORT} ({@code SOL_IP}, 24 in Linux's {@code <linux/in.h>}; Netty's io_uring transport
+   * has no constant for it): the source port of a socket bound to an address is chosen at {@code connect()}, by the
+   * whole address pair, not by the {@code bind()}. Bound to port 0, a fleet opened within a minute of a large one
+   * from the same addresses connected at less than half the rate, the earlier sockets' {@code TIME_WAIT} entries
+   * slowing the {@code bind()}'s choice of a port, as we read it (BENCHMARKS.md, "The generator's source ports").
    */
   static final IntegerUnixChannelOption BIND_ADDRESS_NO_PORT =
       new IntegerUnixChannelOption("IP_BIND_ADDRESS_NO_PORT", 0, 24);
@@ -80,8 +83,8 @@ final class LeanWebSocket {
     Promise<LeanWebSocket> opened = Promise.promise();
     Bootstrap b = new Bootstrap().group(loop).channelFactory(vertx.transport().channelFactory(false));
     vertx.transport().configure(new WebSocketClientOptions().setTcpNoDelay(true), connectTimeoutMs, false, b);
-    if (vertx.isNativeTransportEnabled()) {
-      b.option(BIND_ADDRESS_NO_PORT, 1); // NIO's channels know no Unix options
+    if (!NodeConfig.NIO.equals(IoTransport.nameOf(vertx))) {
+      b.option(BIND_ADDRESS_NO_PORT, 1); // epoll or io_uring: a Linux option, which NIO's channels do not take
     }
     byte[] request = ("GET " + uri + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUpgrade: websocket\r\n"
         + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
@@ -95,9 +98,9 @@ final class LeanWebSocket {
     return opened.future();
   }
 
-  /** The socket's {@link #BIND_ADDRESS_NO_PORT} as the kernel reports it, on a native transport. */
-  int bindAddressNoPort() {
-    return channel.config().getOption(BIND_ADDRESS_NO_PORT);
+  /** A socket option as the channel reports it; Unix options are read from the kernel. */
+  <T> T option(ChannelOption<T> option) {
+    return channel.config().getOption(option);
   }
 
   LeanWebSocket handler(MessageHandler handler) {
