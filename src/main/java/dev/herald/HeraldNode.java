@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.internal.ContextInternal;
@@ -68,6 +69,7 @@ public final class HeraldNode {
   private Future<Void> drained;
   private Future<Void> stopped;
   private ConfigReload reload;
+  private volatile ConnectWarmup warmup;
 
   private HeraldNode(Vertx vertx, NodeServices services, Supplier<Future<Void>> closeEngine) {
     this.vertx = vertx;
@@ -97,7 +99,7 @@ public final class HeraldNode {
       // the node through this holder, set right after construction (before any request can arrive).
       HeraldNode[] self = new HeraldNode[1];
       ReadinessCheck readiness = new ReadinessCheck(vertx, engine.ping, () -> self[0] != null && self[0].port > 0,
-          () -> self[0] != null && self[0].draining);
+          () -> self[0] != null && self[0].draining, () -> self[0] != null && self[0].warmup().isComplete());
       LiveSettings live = new LiveSettings(vertx, config, env.get(ADMIN_KEY_VARIABLE));
       if (!live.current().publisherKeys().configured()) {
         // Chosen over an open API: a node that forgot its key must not accept posts from anyone on the internet.
@@ -111,9 +113,23 @@ public final class HeraldNode {
       return node.deploy().compose(v -> ConfigReload.start(vertx, file, env, config, live))
           .map(r -> {
             node.reload = r;
+            // Not awaited: the node serves meanwhile, and readiness says when the warm-up is done.
+            node.warmup = ConnectWarmup.start(vertx, config.http(), node.port, config.limits(),
+                config.node().warmupConnections());
             return node;
           }).onFailure(e -> metrics.close());
     });
+  }
+
+  /** Completes when the start-up warm-up ({@code node.warmupConnections}) is done; it never fails. */
+  public Future<Void> warmedUp() {
+    return warmup().mapEmpty();
+  }
+
+  /** What the start-up warm-up did, once done. */
+  Future<ConnectWarmup.Result> warmup() {
+    ConnectWarmup w = warmup;
+    return w == null ? Promise.<ConnectWarmup.Result>promise().future() : w.done();
   }
 
   public String nodeId() {
@@ -199,6 +215,9 @@ public final class HeraldNode {
       return drained;
     }
     draining = true;
+    if (warmup != null) {
+      warmup.stop();
+    }
     Future<Void> chain = Future.succeededFuture();
     if (ingestDeployment != null) {
       String id = ingestDeployment;

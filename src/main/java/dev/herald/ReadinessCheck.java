@@ -9,7 +9,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /health/ready}: the node is ready when its HTTP server is listening, it is not draining, the Redis of
+ * {@code GET /health/ready}: the node is ready when its HTTP server is listening, its start-up warm-up is done
+ * ({@code node.warmupConnections}), it is not draining, the Redis of
  * the Redis engine answers PING (within {@value #PING_TIMEOUT_MS} ms), and, when clustered, the cluster manager is
  * active. The answer names each check, so a 503 says what is not ready. Thread-safe.
  */
@@ -22,19 +23,23 @@ final class ReadinessCheck {
   private final Supplier<Future<Void>> redisPing;
   private final BooleanSupplier httpUp;
   private final BooleanSupplier draining;
+  private final BooleanSupplier warmedUp;
 
   /** {@code redisPing} is null on the memory engine. */
-  ReadinessCheck(Vertx vertx, Supplier<Future<Void>> redisPing, BooleanSupplier httpUp, BooleanSupplier draining) {
+  ReadinessCheck(Vertx vertx, Supplier<Future<Void>> redisPing, BooleanSupplier httpUp, BooleanSupplier draining,
+                 BooleanSupplier warmedUp) {
     this.vertx = vertx;
     this.redisPing = redisPing;
     this.httpUp = httpUp;
     this.draining = draining;
+    this.warmedUp = warmedUp;
   }
 
   /** {@code {"ready":bool,"checks":{"http":"up","redis":"down: …",…}}}; never fails. */
   Future<JsonObject> check() {
     JsonObject checks = new JsonObject();
     checks.put("http", httpUp.getAsBoolean() ? UP : "down: not listening");
+    checks.put("warmup", warmedUp.getAsBoolean() ? UP : "down: warming up");
     checks.put("drain", draining.getAsBoolean() ? "down: draining" : UP);
     if (vertx.isClustered()) {
       var manager = ((VertxInternal) vertx).clusterManager();

@@ -18,8 +18,12 @@ import java.util.Set;
  *                    two cores (3–4 % less CPU over 100 channels, 11 % more over one, a longer p99 over 100
  *                    channels in two of three runs: BENCHMARKS.md); set it where a node may use fewer cores than
  *                    Vert.x counts (a container's CPU quota)
+ * @param warmupConnections WebSockets the node opens to its own listener when it starts, each subscribing to a
+ *                    channel of the namespace {@code herald-warmup} and closing, so that a reconnect storm right
+ *                    after a restart meets a compiled connection path; readiness reports {@code warmup} down until
+ *                    they are done. Default {@value #DEFAULT_WARMUP_CONNECTIONS}; 0 turns it off
  */
-public record NodeConfig(String id, String ioTransport, int eventLoops) {
+public record NodeConfig(String id, String ioTransport, int eventLoops, int warmupConnections) {
 
   public static final String AUTO = "auto";
   public static final String IO_URING = "io_uring";
@@ -27,13 +31,15 @@ public record NodeConfig(String id, String ioTransport, int eventLoops) {
   public static final String NIO = "nio";
   /** Every value {@code ioTransport} takes. */
   public static final Set<String> IO_TRANSPORTS = Set.of(AUTO, IO_URING, EPOLL, NIO);
+  public static final int DEFAULT_WARMUP_CONNECTIONS = 10_000;
 
   static NodeConfig read(ConfigReader r) {
     String id = r.string("id", "");
     if (!id.matches("[A-Za-z0-9_.:-]{0,128}")) {
       throw r.error("id", "must match [A-Za-z0-9_.:-]{0,128}");
     }
-    return new NodeConfig(id, r.oneOf("ioTransport", AUTO, IO_TRANSPORTS), r.integer("eventLoops", 0, 0, 1024));
+    return new NodeConfig(id, r.oneOf("ioTransport", AUTO, IO_TRANSPORTS), r.integer("eventLoops", 0, 0, 1024),
+        r.integer("warmupConnections", DEFAULT_WARMUP_CONNECTIONS, 0, 1_000_000));
   }
 
   /** The number of event loops Vert.x runs. */

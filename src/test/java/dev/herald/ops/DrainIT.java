@@ -92,6 +92,7 @@ class DrainIT {
     builder.environment().put("HERALD_SHUTDOWN_DRAIN_WINDOW_MS", "3000");
     builder.environment().put("HERALD_ADMIN_KEY", ADMIN_KEY);
     builder.environment().put("HERALD_PUBLISH_KEY", TestNodes.PUBLISH_KEY);
+    builder.environment().put("HERALD_NODE_WARMUP_CONNECTIONS", "0");
     process = builder.start();
     return port;
   }

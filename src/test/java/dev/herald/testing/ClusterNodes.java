@@ -78,7 +78,7 @@ public final class ClusterNodes implements AutoCloseable {
   /** The node configuration every member shares, with this member's id. */
   public JsonObject nodeConfig(String nodeId) {
     return new JsonObject().put("engine", "redis")
-        .put("node", new JsonObject().put("id", nodeId))
+        .put("node", new JsonObject().put("id", nodeId).put("warmupConnections", 0))
         .put("http", new JsonObject().put("host", HOST).put("port", 0).put("instances", 1))
         .put("redis", new JsonObject().put("url", TestRedis.url()).put("keyPrefix", keyPrefix).put("poolSize", 4))
         .put("ingest", new JsonObject().put("blockMs", 500).put("claimIdleMs", 1000))

@@ -59,6 +59,7 @@ public final class NodeProcess implements AutoCloseable {
       pb.environment().put("HERALD_ENGINE", "redis");
       pb.environment().put("HERALD_PUBLISH_KEY", TestNodes.PUBLISH_KEY);
       pb.environment().put("HERALD_NODE_ID", id);
+      pb.environment().put("HERALD_NODE_WARMUP_CONNECTIONS", "0");
       pb.environment().putAll(env);
       return new NodeProcess(id, httpPort, log, pb.start());
     } catch (IOException e) {

@@ -27,9 +27,12 @@ public final class TestNodes {
   private TestNodes() {
   }
 
-  /** A config tree for the memory engine with test-friendly settings, a known publisher key and token secret. */
+  /**
+   * A config tree for the memory engine with test-friendly settings (no start-up warm-up: its connections would
+   * show in what tests count), a known publisher key and token secret.
+   */
   public static JsonObject memory() {
-    return new JsonObject().put("engine", "memory")
+    return new JsonObject().put("engine", "memory").put("node", new JsonObject().put("warmupConnections", 0))
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2))
         .put("log", new JsonObject().put("level", "WARN"))
         .put("security", new JsonObject()
