@@ -2,6 +2,7 @@ package dev.herald;
 
 import dev.herald.config.HttpConfig;
 import dev.herald.config.LimitsConfig;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,21 +12,26 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
-import java.util.concurrent.TimeUnit;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
  * Opens {@code node.warmupConnections} WebSockets to the node's own listener at start, each subscribing to a
  * channel and closing once subscribed, so that the connection path is compiled before a reconnect storm meets it.
- * A fresh JVM runs that path interpreted and compiles it while clients wait: on two cores a fresh node connected
- * 18,000 clients at about half the rate of the same node a few runs later (BENCHMARKS.md, "A node that warms up").
+ * A fresh JVM runs that path interpreted and compiles it while clients wait: a fresh node's first 18,000 connections
+ * came at 3,194–4,673/s without the warm-up and 4,728–6,355/s after it (six alternated pairs on the 2-core benchmark
+ * VM, counted from readiness; BENCHMARKS.md, "A node that warms up").
  *
  * <p>Why real sockets to the node's own port: the path to warm goes through the I/O transport, Vert.x's HTTP
  * server, the handshake, the session and the hub, and only a real connection takes all of them. The warm-up uses
- * the public contract only ({@code /ws?channels=}), so it goes through admission like any client: it keeps to half
- * of {@code limits.newConnectionsPerSecond} and to {@code limits.maxConnectionsPerIp} open at once, and the other
- * half of the budget stays for clients that arrive meanwhile. A connection refused or failed counts and is not
- * retried; the warm-up never fails the node.
+ * the public contract only ({@code /ws?channels=}, no {@code Origin}), so it goes through admission like any client:
+ * it keeps to half of {@code limits.newConnectionsPerSecond} and of {@code limits.maxConnectionsPerIp}, so the other
+ * half stays for clients that arrive meanwhile. Once other clients opened {@value #OTHER_CLIENTS} connections it stops:
+ * they warm the path themselves, and it would only compete with them (a node that meets its clients before a load
+ * balancer waits for readiness). A connection refused or failed counts and is not retried; no connection is kept
+ * longer than {@value #TIMEOUT_MS} ms; the warm-up never fails the node.
  */
 final class ConnectWarmup {
 
@@ -36,57 +42,75 @@ final class ConnectWarmup {
   static final int CHANNELS = 16;
   /** Connections open at once: 2 file descriptors each in this process. */
   static final int IN_FLIGHT = 256;
+  /** Connections of other clients that end the warm-up. */
+  static final int OTHER_CLIENTS = 64;
   private static final long TICK_MS = 100;
   private static final int TIMEOUT_MS = 10_000;
 
-  /** What a warm-up did: connections subscribed, refused or failed, and its duration. */
-  record Result(int subscribed, int refused, int failed, long millis) {
+  /**
+   * What a warm-up did: connections subscribed, refused (or ended early) and failed to connect, and its duration;
+   * {@code stoppedEarly} when a drain or other clients ended it before every connection was tried.
+   */
+  record Result(int subscribed, int refused, int failed, long millis, boolean stoppedEarly) {
   }
 
   private final Vertx vertx;
   private final ContextInternal context;
+  private final LongSupplier connectionsOpened;
+  private long openedBefore;
   private final String host;
   private final int port;
   private final boolean tls;
   private final int requested;
   private final int inFlightLimit;
-  private final int perTick;
+  /** Connections each tick may start: half the node's new-connection budget, fractions carried to the next tick. */
+  private final double perTick;
   private final Promise<Result> done = Promise.promise();
   private WebSocketClient client;
   private int subscribed;
   private int refused;
   private int failed;
+  private String firstProblem;
+  private String stoppedBy;
   /** The connections to start: {@code requested}, or fewer once stopped. */
   private int total;
   private int started;
   private int inFlight;
-  /** Connections the current tick may still start. */
-  private int allowance;
+  private double credit;
   private long startedAt;
   private long timer = -1;
 
   private ConnectWarmup(Vertx vertx, ContextInternal context, HttpConfig http, int port, LimitsConfig limits,
-                        int total) {
+                        int total, LongSupplier connectionsOpened) {
     this.vertx = vertx;
     this.context = context;
+    this.connectionsOpened = connectionsOpened;
     this.host = loopbackFor(http.host());
     this.port = port;
     this.tls = http.tls().enabled();
     this.requested = total;
     this.total = total;
     int perIp = limits.maxConnectionsPerIp();
-    this.inFlightLimit = perIp > 0 ? Math.min(IN_FLIGHT, perIp) : IN_FLIGHT;
-    this.perTick = Math.max(1, (int) (limits.newConnectionsPerSecond() / 2L * TICK_MS / 1000));
+    this.inFlightLimit = perIp > 0 ? Math.max(1, Math.min(IN_FLIGHT, perIp / 2)) : IN_FLIGHT;
+    this.perTick = limits.newConnectionsPerSecond() / 2.0 * TICK_MS / 1000;
   }
 
   /**
    * Starts the warm-up on a context of its own (its counters are touched on that thread only); {@link #done()}
-   * completes, never failing, when every connection has subscribed, been refused or failed.
+   * completes, never failing, when every connection has subscribed, been refused or failed, or the warm-up was
+   * stopped. {@code connectionsOpened} counts the client connections the node opened since it started, the
+   * warm-up's included.
    */
-  static ConnectWarmup start(Vertx vertx, HttpConfig http, int port, LimitsConfig limits, int total) {
+  static ConnectWarmup start(Vertx vertx, HttpConfig http, int port, LimitsConfig limits, int total,
+                             LongSupplier connectionsOpened) {
     ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
-    ConnectWarmup warmup = new ConnectWarmup(vertx, context, http, port, limits, total);
-    context.runOnContext(v -> warmup.begin());
+    ConnectWarmup warmup = new ConnectWarmup(vertx, context, http, port, limits, total, connectionsOpened);
+    if (total <= 0) {
+      // Done before start returns: readiness must not report a warm-up that never runs.
+      warmup.done.complete(new Result(0, 0, 0, 0, false));
+    } else {
+      context.runOnContext(v -> warmup.begin());
+    }
     return warmup;
   }
 
@@ -96,34 +120,47 @@ final class ConnectWarmup {
 
   /** Starts no more connections (the node is draining); those open finish as they would. */
   void stop() {
-    context.runOnContext(v -> {
+    context.runOnContext(v -> stop("the node drains"));
+  }
+
+  private void stop(String why) {
+    if (stoppedBy == null && started < total) {
+      stoppedBy = why;
       total = started;
-      finishIfIdle();
-    });
+    }
+    if (inFlight == 0) {
+      finish();
+    }
   }
 
   private void begin() {
     startedAt = System.nanoTime();
-    if (total <= 0) {
-      finishIfIdle();
-      return;
+    openedBefore = connectionsOpened.getAsLong();
+    try {
+      client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(inFlightLimit)
+          .setConnectTimeout(TIMEOUT_MS).setTcpNoDelay(true).setSsl(tls).setTrustAll(tls).setVerifyHost(false));
+      tick();
+      timer = vertx.setPeriodic(TICK_MS, t -> tick());
+    } catch (RuntimeException e) {
+      firstProblem = e.toString();
+      stop("it could not start");
     }
-    // A connection silent for that long is closed (and counted refused), so a stuck one cannot hold readiness.
-    client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(inFlightLimit)
-        .setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setTcpNoDelay(true).setSsl(tls).setTrustAll(tls).setVerifyHost(false));
-    tick();
-    timer = vertx.setPeriodic(TICK_MS, t -> tick());
   }
 
   private void tick() {
-    allowance = perTick;
+    // Each connection the warm-up started opened at most one, so the rest are other clients' (at least).
+    long others = connectionsOpened.getAsLong() - openedBefore - started;
+    if (others >= OTHER_CLIENTS) {
+      stop(others + " connections of other clients opened");
+      return;
+    }
+    credit = Math.min(credit + perTick, Math.max(1, perTick));
     startMore();
   }
 
   private void startMore() {
-    while (allowance > 0 && inFlight < inFlightLimit && started < total) {
-      allowance--;
+    while (credit >= 1 && inFlight < inFlightLimit && started < total) {
+      credit--;
       open(started++);
     }
   }
@@ -131,75 +168,104 @@ final class ConnectWarmup {
   private void open(int index) {
     inFlight++;
     String uri = "/ws?channels=" + NAMESPACE + ":c" + (index % CHANNELS);
+    // No Origin: a node that lists its sites' origins in http.allowedOrigins would refuse its own.
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri)
-        .setSsl(tls).setTimeout(TIMEOUT_MS);
+        .setSsl(tls).setTimeout(TIMEOUT_MS).setAllowOriginHeader(false);
     client.connect(options).onComplete(r -> {
       if (r.failed()) {
         failed++;
+        noteProblem(r.cause().getMessage());
         finished();
         return;
       }
       WebSocket ws = r.result();
       boolean[] counted = new boolean[1];
+      // Heartbeats keep an idle connection alive, so a subscription that never comes is cut by time.
+      long deadline = vertx.setTimer(TIMEOUT_MS, t -> ws.close());
       ws.textMessageHandler(text -> {
-        if (counted[0]) {
+        String op = opOf(text);
+        if (counted[0] || "hello".equals(op)) {
           return;
         }
-        // hello comes first; subscribed, an error or a disconnect ends the warm-up connection.
-        if (text.contains("\"op\":\"subscribed\"")) {
-          counted[0] = true;
+        counted[0] = true;
+        if ("subscribed".equals(op)) {
           subscribed++;
-          ws.close();
-        } else if (!text.contains("\"op\":\"hello\"")) {
-          counted[0] = true;
+        } else {
           refused++;
-          ws.close();
+          noteProblem(text);
         }
+        ws.close();
       });
       ws.closeHandler(v -> {
+        vertx.cancelTimer(deadline);
         if (!counted[0]) {
           counted[0] = true;
           refused++;
+          noteProblem("closed before subscribing");
         }
         finished();
       });
     });
   }
 
+  private static String opOf(String frame) {
+    try {
+      return new JsonObject(frame).getString("op");
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void noteProblem(String problem) {
+    if (firstProblem == null) {
+      firstProblem = problem;
+    }
+  }
+
   private void finished() {
     inFlight--;
     if (started < total) {
       startMore();
+    } else if (inFlight == 0) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    if (done.future().isComplete()) {
+      return;
+    }
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    if (client != null) {
+      client.close();
+    }
+    Result result = new Result(subscribed, refused, failed, (System.nanoTime() - startedAt) / 1_000_000,
+        stoppedBy != null);
+    // Logged before readiness turns up, so whoever waits for readiness finds the line.
+    String line = "warm-up: " + subscribed + " of " + requested + " connections subscribed and closed in "
+        + result.millis() + " ms" + (stoppedBy == null ? "" : "; stopped early: " + stoppedBy);
+    if (refused + failed == 0) {
+      LOG.info(line);
     } else {
-      finishIfIdle();
+      LOG.warning(line + "; " + refused + " refused or ended early, " + failed + " failed to connect; first: "
+          + firstProblem);
     }
+    done.complete(result);
   }
 
-  private void finishIfIdle() {
-    if (inFlight == 0 && !done.future().isComplete()) {
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-      }
-      if (client != null) {
-        client.close();
-      }
-      Result result = new Result(subscribed, refused, failed, (System.nanoTime() - startedAt) / 1_000_000);
-      // Logged before readiness turns up, so whoever waits for readiness finds the line.
-      if (requested > 0) {
-        LOG.info("warm-up: " + result.subscribed() + " of " + requested + " connections subscribed and closed in "
-            + result.millis() + " ms" + (result.refused() + result.failed() == 0 ? ""
-            : " (" + result.refused() + " refused or ended early, " + result.failed() + " failed to connect)"));
-      }
-      done.complete(result);
-    }
-  }
-
-  /** The address to reach a listener bound to {@code host}: loopback for the wildcard addresses. */
+  /** The address to reach a listener bound to {@code host}: loopback of its family for a wildcard address. */
   static String loopbackFor(String host) {
-    return switch (host) {
-      case "0.0.0.0", "" -> "127.0.0.1";
-      case "::", "[::]", "::0" -> "::1";
-      default -> host;
-    };
+    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (literal.isEmpty() || NetUtil.isValidIpV4Address(literal) && "0.0.0.0".equals(literal)) {
+      return "127.0.0.1";
+    }
+    if (NetUtil.isValidIpV6Address(literal)) {
+      byte[] bytes = NetUtil.createByteArrayFromIpAddressString(literal);
+      boolean wildcard = bytes != null && Arrays.equals(bytes, new byte[16]);
+      return wildcard ? "::1" : literal;
+    }
+    return host;
   }
 }

@@ -115,18 +115,13 @@ public final class HeraldNode {
             node.reload = r;
             // Not awaited: the node serves meanwhile, and readiness says when the warm-up is done.
             node.warmup = ConnectWarmup.start(vertx, config.http(), node.port, config.limits(),
-                config.node().warmupConnections());
+                node.draining ? 0 : config.node().warmupConnections(), metrics::connectionsOpened);
             return node;
           }).onFailure(e -> metrics.close());
     });
   }
 
-  /** Completes when the start-up warm-up ({@code node.warmupConnections}) is done; it never fails. */
-  public Future<Void> warmedUp() {
-    return warmup().mapEmpty();
-  }
-
-  /** What the start-up warm-up did, once done. */
+  /** What the start-up warm-up ({@code node.warmupConnections}) did, once done; it never fails. */
   Future<ConnectWarmup.Result> warmup() {
     ConnectWarmup w = warmup;
     return w == null ? Promise.<ConnectWarmup.Result>promise().future() : w.done();

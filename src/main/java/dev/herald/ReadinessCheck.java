@@ -10,9 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /health/ready}: the node is ready when its HTTP server is listening, its start-up warm-up is done
- * ({@code node.warmupConnections}), it is not draining, the Redis of
- * the Redis engine answers PING (within {@value #PING_TIMEOUT_MS} ms), and, when clustered, the cluster manager is
- * active. The answer names each check, so a 503 says what is not ready. Thread-safe.
+ * ({@code node.warmupConnections}), it is not draining, the Redis of the Redis engine answers PING (within
+ * {@value #PING_TIMEOUT_MS} ms), and, when clustered, the cluster manager is active. The answer names each check, so
+ * a 503 says what is not ready. Thread-safe.
  */
 final class ReadinessCheck {
 

@@ -7,9 +7,13 @@ import dev.herald.testing.Await;
 import dev.herald.testing.Eventually;
 import dev.herald.testing.Http;
 import dev.herald.testing.TestNodes;
+import dev.herald.testing.WsTestClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,19 +42,30 @@ class ConnectWarmupIT {
   }
 
   @Test
-  void readinessWaitsForTheWarmupWhichKeepsToHalfTheConnectBudget() {
+  void readinessWaitsForTheWarmupWhichLeavesHalfTheConnectBudgetToClients() {
     // 100 connections/s for the warm-up: 600 take 6 s. Unpaced, its first 256 would meet a burst of 200 and the
-    // rest would be refused as overloaded.
+    // rest would be refused as overloaded; paced at the whole budget, it would leave clients none.
     start(600, new JsonObject().put("newConnectionsPerSecond", 200));
     try (Http http = new Http(vertx, node.port())) {
       Http.Reply during = http.get("/health/ready");
       assertThat(during.status()).isEqualTo(503);
       assertThat(during.json().getJsonObject("checks").getString("warmup")).isEqualTo("down: warming up");
+      List<WsTestClient> clients = new ArrayList<>();
+      try {
+        for (int i = 0; i < 50; i++) {
+          WsTestClient c = WsTestClient.connect(vertx, node.port(), "/ws?channels=thread:" + i);
+          clients.add(c);
+          assertThat(c.nextOp("subscribed").getString("channel")).isEqualTo("thread:" + i);
+        }
+      } finally {
+        clients.forEach(WsTestClient::close);
+      }
 
       ConnectWarmup.Result result = Await.of(node.warmup(), 60);
       assertThat(result.subscribed()).isEqualTo(600);
       assertThat(result.refused()).isZero();
       assertThat(result.failed()).isZero();
+      assertThat(result.stoppedEarly()).isFalse();
 
       Http.Reply after = http.get("/health/ready");
       assertThat(after.status()).isEqualTo(200);
@@ -64,12 +79,41 @@ class ConnectWarmupIT {
   }
 
   @Test
-  void keepsToTheConnectionsAllowedPerAddress() {
-    // All from one loopback address: more than 2 open at once would be refused as too_many_connections.
+  void keepsToHalfTheConnectionsAllowedPerAddress() {
+    // All from one loopback address: with 2 allowed, one warm-up connection at a time leaves the other to a client
+    // (and to the server's release of a closed connection's slot, which follows its close).
     start(40, new JsonObject().put("maxConnectionsPerIp", 2));
     ConnectWarmup.Result result = Await.of(node.warmup(), 60);
     assertThat(result.subscribed()).isEqualTo(40);
     assertThat(result.refused()).isZero();
+  }
+
+  @Test
+  void warmsUpANodeThatListsItsSitesOrigins() {
+    JsonObject tree = TestNodes.memory().put("node", new JsonObject().put("warmupConnections", 20));
+    tree.getJsonObject("http").put("allowedOrigins", new JsonArray().add("https://comments.example"));
+    node = TestNodes.start(vertx, tree);
+    ConnectWarmup.Result result = Await.of(node.warmup(), 60);
+    assertThat(result.subscribed()).isEqualTo(20);
+    assertThat(result.failed()).isZero();
+  }
+
+  @Test
+  void clientsThatArriveMeanwhileEndTheWarmup() {
+    // A million would take minutes; the clients' own connections warm the path instead.
+    start(1_000_000, new JsonObject());
+    List<WsTestClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < ConnectWarmup.OTHER_CLIENTS + 16; i++) {
+        clients.add(WsTestClient.connect(vertx, node.port(), "/ws?channels=thread:storm"));
+      }
+      ConnectWarmup.Result result = Await.of(node.warmup(), 30);
+      assertThat(result.stoppedEarly()).isTrue();
+      assertThat(result.subscribed() + result.refused() + result.failed()).isLessThan(1_000_000);
+      clients.forEach(c -> assertThat(c.nextOp("subscribed").getString("channel")).isEqualTo("thread:storm"));
+    } finally {
+      clients.forEach(WsTestClient::close);
+    }
   }
 
   @Test
@@ -102,6 +146,7 @@ class ConnectWarmupIT {
     start(100_000, new JsonObject().put("newConnectionsPerSecond", 200));
     Await.of(node.drain(0), 30);
     ConnectWarmup.Result result = Await.of(node.warmup(), 30);
+    assertThat(result.stoppedEarly()).isTrue();
     assertThat(result.subscribed() + result.refused() + result.failed()).isLessThan(100_000);
   }
 }

@@ -197,6 +197,15 @@ public final class HeraldMetrics {
         .maximumExpectedValue(MAX_LATENCY).register(registry));
   }
 
+  /** Client connections opened since start, on every transport: how the start-up warm-up notices other clients. */
+  public long connectionsOpened() {
+    long n = 0;
+    for (TransportMeters t : transports.values()) {
+      n += (long) t.opened.count();
+    }
+    return n;
+  }
+
   private <M extends Meter> M add(M meter) {
     meters.add(meter);
     return meter;
