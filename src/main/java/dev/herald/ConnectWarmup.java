@@ -57,7 +57,6 @@ final class ConnectWarmup {
   private final Vertx vertx;
   private final ContextInternal context;
   private final LongSupplier connectionsOpened;
-  private long openedBefore;
   private final String host;
   private final int port;
   private final boolean tls;
@@ -77,6 +76,8 @@ final class ConnectWarmup {
   private int started;
   private int inFlight;
   private double credit;
+  /** The node's connections opened when the warm-up began. */
+  private long openedBefore;
   private long startedAt;
   private long timer = -1;
 

@@ -21,7 +21,8 @@ import java.util.Set;
  * @param warmupConnections WebSockets the node opens to its own listener when it starts, each subscribing to a
  *                    channel of the namespace {@code herald-warmup} and closing, so that a reconnect storm right
  *                    after a restart meets a compiled connection path; readiness reports {@code warmup} down until
- *                    they are done. Default {@value #DEFAULT_WARMUP_CONNECTIONS}; 0 turns it off
+ *                    they are done (or a drain, or 64 connections of other clients, ended it). Default
+ *                    {@value #DEFAULT_WARMUP_CONNECTIONS}; 0 turns it off
  */
 public record NodeConfig(String id, String ioTransport, int eventLoops, int warmupConnections) {
 
