@@ -27,11 +27,12 @@ import java.util.logging.Logger;
  * <p>Why real sockets to the node's own port: the path to warm goes through the I/O transport, Vert.x's HTTP
  * server, the handshake, the session and the hub, and only a real connection takes all of them. The warm-up uses
  * the public contract only ({@code /ws?channels=}, no {@code Origin}), so it goes through admission like any client:
- * it keeps to half of {@code limits.newConnectionsPerSecond} and of {@code limits.maxConnectionsPerIp}, so the other
- * half stays for clients that arrive meanwhile. Once other clients opened {@value #OTHER_CLIENTS} connections it stops:
- * they warm the path themselves, and it would only compete with them (a node that meets its clients before a load
- * balancer waits for readiness). A connection refused or failed counts and is not retried; no connection is kept
- * longer than {@value #TIMEOUT_MS} ms; the warm-up never fails the node.
+ * it keeps to half of {@code limits.newConnectionsPerSecond} and of {@code limits.maxConnectionsPerIp} (one at a
+ * time under a limit of 1), so the other half stays for clients that arrive meanwhile. Once other clients opened at
+ * least {@value #OTHER_CLIENTS} connections it stops: they warm the path themselves, and it would only compete with
+ * them (a node that meets its clients before a load balancer waits for readiness). A connection refused or failed
+ * counts and is not retried; no connection is kept longer than {@value #TIMEOUT_MS} ms; the warm-up never fails the
+ * node.
  */
 final class ConnectWarmup {
 
@@ -172,7 +173,13 @@ final class ConnectWarmup {
     // No Origin: a node that lists its sites' origins in http.allowedOrigins would refuse its own.
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri)
         .setSsl(tls).setTimeout(TIMEOUT_MS).setAllowOriginHeader(false);
-    client.connect(options).onComplete(r -> {
+    Future<WebSocket> connecting;
+    try {
+      connecting = client.connect(options);
+    } catch (RuntimeException e) {
+      connecting = Future.failedFuture(e);
+    }
+    connecting.onComplete(r -> {
       if (r.failed()) {
         failed++;
         noteProblem(r.cause().getMessage());
@@ -183,6 +190,7 @@ final class ConnectWarmup {
       boolean[] counted = new boolean[1];
       // Heartbeats keep an idle connection alive, so a subscription that never comes is cut by time.
       long deadline = vertx.setTimer(TIMEOUT_MS, t -> ws.close());
+      ws.exceptionHandler(e -> noteProblem(e.toString()));
       ws.textMessageHandler(text -> {
         String op = opOf(text);
         if (counted[0] || "hello".equals(op)) {

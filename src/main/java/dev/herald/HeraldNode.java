@@ -116,6 +116,9 @@ public final class HeraldNode {
             // Not awaited: the node serves meanwhile, and readiness says when the warm-up is done.
             node.warmup = ConnectWarmup.start(vertx, config.http(), node.port, config.limits(),
                 node.draining ? 0 : config.node().warmupConnections(), metrics::connectionsOpened);
+            if (node.draining) { // a drain that came meanwhile did not see the warm-up to stop it
+              node.warmup.stop();
+            }
             return node;
           }).onFailure(e -> metrics.close());
     });
