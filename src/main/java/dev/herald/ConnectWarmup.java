@@ -46,7 +46,7 @@ final class ConnectWarmup {
   /** Connections of other clients that end the warm-up. */
   static final int OTHER_CLIENTS = 64;
   private static final long TICK_MS = 100;
-  private static final int TIMEOUT_MS = 10_000;
+  static final int TIMEOUT_MS = 10_000;
 
   /**
    * What a warm-up did: connections subscribed, refused (or ended early) and failed to connect, and its duration;
@@ -63,6 +63,7 @@ final class ConnectWarmup {
   private final boolean tls;
   private final int requested;
   private final int inFlightLimit;
+  private final int timeoutMs;
   /** Connections each tick may start: half the node's new-connection budget, fractions carried to the next tick. */
   private final double perTick;
   private final Promise<Result> done = Promise.promise();
@@ -83,7 +84,7 @@ final class ConnectWarmup {
   private long timer = -1;
 
   private ConnectWarmup(Vertx vertx, ContextInternal context, HttpConfig http, int port, LimitsConfig limits,
-                        int total, LongSupplier connectionsOpened) {
+                        int total, LongSupplier connectionsOpened, int timeoutMs) {
     this.vertx = vertx;
     this.context = context;
     this.connectionsOpened = connectionsOpened;
@@ -95,6 +96,7 @@ final class ConnectWarmup {
     int perIp = limits.maxConnectionsPerIp();
     this.inFlightLimit = perIp > 0 ? Math.max(1, Math.min(IN_FLIGHT, perIp / 2)) : IN_FLIGHT;
     this.perTick = limits.newConnectionsPerSecond() / 2.0 * TICK_MS / 1000;
+    this.timeoutMs = timeoutMs;
   }
 
   /**
@@ -105,8 +107,14 @@ final class ConnectWarmup {
    */
   static ConnectWarmup start(Vertx vertx, HttpConfig http, int port, LimitsConfig limits, int total,
                              LongSupplier connectionsOpened) {
+    return start(vertx, http, port, limits, total, connectionsOpened, TIMEOUT_MS);
+  }
+
+  /** {@link #start}, cutting a connection not subscribed within {@code timeoutMs} instead of {@value #TIMEOUT_MS}. */
+  static ConnectWarmup start(Vertx vertx, HttpConfig http, int port, LimitsConfig limits, int total,
+                             LongSupplier connectionsOpened, int timeoutMs) {
     ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
-    ConnectWarmup warmup = new ConnectWarmup(vertx, context, http, port, limits, total, connectionsOpened);
+    ConnectWarmup warmup = new ConnectWarmup(vertx, context, http, port, limits, total, connectionsOpened, timeoutMs);
     if (total <= 0) {
       // Done before start returns: readiness must not report a warm-up that never runs.
       warmup.done.complete(new Result(0, 0, 0, 0, false));
@@ -140,7 +148,7 @@ final class ConnectWarmup {
     openedBefore = connectionsOpened.getAsLong();
     try {
       client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(inFlightLimit)
-          .setConnectTimeout(TIMEOUT_MS).setTcpNoDelay(true).setSsl(tls).setTrustAll(tls).setVerifyHost(false));
+          .setConnectTimeout(timeoutMs).setTcpNoDelay(true).setSsl(tls).setTrustAll(tls).setVerifyHost(false));
       tick();
       timer = vertx.setPeriodic(TICK_MS, t -> tick());
     } catch (RuntimeException e) {
@@ -172,7 +180,7 @@ final class ConnectWarmup {
     String uri = "/ws?channels=" + NAMESPACE + ":c" + (index % CHANNELS);
     // No Origin: a node that lists its sites' origins in http.allowedOrigins would refuse its own.
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri)
-        .setSsl(tls).setTimeout(TIMEOUT_MS).setAllowOriginHeader(false);
+        .setSsl(tls).setTimeout(timeoutMs).setAllowOriginHeader(false);
     Future<WebSocket> connecting;
     try {
       connecting = client.connect(options);
@@ -189,7 +197,7 @@ final class ConnectWarmup {
       WebSocket ws = r.result();
       boolean[] counted = new boolean[1];
       // Heartbeats keep an idle connection alive, so a subscription that never comes is cut by time.
-      long deadline = vertx.setTimer(TIMEOUT_MS, t -> ws.close());
+      long deadline = vertx.setTimer(timeoutMs, t -> ws.close());
       ws.exceptionHandler(e -> noteProblem(e.toString()));
       ws.textMessageHandler(text -> {
         String op = opOf(text);

@@ -2,6 +2,8 @@ package dev.herald;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.config.ConfigLoader;
+import dev.herald.config.HeraldConfig;
 import dev.herald.message.Channel;
 import dev.herald.testing.Await;
 import dev.herald.testing.Eventually;
@@ -9,11 +11,14 @@ import dev.herald.testing.Http;
 import dev.herald.testing.TestNodes;
 import dev.herald.testing.WsTestClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -152,5 +157,38 @@ class ConnectWarmupIT {
     ConnectWarmup.Result result = Await.of(node.warmup(), 30);
     assertThat(result.stoppedEarly()).isTrue();
     assertThat(result.subscribed() + result.refused() + result.failed()).isLessThan(100_000);
+  }
+
+  @Test
+  void pacesBelowOneConnectionATick() {
+    // Half of 2 a second is one connection every ten ticks. Rounded to one a tick, the four would come within 0.4 s
+    // and the node's budget (2 a second, a burst of 2) would refuse two of them; rounded down, none would start.
+    start(4, new JsonObject().put("newConnectionsPerSecond", 2));
+    try (WsTestClient client = WsTestClient.connect(vertx, node.port(), "/ws?channels=thread:1")) {
+      assertThat(client.nextOp("subscribed").getString("channel")).isEqualTo("thread:1");
+      ConnectWarmup.Result result = Await.of(node.warmup(), 60);
+      assertThat(result.subscribed()).isEqualTo(4);
+      assertThat(result.refused()).isZero();
+      assertThat(result.failed()).isZero();
+    }
+  }
+
+  @Test
+  void cutsConnectionsThatNeverSubscribe() {
+    // A listener that completes the handshake and greets, then says nothing: heartbeats alone would keep such a
+    // connection open, so the warm-up closes each at its deadline, counts it and finishes.
+    AtomicInteger closed = new AtomicInteger();
+    HttpServer silent = Await.of(vertx.createHttpServer().webSocketHandler(ws -> {
+      ws.writeTextMessage(new JsonObject().put("op", "hello").encode());
+      ws.closeHandler(v -> closed.incrementAndGet());
+    }).listen(0, "127.0.0.1"), 30);
+    HeraldConfig config = ConfigLoader.fromJson(TestNodes.memory(), "test", Map.of());
+    ConnectWarmup warmup = ConnectWarmup.start(vertx, config.http(), silent.actualPort(), config.limits(), 3,
+        () -> 0, 500);
+    ConnectWarmup.Result result = Await.of(warmup.done(), 30);
+    assertThat(result.subscribed()).isZero();
+    assertThat(result.refused()).isEqualTo(3);
+    assertThat(result.failed()).isZero();
+    Eventually.within(10, () -> assertThat(closed.get()).isEqualTo(3));
   }
 }
