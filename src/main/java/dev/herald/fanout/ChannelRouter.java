@@ -17,9 +17,10 @@ import java.util.Map;
 
 /**
  * The node's interest in channels: one event-bus consumer per channel while at least one {@link Hub} of this node
- * has a subscriber of it, registered when the first hub joins and removed when the last one leaves. A clustered
- * registration is thus paid per channel per node, never per client connection. Thread-safe: hubs on every event
- * loop join and leave; membership changes are synchronized, message dispatch reads a volatile snapshot.
+ * has a subscriber of it, registered when the first hub joins and removed when the last one leaves (clustered,
+ * {@link #CLUSTER_LINGER_MS} later). A clustered registration is thus paid per channel per node, never per client
+ * connection. Thread-safe: hubs on every event loop join and leave; membership changes are synchronized, message
+ * dispatch reads a volatile snapshot.
  *
  * <p>A node sets {@link #dispatchOn} to the event loop its ingest and formatter run on: the formatter's publish then
  * reaches the channel's consumer on the same thread, which hands the message to every hub at once (the hub on
@@ -36,22 +37,36 @@ public final class ChannelRouter {
    * and finds any such message, and later ones arrive live.
    */
   public static final long CLUSTER_SETTLE_MS = 250;
+  /**
+   * How long a clustered channel's consumer outlives its last subscriber on this node, ms. A subscriber that comes
+   * back within it (a page reloaded, a client reconnecting, the next of a channel's short visits) finds the route
+   * ready: no cluster-wide unregistration and registration, no {@link #CLUSTER_SETTLE_MS} wait before its
+   * {@code subscribed}. Without it, the start-up warm-up's waves of connections to 16 channels paid both each time
+   * (a one-member cluster's 10,000 took 7.3 s against 4.0 s with consumers kept; BENCHMARKS.md). Messages that
+   * reach a lingering route meet no hub and cost this node one event-bus delivery each.
+   */
+  public static final long CLUSTER_LINGER_MS = 5_000;
 
   private final Vertx vertx;
   private final EventBus bus;
   private final long settleMs;
+  private final long lingerMs;
   private final Map<Channel, Route> routes = new HashMap<>();
   private volatile ContextInternal home;
 
-  /** A router on {@code vertx}'s event bus; clustered, a new route settles for {@link #CLUSTER_SETTLE_MS}. */
+  /**
+   * A router on {@code vertx}'s event bus; clustered, a new route settles for {@link #CLUSTER_SETTLE_MS} and an
+   * empty one lingers for {@link #CLUSTER_LINGER_MS}. A local registration costs little, so unclustered neither.
+   */
   public ChannelRouter(Vertx vertx) {
-    this(vertx, vertx.isClustered() ? CLUSTER_SETTLE_MS : 0);
+    this(vertx, vertx.isClustered() ? CLUSTER_SETTLE_MS : 0, vertx.isClustered() ? CLUSTER_LINGER_MS : 0);
   }
 
-  public ChannelRouter(Vertx vertx, long settleMs) {
+  public ChannelRouter(Vertx vertx, long settleMs, long lingerMs) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.settleMs = settleMs;
+    this.lingerMs = lingerMs;
   }
 
   /**
@@ -76,6 +91,9 @@ public final class ChannelRouter {
       route.ready = settleMs == 0 ? consumer.completion()
           : consumer.completion().compose(v -> vertx.timer(settleMs).<Void>mapEmpty());
       routes.put(channel, route);
+    } else if (route.lingering >= 0) {
+      vertx.cancelTimer(route.lingering);
+      route.lingering = -1;
     }
     route.add(hub);
     return route.ready;
@@ -93,16 +111,37 @@ public final class ChannelRouter {
     return made[0];
   }
 
-  /** Removes a hub's interest; the last one out unregisters the channel's consumer. */
+  /** Removes a hub's interest; the last one out unregisters the channel's consumer, at once or once it lingered. */
   public synchronized void leave(Channel channel, Hub hub) {
     Route route = routes.get(channel);
-    if (route != null && route.remove(hub)) {
-      routes.remove(channel);
-      route.consumer.unregister();
+    if (route == null || !route.remove(hub)) {
+      return;
+    }
+    if (lingerMs == 0) {
+      drop(channel, route);
+    } else if (route.lingering < 0) {
+      route.lingering = vertx.setTimer(lingerMs, timer -> expire(channel, route, timer));
     }
   }
 
-  /** Channels this node currently receives (one event-bus registration each). */
+  private synchronized void expire(Channel channel, Route route, long timer) {
+    // A hub that joined meanwhile cancelled this timer; one that joined and left again set another.
+    if (route.lingering == timer && routes.get(channel) == route) {
+      drop(channel, route);
+    }
+  }
+
+  private void drop(Channel channel, Route route) {
+    routes.remove(channel);
+    route.consumer.unregister();
+  }
+
+  /** Whether this node has a consumer for {@code channel}, lingering or not. */
+  public synchronized boolean receives(Channel channel) {
+    return routes.containsKey(channel);
+  }
+
+  /** Channels this node currently receives, lingering ones included (one event-bus registration each). */
   public synchronized int registrations() {
     return routes.size();
   }
@@ -112,6 +151,8 @@ public final class ChannelRouter {
     private MessageConsumer<ChannelMessage> consumer;
     private Future<Void> ready;
     private volatile Hub[] hubs = new Hub[0];
+    /** The timer that drops this route once it lingered, or -1 while it has hubs. */
+    private long lingering = -1;
 
     void add(Hub hub) {
       for (Hub h : hubs) {

@@ -1,0 +1,90 @@
+package dev.herald.fanout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.config.TransportConfig;
+import dev.herald.message.Channel;
+import dev.herald.metrics.HeraldMetrics;
+import dev.herald.testing.Await;
+import dev.herald.testing.Eventually;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A channel's consumer outlives its last hub by the router's linger: a hub that joins meanwhile reuses the route
+ * (its registration, already in effect), and the route goes once it lingered untouched.
+ */
+class ChannelRouterLingerTest {
+
+  private static final Channel CH = Channel.parse("thread:1");
+
+  private final Vertx vertx = Vertx.vertx();
+  private final Context context = vertx.getOrCreateContext();
+
+  @AfterEach
+  void tearDown() {
+    Await.of(vertx.close());
+  }
+
+  @Test
+  void aHubThatJoinsWhileTheRouteLingersReusesIt() {
+    ChannelRouter router = new ChannelRouter(vertx, 0, 60_000);
+    Hub first = hub(router);
+    Hub second = hub(router);
+    Future<Void> ready = router.join(CH, first);
+
+    router.leave(CH, first);
+    assertThat(router.receives(CH)).isTrue();
+    assertThat(router.join(CH, second)).isSameAs(ready);
+    // Left and joined again: still the one route.
+    router.leave(CH, second);
+    assertThat(router.join(CH, first)).isSameAs(ready);
+    assertThat(router.registrations()).isEqualTo(1);
+  }
+
+  @Test
+  void aRouteThatLingeredUntouchedIsDropped() {
+    ChannelRouter router = new ChannelRouter(vertx, 0, 100);
+    Hub hub = hub(router);
+    Future<Void> ready = router.join(CH, hub);
+    Await.of(ready);
+
+    router.leave(CH, hub);
+    Eventually.within(10, () -> assertThat(router.receives(CH)).isFalse());
+    assertThat(router.registrations()).isZero();
+    assertThat(router.join(CH, hub)).isNotSameAs(ready);
+  }
+
+  @Test
+  void aRouteWithAHubLeftDoesNotLinger() {
+    ChannelRouter router = new ChannelRouter(vertx, 0, 100);
+    Hub staying = hub(router);
+    Hub leaving = hub(router);
+    router.join(CH, staying);
+    router.join(CH, leaving);
+
+    router.leave(CH, leaving);
+    // Past the linger: the route still feeds the hub that stayed.
+    Await.of(vertx.timer(300));
+    assertThat(router.receives(CH)).isTrue();
+  }
+
+  @Test
+  void unclusteredTheLastHubOutDropsTheRouteAtOnce() {
+    ChannelRouter router = new ChannelRouter(vertx);
+    Hub hub = hub(router);
+    router.join(CH, hub);
+
+    router.leave(CH, hub);
+    assertThat(router.receives(CH)).isFalse();
+  }
+
+  private Hub hub(ChannelRouter router) {
+    return Await.on(context, () -> new Hub(vertx, context, router,
+        new TransportConfig(25_000, 60_000, 30_000, 1_048_576, 30_000, 7, 128), System::currentTimeMillis,
+        HeraldMetrics.standalone()));
+  }
+}
