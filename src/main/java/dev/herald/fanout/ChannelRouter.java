@@ -51,6 +51,8 @@ public final class ChannelRouter {
   private final EventBus bus;
   private final long settleMs;
   private final long lingerMs;
+  /** Runs the linger timers: no deployment's context, whose undeploy would cancel them and strand their routes. */
+  private final ContextInternal timers;
   private final Map<Channel, Route> routes = new HashMap<>();
   private volatile ContextInternal home;
 
@@ -67,6 +69,7 @@ public final class ChannelRouter {
     this.bus = vertx.eventBus();
     this.settleMs = settleMs;
     this.lingerMs = lingerMs;
+    this.timers = ((VertxInternal) vertx).createEventLoopContext();
   }
 
   /**
@@ -120,7 +123,7 @@ public final class ChannelRouter {
     if (lingerMs == 0) {
       drop(channel, route);
     } else if (route.lingering < 0) {
-      route.lingering = vertx.setTimer(lingerMs, timer -> expire(channel, route, timer));
+      route.lingering = timers.setTimer(lingerMs, timer -> expire(channel, route, timer));
     }
   }
 

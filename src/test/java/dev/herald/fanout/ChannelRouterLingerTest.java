@@ -10,6 +10,7 @@ import dev.herald.testing.Eventually;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,23 @@ class ChannelRouterLingerTest {
     Eventually.within(10, () -> assertThat(router.receives(CH)).isFalse());
     assertThat(router.registrations()).isZero();
     assertThat(router.join(CH, hub)).isNotSameAs(ready);
+  }
+
+  @Test
+  void aRouteLeftFromAVerticleThatIsThenUndeployedStillExpires() {
+    ChannelRouter router = new ChannelRouter(vertx, 0, 200);
+    Hub hub = hub(router);
+    router.join(CH, hub);
+    // Hubs run on the HTTP verticles' loops; a timer of a verticle's context would go with its undeploy.
+    String id = Await.of(vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        router.leave(CH, hub);
+        return Future.succeededFuture();
+      }
+    }));
+    Await.of(vertx.undeploy(id));
+    Eventually.within(10, () -> assertThat(router.receives(CH)).isFalse());
   }
 
   @Test
