@@ -60,7 +60,8 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: BenchMain idle|connect|fanout|light [--option value ...] | compare A.jsonl B.jsonl");
+      System.err.println("usage: BenchMain idle|connect|fanout|light|revisit [--option value ...]"
+          + " | compare A.jsonl B.jsonl");
       System.exit(2);
     }
     switch (args[0]) {
@@ -75,6 +76,10 @@ public final class BenchMain {
       case "fanout", "light" -> {
         BenchOptions o = BenchOptions.parse(args, 1);
         emit(fanout(args[0], o), o);
+      }
+      case "revisit" -> {
+        BenchOptions o = BenchOptions.parse(args, 1);
+        emit(header(args[0], o, 1).put("revisits", Revisits.run(o)), o);
       }
       default -> {
         System.err.println("unknown scenario " + args[0]);

@@ -237,6 +237,24 @@ record BenchOptions(Map<String, String> raw) {
     return integer("warmup-connections", 0);
   }
 
+  /** The revisit scenario: channels a client opens, each once and then once more after {@link #gapMs()}. */
+  int visits() {
+    return positive("visits", 40);
+  }
+
+  /** The revisit scenario: ms between leaving a channel and coming back to it. */
+  int gapMs() {
+    return positive("gap-ms", 200);
+  }
+
+  private int positive(String name, int dflt) {
+    int v = integer(name, dflt);
+    if (v <= 0) {
+      throw new IllegalArgumentException("--" + name + " must be above 0, not " + v);
+    }
+    return v;
+  }
+
   /** Seconds to wait after connecting before measuring memory. */
   int settleSeconds() {
     return integer("settle-seconds", 5);

@@ -208,6 +208,15 @@ final class Report {
           c.containsKey("establishedPerNode") ? "; per node " + join(c.getJsonArray("establishedPerNode")) : "",
           c.getString("firstError") == null ? "" : "; first error " + c.getString("firstError")));
     }
+    JsonObject v = r.getJsonObject("revisits");
+    if (v != null) {
+      JsonObject first = v.getJsonObject("firstMs");
+      JsonObject back = v.getJsonObject("returnMs");
+      sb.append(String.format(Locale.ROOT, "   subscribed after, %d visits: first visit p50 %.1f ms (%.1f-%.1f); back "
+              + "%d ms after leaving p50 %.1f ms (%.1f-%.1f)%n", v.getInteger("visits"), first.getDouble("p50"),
+          first.getDouble("min"), first.getDouble("max"), v.getLong("gapMs"), back.getDouble("p50"),
+          back.getDouble("min"), back.getDouble("max")));
+    }
     JsonObject m = r.getJsonObject("memory");
     if (m != null) {
       sb.append("   server ").append(memoryLine(m)).append('\n');

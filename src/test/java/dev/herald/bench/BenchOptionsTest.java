@@ -71,6 +71,13 @@ class BenchOptionsTest {
   }
 
   @Test
+  void revisitsAndTheirGapArePositive() {
+    assertThat(parse().visits()).isEqualTo(40);
+    assertThat(parse("--gap-ms", "500").gapMs()).isEqualTo(500);
+    assertThatThrownBy(() -> parse("--visits", "0").visits()).hasMessageContaining("--visits must be above 0");
+  }
+
+  @Test
   void ratesAreAList() {
     assertThat(parse("--rates", "5, 10,20.5").rates("1")).isEqualTo(List.of(5.0, 10.0, 20.5));
     assertThat(parse().rates("1,2")).isEqualTo(List.of(1.0, 2.0));
