@@ -79,7 +79,8 @@ public final class BenchMain {
       }
       case "revisit" -> {
         BenchOptions o = BenchOptions.parse(args, 1);
-        emit(header(args[0], o, 1).put("revisits", Revisits.run(o)), o);
+        // One client, one channel per visit.
+        emit(header(args[0], o, 1).put("channels", o.visits()).put("revisits", Revisits.run(o)), o);
       }
       default -> {
         System.err.println("unknown scenario " + args[0]);
