@@ -63,6 +63,7 @@ final class ConnectWarmup {
   private final boolean tls;
   private final int requested;
   private final int inFlightLimit;
+  /** How long a connection may wait for {@code subscribed} after its handshake. */
   private final int timeoutMs;
   /** Connections each tick may start: half the node's new-connection budget, fractions carried to the next tick. */
   private final double perTick;
@@ -110,7 +111,10 @@ final class ConnectWarmup {
     return start(vertx, http, port, limits, total, connectionsOpened, TIMEOUT_MS);
   }
 
-  /** {@link #start}, cutting a connection not subscribed within {@code timeoutMs} instead of {@value #TIMEOUT_MS}. */
+  /**
+   * {@link #start}, cutting a connection not subscribed within {@code timeoutMs} of its handshake instead of
+   * {@value #TIMEOUT_MS} (connect and handshake keep theirs).
+   */
   static ConnectWarmup start(Vertx vertx, HttpConfig http, int port, LimitsConfig limits, int total,
                              LongSupplier connectionsOpened, int timeoutMs) {
     ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
@@ -148,7 +152,7 @@ final class ConnectWarmup {
     openedBefore = connectionsOpened.getAsLong();
     try {
       client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(inFlightLimit)
-          .setConnectTimeout(timeoutMs).setTcpNoDelay(true).setSsl(tls).setTrustAll(tls).setVerifyHost(false));
+          .setConnectTimeout(TIMEOUT_MS).setTcpNoDelay(true).setSsl(tls).setTrustAll(tls).setVerifyHost(false));
       tick();
       timer = vertx.setPeriodic(TICK_MS, t -> tick());
     } catch (RuntimeException e) {
@@ -180,7 +184,7 @@ final class ConnectWarmup {
     String uri = "/ws?channels=" + NAMESPACE + ":c" + (index % CHANNELS);
     // No Origin: a node that lists its sites' origins in http.allowedOrigins would refuse its own.
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri)
-        .setSsl(tls).setTimeout(timeoutMs).setAllowOriginHeader(false);
+        .setSsl(tls).setTimeout(TIMEOUT_MS).setAllowOriginHeader(false);
     Future<WebSocket> connecting;
     try {
       connecting = client.connect(options);

@@ -92,7 +92,7 @@ public final class HeraldNode {
     Codecs.register(vertx.eventBus());
     String nodeId = config.nodeId(hostName(), config.http().port() == 0 ? randomPortTag() : config.http().port());
     return engine(vertx, config, nodeId).compose(engine -> {
-      ChannelRouter router = new ChannelRouter(vertx);
+      ChannelRouter router = ChannelRouter.forNode(vertx, config.node().channelLingerMs());
       HeraldMetrics metrics = metrics(vertx);
       metrics.channelsGauge(router::registrations);
       // Readiness reads the node's state, and the node needs the services readiness is part of: the check reads

@@ -14,13 +14,13 @@ class EventLoopsTest {
 
   @Test
   void theNodesVertxRunsTheConfiguredEventLoops() throws Exception {
-    assertThat(loopsOf(new NodeConfig("", NodeConfig.NIO, 3, 0))).isEqualTo(3);
+    assertThat(loopsOf(new NodeConfig("", NodeConfig.NIO, 3, 0, 0))).isEqualTo(3);
   }
 
   @Test
   void vertxsOwnDefaultWhenUnset() throws Exception {
     // Vert.x's two per core, counted from the CPU mask as Vert.x counts them (not the JVM's processor count).
-    assertThat(loopsOf(new NodeConfig("", NodeConfig.NIO, 0, 0))).isEqualTo(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+    assertThat(loopsOf(new NodeConfig("", NodeConfig.NIO, 0, 0, 0))).isEqualTo(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
   }
 
   private static int loopsOf(NodeConfig node) throws Exception {

@@ -1,6 +1,7 @@
 package dev.herald.fanout;
 
 import dev.herald.cluster.Addresses;
+import dev.herald.config.NodeConfig;
 import dev.herald.message.Channel;
 import dev.herald.message.ChannelMessage;
 import io.vertx.core.Context;
@@ -18,7 +19,7 @@ import java.util.Map;
 /**
  * The node's interest in channels: one event-bus consumer per channel while at least one {@link Hub} of this node
  * has a subscriber of it, registered when the first hub joins and removed when the last one leaves (clustered,
- * {@link #CLUSTER_LINGER_MS} later). A clustered registration is thus paid per channel per node, never per client
+ * {@code node.channelLingerMs} later, see {@link #forNode}). A clustered registration is thus paid per channel per node, never per client
  * connection. Thread-safe: hubs on every event loop join and leave; membership changes are synchronized, message
  * dispatch reads a volatile snapshot.
  *
@@ -37,15 +38,6 @@ public final class ChannelRouter {
    * and finds any such message, and later ones arrive live.
    */
   public static final long CLUSTER_SETTLE_MS = 250;
-  /**
-   * How long a clustered channel's consumer outlives its last subscriber on this node, ms. A subscriber that comes
-   * back within it (a page reloaded, a client reconnecting, the next of a channel's short visits) finds the route
-   * ready: no cluster-wide unregistration and registration, no {@link #CLUSTER_SETTLE_MS} wait before its
-   * {@code subscribed}. Without it, the start-up warm-up's waves of connections to 16 channels paid both each time
-   * (a one-member cluster's 10,000 took 7.3 s against 4.0 s with consumers kept; BENCHMARKS.md). Messages that
-   * reach a lingering route meet no hub and cost this node one event-bus delivery each.
-   */
-  public static final long CLUSTER_LINGER_MS = 5_000;
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -54,16 +46,28 @@ public final class ChannelRouter {
   /** Runs the linger timers: no deployment's context, whose undeploy would cancel them and strand their routes. */
   private final ContextInternal timers;
   private final Map<Channel, Route> routes = new HashMap<>();
+  /** Routes made since start: each one event-bus registration. */
+  private long routesCreated;
   private volatile ContextInternal home;
 
-  /**
-   * A router on {@code vertx}'s event bus; clustered, a new route settles for {@link #CLUSTER_SETTLE_MS} and an
-   * empty one lingers for {@link #CLUSTER_LINGER_MS}. A local registration costs little, so unclustered neither.
-   */
+  /** A router with the node's defaults: {@link #forNode} with {@link NodeConfig#DEFAULT_CHANNEL_LINGER_MS}. */
   public ChannelRouter(Vertx vertx) {
-    this(vertx, vertx.isClustered() ? CLUSTER_SETTLE_MS : 0, vertx.isClustered() ? CLUSTER_LINGER_MS : 0);
+    this(vertx, vertx.isClustered() ? CLUSTER_SETTLE_MS : 0,
+        vertx.isClustered() ? NodeConfig.DEFAULT_CHANNEL_LINGER_MS : 0);
   }
 
+  /**
+   * A node's router: clustered, a new route settles for {@link #CLUSTER_SETTLE_MS} and an empty one lingers for
+   * {@code lingerMs} ({@code node.channelLingerMs}), so that a subscriber back within it finds the route ready (no
+   * cluster-wide unregistration and registration, no settle before its {@code subscribed}; messages that reach the
+   * route meanwhile meet no hub). Unclustered neither: a local registration costs little.
+   */
+  public static ChannelRouter forNode(Vertx vertx, long lingerMs) {
+    boolean clustered = vertx.isClustered();
+    return new ChannelRouter(vertx, clustered ? CLUSTER_SETTLE_MS : 0, clustered ? lingerMs : 0);
+  }
+
+  /** A router whose new routes are ready {@code settleMs} after registering and whose empty ones linger. */
   public ChannelRouter(Vertx vertx, long settleMs, long lingerMs) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
@@ -85,7 +89,13 @@ public final class ChannelRouter {
   /** Adds a hub's interest; the future completes when the channel's registration is in effect cluster-wide. */
   public synchronized Future<Void> join(Channel channel, Hub hub) {
     Route route = routes.get(channel);
+    if (route != null && route.ready.failed()) {
+      // A registration that failed is tried again by the next subscriber, not handed out while the route lingers.
+      drop(channel, route);
+      route = null;
+    }
     if (route == null) {
+      routesCreated++;
       route = new Route();
       MessageConsumer<ChannelMessage> consumer = newConsumer(Addresses.channel(channel));
       Route r = route;
@@ -120,7 +130,7 @@ public final class ChannelRouter {
     if (route == null || !route.remove(hub)) {
       return;
     }
-    if (lingerMs == 0) {
+    if (lingerMs == 0 || route.ready.failed()) {
       drop(channel, route);
     } else if (route.lingering < 0) {
       route.lingering = timers.setTimer(lingerMs, timer -> expire(channel, route, timer));
@@ -135,8 +145,22 @@ public final class ChannelRouter {
   }
 
   private void drop(Channel channel, Route route) {
+    if (route.lingering >= 0) {
+      vertx.cancelTimer(route.lingering);
+    }
     routes.remove(channel);
     route.consumer.unregister();
+  }
+
+  /** Routes made since start, each one event-bus registration: a subscriber back within the linger makes none. */
+  public synchronized long routesCreated() {
+    return routesCreated;
+  }
+
+  /** Whether {@code channel}'s route has no hub left and waits out its linger. */
+  synchronized boolean lingers(Channel channel) {
+    Route route = routes.get(channel);
+    return route != null && route.lingering >= 0;
   }
 
   /** Whether this node has a consumer for {@code channel}, lingering or not. */
@@ -154,7 +178,7 @@ public final class ChannelRouter {
     private MessageConsumer<ChannelMessage> consumer;
     private Future<Void> ready;
     private volatile Hub[] hubs = new Hub[0];
-    /** The timer that drops this route once it lingered, or -1 while it has hubs. */
+    /** The timer that drops this route once it lingered, or -1 while it has hubs; guarded by the router. */
     private long lingering = -1;
 
     void add(Hub hub) {

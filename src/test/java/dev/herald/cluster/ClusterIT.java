@@ -353,7 +353,9 @@ class ClusterIT {
     Member node = cluster.get(0);
     WsTestClient first = connect(node, "/ws?channels=linger:1");
     first.nextOp("subscribed");
+    long routes = node.node().router().routesCreated();
     first.close();
+    // The node's default linger (node.channelLingerMs, 5 s) outlasts this wait on any machine that runs the suite.
     awaitTrue(30, () -> "the node saw the client leave",
         () -> Await.of(node.node().localSubscribers(channel), 10) == 0);
     assertThat(node.node().router().receives(channel)).as("lingering").isTrue();
@@ -361,6 +363,7 @@ class ClusterIT {
 
     WsTestClient back = connect(node, "/ws?channels=linger:1");
     back.nextOp("subscribed");
+    assertThat(node.node().router().routesCreated()).as("routes made for the return").isEqualTo(routes);
     publish(cluster.get(1), "linger:1", "after the return");
     assertThat(back.nextOp("message").getString("data")).isEqualTo("after the return");
 

@@ -31,6 +31,7 @@ class ConfigLoaderTest {
     assertThat(c.limits().maxFrameBytes()).isEqualTo(65_536);
     assertThat(c.node().ioTransport()).isEqualTo("auto");
     assertThat(c.node().eventLoops()).isZero();
+    assertThat(c.node().channelLingerMs()).isEqualTo(5_000);
     assertThat(c.node().effectiveEventLoops()).isEqualTo(io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
   }
 
@@ -52,8 +53,9 @@ class ConfigLoaderTest {
     HeraldConfig c = load("{\"http\":{\"port\":9000},\"limits\":{\"maxFrameBytes\":1024}}",
         Map.of("HERALD_HTTP_PORT", "9100", "HERALD_ENGINE", "redis", "HERALD_REDIS_URL", "redis://r:1",
             "HERALD_LIMITS_MAX_FRAME_BYTES", "2048", "HERALD_HTTP_ALLOWED_ORIGINS", "https://a.test, https://b.test",
-            "HERALD_NODE_IO_TRANSPORT", "epoll", "HERALD_NODE_EVENT_LOOPS", "3"));
+            "HERALD_NODE_IO_TRANSPORT", "epoll", "HERALD_NODE_EVENT_LOOPS", "3", "HERALD_NODE_CHANNEL_LINGER_MS", "0"));
     assertThat(c.node().ioTransport()).isEqualTo("epoll");
+    assertThat(c.node().channelLingerMs()).isZero();
     assertThat(c.node().effectiveEventLoops()).isEqualTo(3);
     assertThat(c.http().port()).isEqualTo(9100);
     assertThat(c.engine()).isEqualTo("redis");
@@ -102,6 +104,8 @@ class ConfigLoaderTest {
         .hasMessageContaining("node.ioTransport must be one of auto, epoll, io_uring, nio");
     assertThatThrownBy(() -> load("{\"node\":{\"eventLoops\":-1}}", Map.of()))
         .hasMessageContaining("node.eventLoops must be between 0 and 1024");
+    assertThatThrownBy(() -> load("{\"node\":{\"channelLingerMs\":-5}}", Map.of()))
+        .hasMessageContaining("node.channelLingerMs must be between 0 and 3600000");
     assertThatThrownBy(() -> load("{\"redis\":{\"url\":\"http://x\"}}", Map.of()))
         .hasMessageContaining("redis.url must start with redis://");
   }

@@ -150,12 +150,12 @@ public final class ClusterNodes implements AutoCloseable {
     }
     return n;
   }
+
   /** As {@link #channelRegistrations(Member)}, of one channel: one entry per node that receives it. */
   public static int channelRegistrations(Member via, Channel channel) {
     return via.manager().getHazelcastInstance().getMultiMap(ClusterBootstrap.SUBS_MAP)
         .valueCount(Addresses.channel(channel));
   }
-
 
   /** Polls {@code condition} until it holds, failing with {@code what} after {@code seconds}. */
   public static void awaitTrue(int seconds, Supplier<String> what, BooleanSupplier condition) {
