@@ -95,6 +95,7 @@ public final class HeraldNode {
       ChannelRouter router = ChannelRouter.forNode(vertx, config.node().channelLingerMs());
       HeraldMetrics metrics = metrics(vertx);
       metrics.channelsGauge(router::registrations);
+      metrics.channelRegistrationsCounter(router, ChannelRouter::routesCreated);
       // Readiness reads the node's state, and the node needs the services readiness is part of: the check reads
       // the node through this holder, set right after construction (before any request can arrive).
       HeraldNode[] self = new HeraldNode[1];

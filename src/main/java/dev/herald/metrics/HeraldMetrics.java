@@ -1,6 +1,7 @@
 package dev.herald.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The node's Herald meters, all registered by the constructor so that each shows at zero before any traffic.
@@ -93,6 +95,16 @@ public final class HeraldMetrics {
     add(Gauge.builder(Meters.CHANNELS, channels, IntSupplier::getAsInt)
         .strongReference(true)
         .description("Channels this node receives (one event-bus registration each)").register(registry));
+  }
+
+  /**
+   * {@link Meters#CHANNEL_REGISTRATIONS}, read from {@code source} (a running total) at each scrape. The meter
+   * holds {@code source} weakly, so it must live as long as the node (the router does).
+   */
+  public <T> void channelRegistrationsCounter(T source, ToLongFunction<T> made) {
+    add(FunctionCounter.builder(Meters.CHANNEL_REGISTRATIONS, source, s -> made.applyAsLong(s))
+        .description("Channel registrations made: a channel's first local subscriber with none in effect")
+        .register(registry));
   }
 
   /** The meters of one transport (one of {@link Meters#TRANSPORTS}). */

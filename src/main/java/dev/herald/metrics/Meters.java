@@ -24,6 +24,12 @@ public final class Meters {
   public static final String SUBSCRIPTIONS = "herald_fanout_subscriptions";
   /** Channels this node receives, one event-bus registration each (gauge). */
   public static final String CHANNELS = "herald_fanout_channels";
+  /**
+   * Channel registrations this node made, one each time a channel got its first local subscriber with no
+   * registration in effect (counter): its rate against the connections' shows the churn that
+   * {@code node.channelLingerMs} absorbs in a cluster.
+   */
+  public static final String CHANNEL_REGISTRATIONS = "herald_fanout_channel_registrations";
   /** Entries claimed from the ingest queue (counter). */
   public static final String INGESTED = "herald_ingest_messages";
   /** Ingest items rendered once by the formatter (counter). */

@@ -73,7 +73,8 @@ class MetricsIT {
         "herald_ingest_dead_lettered_messages_total", "herald_fanout_catch_up_switches_total",
         "herald_fanout_history_reads_total", "herald_fanout_history_read_failures_total",
         "herald_delivery_latency_seconds_count", "herald_commit_latency_seconds_count",
-        "herald_fanout_subscriptions", "herald_fanout_channels", "herald_ingest_pending_entries",
+        "herald_fanout_subscriptions", "herald_fanout_channels", "herald_fanout_channel_registrations_total",
+        "herald_ingest_pending_entries",
         "herald_ingest_lag_entries")) {
       assertThat(s.value(counter)).as(counter).isZero();
     }
@@ -129,6 +130,7 @@ class MetricsIT {
     assertThat(s.value("herald_transport_connections_opened_total", "transport", WS)).isEqualTo(k + 1);
     assertThat(s.value("herald_fanout_subscriptions")).isEqualTo(k + 1);
     assertThat(s.value("herald_fanout_channels")).isEqualTo(2);
+    assertThat(s.value("herald_fanout_channel_registrations_total")).isEqualTo(2);
 
     bystander.close();
     clients.remove(bystander);
@@ -139,6 +141,11 @@ class MetricsIT {
       assertThat(after.value("herald_fanout_subscriptions")).isEqualTo(k);
       assertThat(after.value("herald_fanout_channels")).isEqualTo(1);
     });
+    // Unclustered, the channel's registration went with its last subscriber: the next one makes another.
+    subscriber("thread:78");
+    Scrape again = scrape();
+    assertThat(again.value("herald_fanout_channels")).isEqualTo(2);
+    assertThat(again.value("herald_fanout_channel_registrations_total")).isEqualTo(3);
   }
 
   @Test
