@@ -20,7 +20,8 @@ class EventLoopsTest {
   @Test
   void vertxsOwnDefaultWhenUnset() throws Exception {
     // Vert.x's two per core, counted from the CPU mask as Vert.x counts them (not the JVM's processor count).
-    assertThat(loopsOf(new NodeConfig("", NodeConfig.NIO, 0, 0, 0))).isEqualTo(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+    assertThat(loopsOf(new NodeConfig("", NodeConfig.NIO, 0, 0, 0)))
+        .isEqualTo(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
   }
 
   private static int loopsOf(NodeConfig node) throws Exception {

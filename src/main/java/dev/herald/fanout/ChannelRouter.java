@@ -19,9 +19,9 @@ import java.util.Map;
 /**
  * The node's interest in channels: one event-bus consumer per channel while at least one {@link Hub} of this node
  * has a subscriber of it, registered when the first hub joins and removed when the last one leaves (clustered,
- * {@code node.channelLingerMs} later, see {@link #forNode}). A clustered registration is thus paid per channel per node, never per client
- * connection. Thread-safe: hubs on every event loop join and leave; membership changes are synchronized, message
- * dispatch reads a volatile snapshot.
+ * {@code node.channelLingerMs} later, see {@link #forNode}). A clustered registration is thus paid per channel per
+ * node, never per client connection. Thread-safe: hubs on every event loop join and leave; membership changes are
+ * synchronized, message dispatch reads a volatile snapshot.
  *
  * <p>A node sets {@link #dispatchOn} to the event loop its ingest and formatter run on: the formatter's publish then
  * reaches the channel's consumer on the same thread, which hands the message to every hub at once (the hub on
@@ -95,7 +95,6 @@ public final class ChannelRouter {
       route = null;
     }
     if (route == null) {
-      routesCreated++;
       route = new Route();
       MessageConsumer<ChannelMessage> consumer = newConsumer(Addresses.channel(channel));
       Route r = route;
@@ -104,6 +103,7 @@ public final class ChannelRouter {
       route.ready = settleMs == 0 ? consumer.completion()
           : consumer.completion().compose(v -> vertx.timer(settleMs).<Void>mapEmpty());
       routes.put(channel, route);
+      routesCreated++;
     } else if (route.lingering >= 0) {
       vertx.cancelTimer(route.lingering);
       route.lingering = -1;

@@ -94,7 +94,8 @@ public final class HeraldMetrics {
   public void channelsGauge(IntSupplier channels) {
     add(Gauge.builder(Meters.CHANNELS, channels, IntSupplier::getAsInt)
         .strongReference(true)
-        .description("Channels this node receives (one event-bus registration each)").register(registry));
+        .description("Channels this node receives (one event-bus registration each), lingering ones included")
+        .register(registry));
   }
 
   /**

@@ -348,31 +348,6 @@ class ClusterIT {
   }
 
   @Test
-  void aChannelsRegistrationOutlivesItsLastSubscriberSoAReturningOneFindsItInEffect() {
-    Channel channel = Channel.parse("linger:1");
-    Member node = cluster.get(0);
-    WsTestClient first = connect(node, "/ws?channels=linger:1");
-    first.nextOp("subscribed");
-    long routes = node.node().router().routesCreated();
-    first.close();
-    // The node's default linger (node.channelLingerMs, 5 s) outlasts this wait on any machine that runs the suite.
-    awaitTrue(30, () -> "the node saw the client leave",
-        () -> Await.of(node.node().localSubscribers(channel), 10) == 0);
-    assertThat(node.node().router().receives(channel)).as("lingering").isTrue();
-    assertThat(channelRegistrations(cluster.get(2), channel)).isEqualTo(1);
-
-    WsTestClient back = connect(node, "/ws?channels=linger:1");
-    back.nextOp("subscribed");
-    assertThat(node.node().router().routesCreated()).as("routes made for the return").isEqualTo(routes);
-    publish(cluster.get(1), "linger:1", "after the return");
-    assertThat(back.nextOp("message").getString("data")).isEqualTo("after the return");
-
-    back.close();
-    awaitTrue(30, () -> "the registration gone once the channel lingered",
-        () -> !node.node().router().receives(channel) && channelRegistrations(cluster.get(2), channel) == 0);
-  }
-
-  @Test
   void channelCostsOneRegistrationPerNodeWhateverTheNumberOfClients() {
     List<String> channels = List.of("crowd:1", "crowd:2", "crowd:3");
     String query = "/ws?channels=" + String.join(",", channels);

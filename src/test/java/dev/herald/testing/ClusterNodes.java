@@ -91,6 +91,11 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** Starts the next node (on the next reserved member port) and returns once it serves HTTP. */
   public Member startNode() {
+    return startNode(new JsonObject());
+  }
+
+  /** {@link #startNode()} with {@code node} settings over the shared ones (e.g. {@code channelLingerMs}). */
+  public Member startNode(JsonObject node) {
     int index = members.size();
     if (index >= memberPorts.size()) {
       throw new IllegalStateException("only " + memberPorts.size() + " member ports were reserved");
@@ -102,8 +107,10 @@ public final class ClusterNodes implements AutoCloseable {
     options.getEventBusOptions().setHost(HOST);
     Vertx vertx = Await.of(Vertx.builder().with(options).withClusterManager(manager).buildClustered(), 60);
     try {
-      HeraldNode node = TestNodes.start(vertx, nodeConfig(id));
-      Member m = new Member(id, vertx, manager, node);
+      JsonObject config = nodeConfig(id);
+      config.getJsonObject("node").mergeIn(node);
+      HeraldNode started = TestNodes.start(vertx, config);
+      Member m = new Member(id, vertx, manager, started);
       members.add(m);
       return m;
     } catch (RuntimeException | AssertionError e) {
