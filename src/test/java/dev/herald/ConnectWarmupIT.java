@@ -39,10 +39,13 @@ class ConnectWarmupIT {
     Await.of(vertx.close(), 30);
   }
 
+  /** A memory node's settings with a warm-up of {@code connections}. */
+  private static JsonObject warmingUp(int connections) {
+    return TestNodes.memory().put("node", new JsonObject().put("warmupConnections", connections));
+  }
+
   private HeraldNode start(int connections, JsonObject limits) {
-    JsonObject tree = TestNodes.memory().put("node", new JsonObject().put("warmupConnections", connections))
-        .put("limits", limits);
-    node = TestNodes.start(vertx, tree);
+    node = TestNodes.start(vertx, warmingUp(connections).put("limits", limits));
     return node;
   }
 
@@ -98,7 +101,7 @@ class ConnectWarmupIT {
 
   @Test
   void warmsUpANodeThatListsItsSitesOrigins() {
-    JsonObject tree = TestNodes.memory().put("node", new JsonObject().put("warmupConnections", 20));
+    JsonObject tree = warmingUp(20);
     tree.getJsonObject("http").put("allowedOrigins", new JsonArray().add("https://comments.example"));
     node = TestNodes.start(vertx, tree);
     ConnectWarmup.Result result = Await.of(node.warmup(), 60);
@@ -127,7 +130,7 @@ class ConnectWarmupIT {
 
   @Test
   void refusedWarmupConnectionsDoNotKeepTheNodeFromBeingReady() {
-    JsonObject tree = TestNodes.memory().put("node", new JsonObject().put("warmupConnections", 10))
+    JsonObject tree = warmingUp(10)
         .put("namespaces", new JsonObject().put(ConnectWarmup.NAMESPACE, "private"));
     node = TestNodes.start(vertx, tree);
     ConnectWarmup.Result result = Await.of(node.warmup(), 60);
@@ -141,7 +144,7 @@ class ConnectWarmupIT {
   @Test
   void warmsUpOverTls() {
     SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-    JsonObject tree = TestNodes.memory().put("node", new JsonObject().put("warmupConnections", 20));
+    JsonObject tree = warmingUp(20);
     tree.getJsonObject("http").put("tls", new JsonObject().put("keyPath", cert.privateKeyPath())
         .put("certPath", cert.certificatePath()));
     node = TestNodes.start(vertx, tree);

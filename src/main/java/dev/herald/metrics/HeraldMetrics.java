@@ -103,7 +103,7 @@ public final class HeraldMetrics {
    * holds {@code source} weakly, so it must live as long as the node (the router does).
    */
   public <T> void channelRegistrationsCounter(T source, ToLongFunction<T> made) {
-    add(FunctionCounter.builder(Meters.CHANNEL_REGISTRATIONS, source, s -> made.applyAsLong(s))
+    add(FunctionCounter.builder(Meters.CHANNEL_REGISTRATIONS, source, made::applyAsLong)
         .description("Channel registrations made: a channel's first local subscriber with none in effect")
         .register(registry));
   }

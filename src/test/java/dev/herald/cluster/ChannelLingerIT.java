@@ -41,6 +41,8 @@ class ChannelLingerIT {
 
   private static final String CLUSTER = "herald-linger-it-" + UUID.randomUUID().toString().substring(0, 8);
 
+  private static final String PREFIX = TestRedis.newPrefix();
+
   private static ClusterNodes cluster;
   private static Member lingering;
   private static Member dropping;
@@ -50,7 +52,7 @@ class ChannelLingerIT {
   @BeforeAll
   static void startCluster() {
     clients = Vertx.vertx();
-    cluster = ClusterNodes.create(CLUSTER, TestRedis.newPrefix(), 2);
+    cluster = ClusterNodes.create(CLUSTER, PREFIX, 2);
     // Far longer than any step of these tests takes, however loaded the machine.
     lingering = cluster.startNode(new JsonObject().put("channelLingerMs", 600_000));
     dropping = cluster.startNode(new JsonObject().put("channelLingerMs", 0));
@@ -65,7 +67,7 @@ class ChannelLingerIT {
       }
     } finally {
       Redis redis = Redis.createClient(clients, TestRedis.options(TestRedis.url(), ProtocolVersion.RESP3));
-      Await.of(TestRedis.deleteKeys(redis, cluster.keyPrefix()), 30);
+      Await.of(TestRedis.deleteKeys(redis, PREFIX), 30);
       redis.close();
       Await.of(clients.close(), 30);
     }
