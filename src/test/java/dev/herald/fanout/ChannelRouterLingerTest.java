@@ -11,6 +11,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class ChannelRouterLingerTest {
 
   private static final Channel CH = Channel.parse("thread:1");
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
@@ -78,6 +83,41 @@ class ChannelRouterLingerTest {
     }));
     Await.of(vertx.undeploy(id));
     Eventually.within(10, () -> assertThat(router.receives(CH)).isFalse());
+  }
+
+  @Test
+  void aLingerTimerThatFiresAsAHubJoinsLeavesTheRouteInPlace() {
+    ChannelRouter router = new ChannelRouter(vertx, 0, 20);
+    Hub hub = hub(router);
+    Future<Void> ready = router.join(CH, hub);
+    Await.of(ready);
+    long timerThread;
+    // Holding the router's lock: the linger's timer fires and waits for the lock, too late for the join to cancel it.
+    synchronized (router) {
+      router.leave(CH, hub);
+      timerThread = Eventually.get(10, () -> threadBlockedOn(router));
+      assertThat(router.join(CH, hub)).isSameAs(ready);
+    }
+    // A thread leaves BLOCKED only holding the lock; taking it after that waits for the stale expiry to have run.
+    Eventually.within(10, () -> assertThat(THREADS.getThreadInfo(timerThread).getThreadState())
+        .isNotEqualTo(Thread.State.BLOCKED));
+    synchronized (router) {
+      assertThat(router.receives(CH)).as("the route of a hub that joined stays").isTrue();
+      assertThat(router.lingers(CH)).isFalse();
+    }
+    assertThat(router.routesCreated()).isEqualTo(1);
+  }
+
+  /** The id of the thread that waits for {@code lock}'s monitor; fails while there is none. */
+  private static long threadBlockedOn(Object lock) {
+    for (ThreadInfo info : THREADS.dumpAllThreads(false, false)) {
+      LockInfo wanted = info.getLockInfo();
+      if (info.getThreadState() == Thread.State.BLOCKED && wanted != null
+          && wanted.getIdentityHashCode() == System.identityHashCode(lock)) {
+        return info.getThreadId();
+      }
+    }
+    throw new AssertionError("no thread waits for the router's lock yet");
   }
 
   @Test
