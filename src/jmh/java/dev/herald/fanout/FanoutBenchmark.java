@@ -1,6 +1,7 @@
 package dev.herald.fanout;
 
 import dev.herald.config.LimitsConfig;
+import dev.herald.config.NodeConfig;
 import dev.herald.config.TransportConfig;
 import dev.herald.engine.memory.MemoryHistory;
 import dev.herald.message.Channel;
@@ -70,9 +71,9 @@ public class FanoutBenchmark {
     MemoryHistory history = new MemoryHistory(1000, 86_400_000, 600_000, System::currentTimeMillis);
     AtomicLong subscribed = new AtomicLong();
     CountDownLatch built = new CountDownLatch(1);
+    ChannelRouter router = ChannelRouter.forNode(vertx, NodeConfig.DEFAULT_CHANNEL_LINGER_MS);
     ctx.runOnContext(v -> {
-      hub = new Hub(vertx, ctx, new ChannelRouter(vertx), transport, System::currentTimeMillis,
-          HeraldMetrics.standalone());
+      hub = new Hub(vertx, ctx, router, transport, System::currentTimeMillis, HeraldMetrics.standalone());
       List<ClientSession> sessions = new ArrayList<>();
       for (int i = 0; i < subscribers; i++) {
         ClientSession s = new ClientSession(hub, new CountingSubscriber(offered, subscribed), history,

@@ -1,7 +1,6 @@
 package dev.herald.fanout;
 
 import dev.herald.cluster.Addresses;
-import dev.herald.config.NodeConfig;
 import dev.herald.message.Channel;
 import dev.herald.message.ChannelMessage;
 import io.vertx.core.Context;
@@ -49,12 +48,6 @@ public final class ChannelRouter {
   /** Routes made since start: each one event-bus registration. */
   private long routesCreated;
   private volatile ContextInternal home;
-
-  /** A router with the node's defaults: {@link #forNode} with {@link NodeConfig#DEFAULT_CHANNEL_LINGER_MS}. */
-  public ChannelRouter(Vertx vertx) {
-    this(vertx, vertx.isClustered() ? CLUSTER_SETTLE_MS : 0,
-        vertx.isClustered() ? NodeConfig.DEFAULT_CHANNEL_LINGER_MS : 0);
-  }
 
   /**
    * A node's router: clustered, a new route settles for {@link #CLUSTER_SETTLE_MS} and an empty one lingers for
@@ -138,8 +131,9 @@ public final class ChannelRouter {
   }
 
   private synchronized void expire(Channel channel, Route route, long timer) {
-    // A hub that joined meanwhile cancelled this timer; one that joined and left again set another.
-    if (route.lingering == timer && routes.get(channel) == route) {
+    // Stale when a hub joined meanwhile (cancelled too late), one joined and left again (another timer), or the
+    // route was dropped and replaced: each of those reset or replaced the route's timer.
+    if (route.lingering == timer) {
       drop(channel, route);
     }
   }
@@ -147,6 +141,7 @@ public final class ChannelRouter {
   private void drop(Channel channel, Route route) {
     if (route.lingering >= 0) {
       vertx.cancelTimer(route.lingering);
+      route.lingering = -1;
     }
     routes.remove(channel);
     route.consumer.unregister();

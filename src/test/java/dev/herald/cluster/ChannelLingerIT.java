@@ -4,16 +4,15 @@ import static dev.herald.testing.ClusterNodes.awaitTrue;
 import static dev.herald.testing.ClusterNodes.channelRegistrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.config.TransportConfig;
 import dev.herald.fanout.ChannelRouter;
 import dev.herald.fanout.Hub;
 import dev.herald.message.Channel;
-import dev.herald.metrics.HeraldMetrics;
 import dev.herald.testing.Await;
 import dev.herald.testing.ClusterNodes;
 import dev.herald.testing.ClusterNodes.Member;
 import dev.herald.testing.FreePort;
 import dev.herald.testing.Http;
+import dev.herald.testing.TestHubs;
 import dev.herald.testing.TestRedis;
 import dev.herald.testing.WsTestClient;
 import io.vertx.core.Context;
@@ -133,9 +132,7 @@ class ChannelLingerIT {
     try {
       ChannelRouter router = ChannelRouter.forNode(alone, 600_000);
       Context context = alone.getOrCreateContext();
-      Hub hub = Await.on(context, () -> new Hub(alone, context, router,
-          new TransportConfig(25_000, 60_000, 30_000, 1_048_576, 30_000, 7, 128), System::currentTimeMillis,
-          HeraldMetrics.standalone()));
+      Hub hub = TestHubs.on(alone, context, router);
       Channel channel = Channel.parse("linger:failed");
       manager.getHazelcastInstance().shutdown();
 

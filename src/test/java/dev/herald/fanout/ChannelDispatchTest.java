@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.cluster.Codecs;
 import dev.herald.config.LimitsConfig;
+import dev.herald.config.NodeConfig;
 import dev.herald.config.TransportConfig;
 import dev.herald.engine.memory.MemoryHistory;
 import dev.herald.message.Channel;
 import dev.herald.message.RenderedMessage;
-import dev.herald.metrics.HeraldMetrics;
 import dev.herald.testing.Await;
 import dev.herald.testing.Eventually;
+import dev.herald.testing.TestHubs;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -49,7 +50,7 @@ class ChannelDispatchTest {
     }
     history = new MemoryHistory(50, 0, 60_000, System::currentTimeMillis);
     publisher = new Publisher(vertx.eventBus(), history);
-    router = new ChannelRouter(vertx);
+    router = ChannelRouter.forNode(vertx, NodeConfig.DEFAULT_CHANNEL_LINGER_MS);
   }
 
   @AfterEach
@@ -108,8 +109,7 @@ class ChannelDispatchTest {
   }
 
   private Hub hubOn(Context context) {
-    return Await.on(context, () -> new Hub(vertx, context, router, transport(), System::currentTimeMillis,
-        HeraldMetrics.standalone()));
+    return TestHubs.on(vertx, context, router);
   }
 
   private RecordingSubscriber subscribed(Hub hub) {
@@ -124,7 +124,7 @@ class ChannelDispatchTest {
   }
 
   private static TransportConfig transport() {
-    return new TransportConfig(25_000, 60_000, 30_000, 1_048_576, 30_000, 7, 128);
+    return TestHubs.TRANSPORT;
   }
 
   private static LimitsConfig limits() {

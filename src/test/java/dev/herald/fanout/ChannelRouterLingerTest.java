@@ -2,11 +2,10 @@ package dev.herald.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.config.TransportConfig;
 import dev.herald.message.Channel;
-import dev.herald.metrics.HeraldMetrics;
 import dev.herald.testing.Await;
 import dev.herald.testing.Eventually;
+import dev.herald.testing.TestHubs;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -144,8 +143,6 @@ class ChannelRouterLingerTest {
   }
 
   private Hub hub(ChannelRouter router) {
-    return Await.on(context, () -> new Hub(vertx, context, router,
-        new TransportConfig(25_000, 60_000, 30_000, 1_048_576, 30_000, 7, 128), System::currentTimeMillis,
-        HeraldMetrics.standalone()));
+    return TestHubs.on(vertx, context, router);
   }
 }

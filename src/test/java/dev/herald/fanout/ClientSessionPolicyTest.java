@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.config.JwtConfig;
 import dev.herald.config.LimitsConfig;
 import dev.herald.config.NamespacesConfig;
+import dev.herald.config.NodeConfig;
 import dev.herald.config.TransportConfig;
 import dev.herald.engine.memory.MemoryHistory;
 import dev.herald.metrics.HeraldMetrics;
@@ -55,8 +56,9 @@ class ClientSessionPolicyTest {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
     TransportConfig transport = new TransportConfig(25_000, 60_000, 30_000, 1 << 20, 30_000, 500, 128);
+    ChannelRouter router = ChannelRouter.forNode(vertx, NodeConfig.DEFAULT_CHANNEL_LINGER_MS);
     Promise<Hub> made = Promise.promise();
-    context.runOnContext(v -> made.complete(new Hub(vertx, context, new ChannelRouter(vertx), transport,
+    context.runOnContext(v -> made.complete(new Hub(vertx, context, router, transport,
         System::currentTimeMillis, HeraldMetrics.standalone())));
     hub = Await.of(made.future(), 10);
     history = new MemoryHistory(100, 60_000, 60_000, System::currentTimeMillis);

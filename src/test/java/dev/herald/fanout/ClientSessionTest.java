@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.cluster.Codecs;
 import dev.herald.config.LimitsConfig;
+import dev.herald.config.NodeConfig;
 import dev.herald.config.TransportConfig;
 import dev.herald.engine.memory.MemoryHistory;
 import dev.herald.message.Channel;
@@ -12,6 +13,7 @@ import dev.herald.metrics.Meters;
 import dev.herald.message.RenderedMessage;
 import dev.herald.testing.Await;
 import dev.herald.testing.Scrape;
+import dev.herald.testing.TestHubs;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -49,7 +51,7 @@ class ClientSessionTest {
     history = new MemoryHistory(50, 0, 60_000, System::currentTimeMillis);
     gated = new GatedHistory(history);
     publisher = new Publisher(vertx.eventBus(), history);
-    router = new ChannelRouter(vertx);
+    router = ChannelRouter.forNode(vertx, NodeConfig.DEFAULT_CHANNEL_LINGER_MS);
     hub = on(() -> new Hub(vertx, context, router, transport(), System::currentTimeMillis,
         HeraldMetrics.standalone()));
   }
@@ -60,7 +62,7 @@ class ClientSessionTest {
   }
 
   private static TransportConfig transport() {
-    return new TransportConfig(25_000, 60_000, 30_000, 1_048_576, 30_000, 7, 128);
+    return TestHubs.TRANSPORT;
   }
 
   private static LimitsConfig limits() {

@@ -3,6 +3,7 @@ package dev.herald.fanout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.config.LimitsConfig;
+import dev.herald.config.NodeConfig;
 import dev.herald.config.TransportConfig;
 import dev.herald.engine.memory.MemoryHistory;
 import dev.herald.metrics.HeraldMetrics;
@@ -36,8 +37,8 @@ class HeartbeatSpreadTest {
   void setUp() {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    hub = on(() -> new Hub(vertx, context, new ChannelRouter(vertx), transport(), clock::get,
-        HeraldMetrics.standalone()));
+    ChannelRouter router = ChannelRouter.forNode(vertx, NodeConfig.DEFAULT_CHANNEL_LINGER_MS);
+    hub = on(() -> new Hub(vertx, context, router, transport(), clock::get, HeraldMetrics.standalone()));
   }
 
   @AfterEach
