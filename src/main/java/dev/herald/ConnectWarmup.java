@@ -2,18 +2,18 @@ package dev.herald;
 
 import dev.herald.config.HttpConfig;
 import dev.herald.config.LimitsConfig;
+import dev.herald.wsclient.LeanWebSocket;
+import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -24,15 +24,17 @@ import java.util.logging.Logger;
  * came at 3,194–4,673/s without the warm-up and 4,728–6,355/s after it (six alternated pairs on the 2-core benchmark
  * VM, counted from readiness; BENCHMARKS.md, "A node that warms up").
  *
- * <p>Why real sockets to the node's own port: the path to warm goes through the I/O transport, Vert.x's HTTP
- * server, the handshake, the session and the hub, and only a real connection takes all of them. The warm-up uses
- * the public contract only ({@code /ws?channels=}, no {@code Origin}), so it goes through admission like any client:
- * it keeps to half of {@code limits.newConnectionsPerSecond} and of {@code limits.maxConnectionsPerIp} (one at a
- * time under a limit of 1), so the other half stays for clients that arrive meanwhile. Once other clients opened at
- * least {@value #OTHER_CLIENTS} connections it stops: they warm the path themselves, and it would only compete with
- * them (a node that meets its clients before a load balancer waits for readiness). A connection refused or failed
- * counts and is not retried; no connection is kept longer than {@value #TIMEOUT_MS} ms; the warm-up never fails the
- * node.
+ * <p>Why real sockets to the node's own port: the path to warm goes through the I/O transport, Vert.x's HTTP server,
+ * the handshake, the session and the hub, and only a real connection takes all of them. The warm-up uses the public
+ * contract only ({@code /ws?channels=}, no {@code Origin}), so it goes through admission like any client: it keeps to
+ * half of {@code limits.newConnectionsPerSecond} and of {@code limits.maxConnectionsPerIp} (one at a time under a limit
+ * of 1), so the other half stays for clients that arrive meanwhile. Once other clients opened at least
+ * {@value #OTHER_CLIENTS} connections it stops: they warm the path themselves, and it would only compete with them (a
+ * node that meets its clients before a load balancer waits for readiness). The connections are the node's own bare
+ * Netty client's ({@link LeanWebSocket}), not Vert.x's: after a warm-up through Vert.x's {@code WebSocketClient} in its
+ * JVM, a node spent a fifth more CPU per fan-out delivery for as long as it was measured, and after one through the
+ * bare client it did not (BENCHMARKS.md, "A warm-up without Vert.x's client"). A connection refused or failed counts
+ * and is not retried; no connection is kept longer than {@value #TIMEOUT_MS} ms; the warm-up never fails the node.
  */
 final class ConnectWarmup {
 
@@ -68,7 +70,6 @@ final class ConnectWarmup {
   /** Connections each tick may start: half the node's new-connection budget, fractions carried to the next tick. */
   private final double perTick;
   private final Promise<Result> done = Promise.promise();
-  private WebSocketClient client;
   private int subscribed;
   private int refused;
   private int failed;
@@ -150,15 +151,8 @@ final class ConnectWarmup {
   private void begin() {
     startedAt = System.nanoTime();
     openedBefore = connectionsOpened.getAsLong();
-    try {
-      client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(inFlightLimit)
-          .setConnectTimeout(TIMEOUT_MS).setTcpNoDelay(true).setSsl(tls).setTrustAll(tls).setVerifyHost(false));
-      tick();
-      timer = vertx.setPeriodic(TICK_MS, t -> tick());
-    } catch (RuntimeException e) {
-      firstProblem = e.toString();
-      stop("it could not start");
-    }
+    tick();
+    timer = vertx.setPeriodic(TICK_MS, t -> tick());
   }
 
   private void tick() {
@@ -183,27 +177,23 @@ final class ConnectWarmup {
     inFlight++;
     String uri = "/ws?channels=" + NAMESPACE + ":c" + (index % CHANNELS);
     // No Origin: a node that lists its sites' origins in http.allowedOrigins would refuse its own.
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri)
-        .setSsl(tls).setTimeout(TIMEOUT_MS).setAllowOriginHeader(false);
-    Future<WebSocket> connecting;
-    try {
-      connecting = client.connect(options);
-    } catch (RuntimeException e) {
-      connecting = Future.failedFuture(e);
-    }
-    connecting.onComplete(r -> {
+    EventLoop loop = context.nettyEventLoop();
+    LeanWebSocket.connect((VertxInternal) vertx, loop, null, host, port, uri, tls, TIMEOUT_MS).onComplete(r -> {
       if (r.failed()) {
         failed++;
-        noteProblem(r.cause().getMessage());
+        noteProblem(String.valueOf(r.cause().getMessage()));
         finished();
         return;
       }
-      WebSocket ws = r.result();
+      LeanWebSocket ws = r.result();
       boolean[] counted = new boolean[1];
       // Heartbeats keep an idle connection alive, so a subscription that never comes is cut by time.
-      long deadline = vertx.setTimer(timeoutMs, t -> ws.close());
+      ScheduledFuture<?> deadline = loop.schedule(() -> {
+        ws.close();
+      }, timeoutMs, TimeUnit.MILLISECONDS);
       ws.exceptionHandler(e -> noteProblem(e.toString()));
-      ws.textMessageHandler(text -> {
+      ws.handler((b, from, to) -> {
+        String text = b.getString(from, to);
         String op = opOf(text);
         if (counted[0] || "hello".equals(op)) {
           return;
@@ -217,8 +207,8 @@ final class ConnectWarmup {
         }
         ws.close();
       });
-      ws.closeHandler(v -> {
-        vertx.cancelTimer(deadline);
+      ws.closeHandler(() -> {
+        deadline.cancel(false);
         if (!counted[0]) {
           counted[0] = true;
           refused++;
@@ -258,9 +248,6 @@ final class ConnectWarmup {
     }
     if (timer >= 0) {
       vertx.cancelTimer(timer);
-    }
-    if (client != null) {
-      client.close();
     }
     Result result = new Result(subscribed, refused, failed, (System.nanoTime() - startedAt) / 1_000_000,
         stoppedBy != null);

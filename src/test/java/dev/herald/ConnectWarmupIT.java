@@ -1,6 +1,7 @@
 package dev.herald;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.herald.config.ConfigLoader;
 import dev.herald.config.HeraldConfig;
@@ -15,6 +16,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +154,26 @@ class ConnectWarmupIT {
     node = TestNodes.start(vertx, tree);
     ConnectWarmup.Result result = Await.of(node.warmup(), 60);
     assertThat(result.subscribed()).isEqualTo(20);
+  }
+
+  /** A node bound to the IPv6 loopback alone: the warm-up must connect there, not to 127.0.0.1. */
+  @Test
+  void warmsUpANodeListeningOnIpv6Loopback() {
+    assumeTrue(hasIpv6Loopback(), "no IPv6 loopback on this machine");
+    JsonObject tree = warmingUp(20);
+    tree.getJsonObject("http").put("host", "::1");
+    node = TestNodes.start(vertx, tree);
+    ConnectWarmup.Result result = Await.of(node.warmup(), 60);
+    assertThat(result.subscribed()).isEqualTo(20);
+    assertThat(result.failed()).isZero();
+  }
+
+  private static boolean hasIpv6Loopback() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+      return s.getLocalPort() > 0;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Test

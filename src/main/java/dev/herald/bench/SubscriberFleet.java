@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import dev.herald.wsclient.LeanWebSocket;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
@@ -363,7 +364,7 @@ final class SubscriberFleet {
       if (leanClient) {
         EventLoop loop = loops.get((index - from) % loops.size()).nettyEventLoop();
         return LeanWebSocket.connect((VertxInternal) vertx, loop, sourceAddress(index % sources), host, port, uri,
-            30_000).onSuccess(this::attach);
+            false, 30_000).onSuccess(this::attach);
       }
       WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri);
       return clients.get(index % clients.size()).connect(o).onSuccess(this::attach);

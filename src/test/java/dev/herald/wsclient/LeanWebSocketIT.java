@@ -1,4 +1,4 @@
-package dev.herald.bench;
+package dev.herald.wsclient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -17,6 +17,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.SelfSignedCertificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,10 +28,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The generator's own WebSocket client against Vert.x's WebSocket server over a real socket: every frame length
- * encoding, a fragmented message, a ping answered with a pong the server accepts (so the client's masking is
- * right: Vert.x's server closes a connection on an unmasked frame), the server's close, the client's own closing
- * handshake, and a refused upgrade.
+ * The bare WebSocket client against Vert.x's WebSocket server over a real socket: every frame length encoding, a
+ * fragmented message, a ping answered with a pong the server accepts (so the client's masking is right: Vert.x's
+ * server closes a connection on an unmasked frame), the server's close, the client's own closing handshake, a
+ * refused upgrade, an upgrade that never comes, TLS, and a connection without a source address of its own.
  */
 class LeanWebSocketIT {
 
@@ -153,6 +154,53 @@ class LeanWebSocketIT {
     assertThat(f.cause()).hasMessageContaining("HTTP/1.1 404");
   }
 
+  /** A listener that accepts the connection and reads the request but never answers it. */
+  @Test
+  void anUpgradeThatNeverComesFailsTheConnectAtItsDeadlineAndClosesTheSocket() {
+    AtomicInteger requests = new AtomicInteger();
+    AtomicInteger gone = new AtomicInteger();
+    NetServer server = vertx.createNetServer().connectHandler(so -> {
+      so.handler(b -> requests.incrementAndGet());
+      so.closeHandler(v -> gone.incrementAndGet());
+    });
+    int port = Await.of(server.listen(0, "127.0.0.1"), 10).actualPort();
+    VertxInternal client = (VertxInternal) vertx;
+    Future<LeanWebSocket> f = LeanWebSocket.connect(client, client.nettyEventLoopGroup().next(), null, "127.0.0.1",
+        port, "/ws", false, 500);
+    Eventually.within(10, () -> assertThat(f.failed()).isTrue());
+    assertThat(f.cause()).hasMessageContaining("no WebSocket upgrade within 500 ms");
+    assertThat(requests.get()).isPositive();
+    Eventually.within(10, () -> assertThat(gone).hasValue(1));
+  }
+
+  /** Over TLS to a self-signed certificate, from no source address of its own, to the IPv4 loopback by name. */
+  @Test
+  void readsMessagesOverTlsFromAnyCertificate() {
+    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setSsl(true)
+            .setKeyCertOptions(cert.keyCertOptions()))
+        .webSocketHandler(ws -> ws.writeTextMessage("secret " + ws.isSsl()));
+    int port = Await.of(server.listen(0), 10).actualPort();
+    VertxInternal client = (VertxInternal) vertx;
+    Await.of(LeanWebSocket.connect(client, client.nettyEventLoopGroup().next(), null, "127.0.0.1", port, "/ws",
+        true, 10_000).onSuccess(ws -> ws.handler((b, from, to) -> messages.add(b.getString(from, to)))), 10);
+    Eventually.within(10, () -> assertThat(messages).containsExactly("secret true"));
+  }
+
+  /** A plain connection to a TLS listener: the upgrade request is not a TLS handshake, so no upgrade comes. */
+  @Test
+  void aPlainConnectionToATlsListenerFails() {
+    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setSsl(true)
+            .setKeyCertOptions(cert.keyCertOptions()))
+        .webSocketHandler(ws -> ws.writeTextMessage("secret"));
+    int port = Await.of(server.listen(0), 10).actualPort();
+    VertxInternal client = (VertxInternal) vertx;
+    Future<LeanWebSocket> f = LeanWebSocket.connect(client, client.nettyEventLoopGroup().next(), null, "127.0.0.1",
+        port, "/ws", false, 5_000);
+    Eventually.within(10, () -> assertThat(f.failed()).isTrue());
+  }
+
   private int serve(io.vertx.core.Handler<ServerWebSocket> handler) {
     HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
         .webSocketHandler(handler);
@@ -165,7 +213,7 @@ class LeanWebSocketIT {
 
   private Future<LeanWebSocket> open(VertxInternal client, int port, String uri) {
     EventLoop loop = client.nettyEventLoopGroup().next();
-    return LeanWebSocket.connect(client, loop, "127.0.0.2", "127.0.0.1", port, uri, 10_000)
+    return LeanWebSocket.connect(client, loop, "127.0.0.2", "127.0.0.1", port, uri, false, 10_000)
         .onSuccess(ws -> ws.handler((b, from, to) -> messages.add(b.getString(from, to)))
             .closeHandler(closes::incrementAndGet));
   }

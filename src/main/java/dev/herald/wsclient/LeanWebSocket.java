@@ -1,15 +1,21 @@
-package dev.herald.bench;
+package dev.herald.wsclient;
 
 import dev.herald.IoTransport;
 import dev.herald.config.NodeConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -22,25 +28,29 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 
 /**
- * A subscriber's WebSocket read straight off its Netty channel, for the generator's plain WebSocket subscribers
- * ({@code --client-ws lean}, the default). The generator must cost less than the servers it measures: a profile
- * of its workers on Vert.x's WebSocket client (BENCHMARKS.md, "The Redis history trimmed in batches") spent 23 % of
- * their samples in Vert.x's per-frame path (a {@code Buffer} and a queue entry per frame, then a dispatch), time
- * the server under test does not get. Here a frame is scanned where it lies in the channel's read buffer, with one
- * {@code Buffer} view per read, not per frame.
+ * A WebSocket read straight off its Netty channel: the load generator's plain WebSocket subscribers
+ * ({@code --client-ws lean}, the default) and the node's start-up warm-up. Both must cost less than the work they
+ * stand beside. A profile of the generator's workers on Vert.x's WebSocket client (BENCHMARKS.md, "The Redis history
+ * trimmed in batches") spent 23 % of their samples in Vert.x's per-frame path (a {@code Buffer} and a queue entry
+ * per frame, then a dispatch), time the server under test does not get; and a node that had warmed up through
+ * Vert.x's client in its own JVM spent 21 % more CPU per fan-out delivery afterwards, which a warm-up on this client
+ * did not (BENCHMARKS.md, "A warm-up without Vert.x's client"). Here a frame is scanned where it lies in the
+ * channel's read buffer, with one {@code Buffer} view per read, not per frame.
  *
- * <p>What a bench subscriber needs of RFC 6455 and no more: the upgrade request and the {@code 101} answer (its
- * headers are not checked beyond the status), unmasked server frames of any length, messages fragmented over
- * continuation frames, a masked pong for each ping and a masked close answering the server's. It sends no data
- * frames: Herald's {@code /ws?channels=} and nchan's {@code /sub/<channel>} subscribe on upgrade. Everything runs
- * on the channel's event loop, one of the fleet's Vert.x loops, with Vert.x's socket options for a client.
+ * <p>What a subscriber needs of RFC 6455 and no more: the upgrade request and the {@code 101} answer (its headers
+ * are not checked beyond the status), unmasked server frames of any length, messages fragmented over continuation
+ * frames, a masked pong for each ping and a masked close answering the server's. It sends no data frames: Herald's
+ * {@code /ws?channels=} and nchan's {@code /sub/<channel>} subscribe on upgrade. TLS, when asked for, trusts any
+ * certificate: its callers reach their own node or a server under test on loopback. Everything runs on the
+ * channel's event loop, one of the caller's Vert.x loops, with Vert.x's socket options for a client.
  */
-final class LeanWebSocket {
+public final class LeanWebSocket {
 
   /** One whole text or binary message: bytes {@code from} (inclusive) to {@code to} of {@code b}, during the call. */
-  interface MessageHandler {
+  public interface MessageHandler {
     void message(Buffer b, int from, int to);
   }
 
@@ -49,7 +59,7 @@ final class LeanWebSocket {
   /** Longer answers to the upgrade close the connection. */
   private static final int MAX_HEAD = 16_384;
   /** How long the client waits for the server to close the socket after the close frames (Vert.x: 10 s). */
-  static final long CLOSE_WAIT_MS = 2_000;
+  public static final long CLOSE_WAIT_MS = 2_000;
   private static final int OP_CONTINUATION = 0x0;
   private static final int OP_CLOSE = 0x8;
   private static final int OP_PING = 0x9;
@@ -61,7 +71,7 @@ final class LeanWebSocket {
    * from the same addresses connected at less than half the rate, the earlier sockets' {@code TIME_WAIT} entries
    * slowing the {@code bind()}'s choice of a port, as we read it (BENCHMARKS.md, "The generator's source ports").
    */
-  static final IntegerUnixChannelOption BIND_ADDRESS_NO_PORT =
+  public static final IntegerUnixChannelOption BIND_ADDRESS_NO_PORT =
       new IntegerUnixChannelOption("IP_BIND_ADDRESS_NO_PORT", 0, 24);
 
   private final Channel channel;
@@ -75,46 +85,80 @@ final class LeanWebSocket {
   }
 
   /**
-   * Opens a WebSocket to {@code host:port}{@code uri} from {@code localAddress} on {@code loop}; completes, on that
-   * loop, once the server has answered {@code 101}, before any frame that followed the answer is handled.
+   * Opens a WebSocket to {@code host:port}{@code uri} on {@code loop}, from {@code localAddress} (its port chosen at
+   * connect) or, when null, from whatever address the kernel picks; over TLS when {@code tls}. Completes, on that
+   * loop, once the server has answered {@code 101}, before any frame that followed the answer is handled; fails when
+   * the connection, the TLS handshake or the upgrade has not completed within {@code timeoutMs}.
    */
-  static Future<LeanWebSocket> connect(VertxInternal vertx, EventLoop loop, String localAddress, String host,
-                                       int port, String uri, int connectTimeoutMs) {
+  public static Future<LeanWebSocket> connect(VertxInternal vertx, EventLoop loop, String localAddress, String host,
+                                              int port, String uri, boolean tls, int timeoutMs) {
     Promise<LeanWebSocket> opened = Promise.promise();
     Bootstrap b = new Bootstrap().group(loop).channelFactory(vertx.transport().channelFactory(false));
-    vertx.transport().configure(new WebSocketClientOptions().setTcpNoDelay(true), connectTimeoutMs, false, b);
-    if (!NodeConfig.NIO.equals(IoTransport.nameOf(vertx))) {
+    vertx.transport().configure(new WebSocketClientOptions().setTcpNoDelay(true), timeoutMs, false, b);
+    if (localAddress != null && !NodeConfig.NIO.equals(IoTransport.nameOf(vertx))) {
       b.option(BIND_ADDRESS_NO_PORT, 1); // epoll or io_uring: a Linux option, which NIO's channels do not take
     }
-    byte[] request = ("GET " + uri + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nUpgrade: websocket\r\n"
+    String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    byte[] request = ("GET " + uri + " HTTP/1.1\r\nHost: " + authority + "\r\nUpgrade: websocket\r\n"
         + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII);
-    b.handler(new Decoder(request, opened));
-    b.connect(new InetSocketAddress(host, port), new InetSocketAddress(localAddress, 0)).addListener(f -> {
+    b.handler(new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        if (tls) {
+          // Writes before the TLS handshake completes wait in the handler: the upgrade request goes out after it.
+          ch.pipeline().addLast(TrustAll.CONTEXT.newHandler(ch.alloc(), host, port));
+        }
+        ch.pipeline().addLast(new Decoder(request, opened));
+      }
+    });
+    InetSocketAddress remote = new InetSocketAddress(host, port);
+    ChannelFuture connecting = localAddress == null ? b.connect(remote)
+        : b.connect(remote, new InetSocketAddress(localAddress, 0));
+    connecting.addListener(f -> {
       if (!f.isSuccess()) {
         opened.tryFail(f.cause());
       }
     });
+    ScheduledFuture<?> deadline = loop.schedule(() -> {
+      if (opened.tryFail("no WebSocket upgrade within " + timeoutMs + " ms")) {
+        connecting.channel().close();
+      }
+    }, timeoutMs, TimeUnit.MILLISECONDS);
+    opened.future().onComplete(r -> deadline.cancel(false));
     return opened.future();
   }
 
+  /** Built once: a client context that trusts any certificate. */
+  private static final class TrustAll {
+    static final SslContext CONTEXT;
+
+    static {
+      try {
+        CONTEXT = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+      } catch (SSLException e) {
+        throw new IllegalStateException("no TLS client context: " + e.getMessage(), e);
+      }
+    }
+  }
+
   /** A socket option as the channel reports it; Unix options are read from the kernel. */
-  <T> T option(ChannelOption<T> option) {
+  public <T> T option(ChannelOption<T> option) {
     return channel.config().getOption(option);
   }
 
-  LeanWebSocket handler(MessageHandler handler) {
+  public LeanWebSocket handler(MessageHandler handler) {
     this.handler = handler;
     return this;
   }
 
   /** Called once, on the event loop, when the connection is gone (closed by either side or broken). */
-  LeanWebSocket closeHandler(Runnable closeHandler) {
+  public LeanWebSocket closeHandler(Runnable closeHandler) {
     this.closeHandler = closeHandler;
     return this;
   }
 
-  LeanWebSocket exceptionHandler(Consumer<Throwable> exceptionHandler) {
+  public LeanWebSocket exceptionHandler(Consumer<Throwable> exceptionHandler) {
     this.exceptionHandler = exceptionHandler;
     return this;
   }
@@ -124,7 +168,7 @@ final class LeanWebSocket {
    * server closes the TCP connection after its close frame, or the client does after {@link #CLOSE_WAIT_MS}. Vert.x's
    * client, the generator's before this one, closes the same way, so a server sees the same closing from either.
    */
-  Future<Void> close() {
+  public Future<Void> close() {
     Promise<Void> closed = Promise.promise();
     channel.eventLoop().execute(() -> {
       channel.closeFuture().addListener(f -> closed.tryComplete());
@@ -244,6 +288,10 @@ final class LeanWebSocket {
       String status = eol < 0 ? head : head.substring(0, eol);
       if (!status.startsWith("HTTP/1.1 101")) {
         refused(ctx, "WebSocket upgrade refused: " + status);
+        return false;
+      }
+      if (opened.future().isComplete()) {
+        ctx.close(); // too late: the deadline failed the connect
         return false;
       }
       ws = new LeanWebSocket(ctx.channel());
