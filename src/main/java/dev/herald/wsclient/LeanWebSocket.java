@@ -181,7 +181,8 @@ public final class LeanWebSocket {
   private void sendClose(int status) {
     if (!closeSent && channel.isActive()) {
       closeSent = true;
-      channel.writeAndFlush(masked(channel, OP_CLOSE, new byte[] {(byte) (status >> 8), (byte) status}));
+      channel.writeAndFlush(masked(channel, OP_CLOSE, new byte[] {(byte) (status >> 8), (byte) status}),
+          channel.voidPromise());
       channel.eventLoop().schedule(() -> channel.close(), CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
     }
   }
@@ -219,7 +220,7 @@ public final class LeanWebSocket {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      ctx.writeAndFlush(ctx.alloc().buffer(request.length).writeBytes(request));
+      ctx.writeAndFlush(ctx.alloc().buffer(request.length).writeBytes(request), ctx.voidPromise());
       super.channelActive(ctx);
     }
 
@@ -325,7 +326,7 @@ public final class LeanWebSocket {
       if (opcode == OP_PING) {
         byte[] payload = new byte[Math.min(125, to - from)];
         in.getBytes(from, payload);
-        ctx.writeAndFlush(masked(ctx.channel(), OP_PONG, payload));
+        ctx.writeAndFlush(masked(ctx.channel(), OP_PONG, payload), ctx.voidPromise());
       } else if (opcode == OP_CLOSE) {
         // Answered, then the server closes the socket (or sendClose's timer does).
         int status = to - from >= 2 ? in.getUnsignedShort(from) : 1000;
