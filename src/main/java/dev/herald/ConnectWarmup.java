@@ -31,10 +31,11 @@ import java.util.logging.Logger;
  * of 1), so the other half stays for clients that arrive meanwhile. Once other clients opened at least
  * {@value #OTHER_CLIENTS} connections it stops: they warm the path themselves, and it would only compete with them (a
  * node that meets its clients before a load balancer waits for readiness). The connections are the node's own bare
- * Netty client's ({@link LeanWebSocket}), not Vert.x's: after a warm-up through Vert.x's {@code WebSocketClient} in its
- * JVM, a node spent a fifth more CPU per fan-out delivery for as long as it was measured, and after one through the
- * bare client it did not (BENCHMARKS.md, "A warm-up without Vert.x's client"). A connection refused or failed counts
- * and is not retried; no connection is kept longer than {@value #TIMEOUT_MS} ms; the warm-up never fails the node.
+ * Netty client's ({@link LeanWebSocket}), whose writes carry the same promise type as the node's deliveries: after a
+ * warm-up through Vert.x's {@code WebSocketClient} in its JVM a node spent a fifth more CPU per fan-out delivery for as
+ * long as it was measured, on the bare client with the void promise 5 % more on the means of seven pairs
+ * (BENCHMARKS.md, "A warm-up without Vert.x's client"). A connection refused or failed counts and is not retried; no
+ * connection is kept longer than {@value #TIMEOUT_MS} ms; the warm-up never fails the node.
  */
 final class ConnectWarmup {
 
@@ -178,10 +179,16 @@ final class ConnectWarmup {
     String uri = "/ws?channels=" + NAMESPACE + ":c" + (index % CHANNELS);
     // No Origin: a node that lists its sites' origins in http.allowedOrigins would refuse its own.
     EventLoop loop = context.nettyEventLoop();
-    LeanWebSocket.connect((VertxInternal) vertx, loop, null, host, port, uri, tls, TIMEOUT_MS).onComplete(r -> {
+    Future<LeanWebSocket> connecting;
+    try {
+      connecting = LeanWebSocket.connect((VertxInternal) vertx, loop, null, host, port, uri, tls, TIMEOUT_MS);
+    } catch (RuntimeException e) {
+      connecting = Future.failedFuture(e);
+    }
+    connecting.onComplete(r -> {
       if (r.failed()) {
         failed++;
-        noteProblem(String.valueOf(r.cause().getMessage()));
+        noteProblem(r.cause().getMessage() != null ? r.cause().getMessage() : r.cause().toString());
         finished();
         return;
       }

@@ -35,10 +35,15 @@ import javax.net.ssl.SSLException;
  * ({@code --client-ws lean}, the default) and the node's start-up warm-up. Both must cost less than the work they
  * stand beside. A profile of the generator's workers on Vert.x's WebSocket client (BENCHMARKS.md, "The Redis history
  * trimmed in batches") spent 23 % of their samples in Vert.x's per-frame path (a {@code Buffer} and a queue entry
- * per frame, then a dispatch), time the server under test does not get; and a node that had warmed up through
- * Vert.x's client in its own JVM spent 21 % more CPU per fan-out delivery afterwards, which a warm-up on this client
- * did not (BENCHMARKS.md, "A warm-up without Vert.x's client"). Here a frame is scanned where it lies in the
+ * per frame, then a dispatch), time the server under test does not get. Here a frame is scanned where it lies in the
  * channel's read buffer, with one {@code Buffer} view per read, not per frame.
+ *
+ * <p>Every write carries the channel's void promise, as the node's deliveries do. In the node's JVM the warm-up's
+ * writes pass through the same Netty classes as the deliveries: with Netty's default promise on them the node spent
+ * 23 % more CPU per fan-out delivery afterwards (six pairs), nearly all of it user time, as after a warm-up through
+ * Vert.x's client, whose profile showed an unresolved interface call under {@code ChannelOutboundBuffer.addFlush},
+ * where each write's promise is called. With the void promise the cost fell to 5 % on the means of seven pairs and
+ * that call left the profile (BENCHMARKS.md, "A warm-up without Vert.x's client").
  *
  * <p>What a subscriber needs of RFC 6455 and no more: the upgrade request and the {@code 101} answer (its headers
  * are not checked beyond the status), unmasked server frames of any length, messages fragmented over continuation
