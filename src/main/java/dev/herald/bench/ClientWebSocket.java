@@ -3,8 +3,8 @@ package dev.herald.bench;
 /**
  * The generator's client for plain WebSocket subscribers ({@code --client-ws}): {@code lean}, the default, reads
  * frames off the Netty channel ({@link dev.herald.wsclient.LeanWebSocket}); {@code vertx} is Vert.x's
- * {@code WebSocketClient}, the generator of every run before 2026-12-03 08:40 UTC, kept to compare with them. SockJS and SSE subscribers use
- * Vert.x's clients either way.
+ * {@code WebSocketClient}, the generator of every run before 2026-12-03 08:40 UTC, kept to compare with them. SockJS
+ * and SSE subscribers use Vert.x's clients either way.
  */
 enum ClientWebSocket {
   LEAN, VERTX;

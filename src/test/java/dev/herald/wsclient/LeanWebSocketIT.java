@@ -173,14 +173,10 @@ class LeanWebSocketIT {
     Eventually.within(10, () -> assertThat(gone).hasValue(1));
   }
 
-  /** Over TLS to a self-signed certificate, from no source address of its own, to the IPv4 loopback by name. */
+  /** Over TLS to a self-signed certificate, from no source address of its own. */
   @Test
   void readsMessagesOverTlsFromAnyCertificate() {
-    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setSsl(true)
-            .setKeyCertOptions(cert.keyCertOptions()))
-        .webSocketHandler(ws -> ws.writeTextMessage("secret " + ws.isSsl()));
-    int port = Await.of(server.listen(0), 10).actualPort();
+    int port = serveTls(ws -> ws.writeTextMessage("secret " + ws.isSsl()));
     VertxInternal client = (VertxInternal) vertx;
     Await.of(LeanWebSocket.connect(client, client.nettyEventLoopGroup().next(), null, "127.0.0.1", port, "/ws",
         true, 10_000).onSuccess(ws -> ws.handler((b, from, to) -> messages.add(b.getString(from, to)))), 10);
@@ -190,11 +186,7 @@ class LeanWebSocketIT {
   /** A plain connection to a TLS listener: the upgrade request is not a TLS handshake, so no upgrade comes. */
   @Test
   void aPlainConnectionToATlsListenerFails() {
-    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setSsl(true)
-            .setKeyCertOptions(cert.keyCertOptions()))
-        .webSocketHandler(ws -> ws.writeTextMessage("secret"));
-    int port = Await.of(server.listen(0), 10).actualPort();
+    int port = serveTls(ws -> ws.writeTextMessage("secret"));
     VertxInternal client = (VertxInternal) vertx;
     Future<LeanWebSocket> f = LeanWebSocket.connect(client, client.nettyEventLoopGroup().next(), null, "127.0.0.1",
         port, "/ws", false, 5_000);
@@ -202,8 +194,18 @@ class LeanWebSocketIT {
   }
 
   private int serve(io.vertx.core.Handler<ServerWebSocket> handler) {
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
-        .webSocketHandler(handler);
+    return serve(new HttpServerOptions().setHost("127.0.0.1"), handler);
+  }
+
+  /** A WebSocket server over TLS with a self-signed certificate. */
+  private int serveTls(io.vertx.core.Handler<ServerWebSocket> handler) {
+    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+    return serve(new HttpServerOptions().setHost("127.0.0.1").setSsl(true).setKeyCertOptions(cert.keyCertOptions()),
+        handler);
+  }
+
+  private int serve(HttpServerOptions options, io.vertx.core.Handler<ServerWebSocket> handler) {
+    HttpServer server = vertx.createHttpServer(options).webSocketHandler(handler);
     return Await.of(server.listen(0), 10).actualPort();
   }
 
