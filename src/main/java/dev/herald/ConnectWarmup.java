@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * node that meets its clients before a load balancer waits for readiness). The connections are the node's own bare
  * Netty client's ({@link LeanWebSocket}), whose writes carry the same promise type as the node's deliveries: after a
  * warm-up through Vert.x's {@code WebSocketClient} in its JVM a node spent a fifth more CPU per fan-out delivery for as
- * long as it was measured, on the bare client with the void promise 5 % more on the means of seven pairs
+ * long as it was measured, on the bare client with the void promise 6 % more on the means of nine pairs
  * (BENCHMARKS.md, "A warm-up without Vert.x's client"). A connection refused or failed counts and is not retried; no
  * connection is kept longer than {@value #TIMEOUT_MS} ms; the warm-up never fails the node.
  */

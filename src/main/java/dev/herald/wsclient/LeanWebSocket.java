@@ -42,8 +42,8 @@ import javax.net.ssl.SSLException;
  * writes pass through the same Netty classes as the deliveries: with Netty's default promise on them the node spent
  * 23 % more CPU per fan-out delivery afterwards (six pairs), nearly all of it user time, as after a warm-up through
  * Vert.x's client, whose profile showed an unresolved interface call under {@code ChannelOutboundBuffer.addFlush},
- * where each write's promise is called. With the void promise the cost fell to 5 % on the means of seven pairs and
- * that call left the profile (BENCHMARKS.md, "A warm-up without Vert.x's client").
+ * where each write's promise is called. With the void promise the cost fell to 6 % on the means of nine pairs,
+ * though not in every run (BENCHMARKS.md, "A warm-up without Vert.x's client").
  *
  * <p>What a subscriber needs of RFC 6455 and no more: the upgrade request and the {@code 101} answer (its headers
  * are not checked beyond the status), unmasked server frames of any length, messages fragmented over continuation
