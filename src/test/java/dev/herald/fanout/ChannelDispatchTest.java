@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.cluster.Codecs;
 import dev.herald.config.LimitsConfig;
 import dev.herald.config.NodeConfig;
-import dev.herald.config.TransportConfig;
 import dev.herald.engine.memory.MemoryHistory;
 import dev.herald.message.Channel;
 import dev.herald.message.RenderedMessage;
@@ -115,16 +114,12 @@ class ChannelDispatchTest {
   private RecordingSubscriber subscribed(Hub hub) {
     RecordingSubscriber out = new RecordingSubscriber();
     Await.on(hub.context(), () -> {
-      new ClientSession(hub, out, history, SubscribePolicy.OPEN, limits(), transport(), "c", null)
+      new ClientSession(hub, out, history, SubscribePolicy.OPEN, limits(), TestHubs.TRANSPORT, "c", null)
           .subscribe(List.of(CH.toString()), Map.of(), null);
       return null;
     });
     Eventually.within(10, () -> assertThat(out.ofOp("subscribed")).hasSize(1));
     return out;
-  }
-
-  private static TransportConfig transport() {
-    return TestHubs.TRANSPORT;
   }
 
   private static LimitsConfig limits() {

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.cluster.Codecs;
 import dev.herald.config.LimitsConfig;
 import dev.herald.config.NodeConfig;
-import dev.herald.config.TransportConfig;
 import dev.herald.engine.memory.MemoryHistory;
 import dev.herald.message.Channel;
-import dev.herald.metrics.HeraldMetrics;
 import dev.herald.metrics.Meters;
 import dev.herald.message.RenderedMessage;
 import dev.herald.testing.Await;
@@ -52,17 +50,12 @@ class ClientSessionTest {
     gated = new GatedHistory(history);
     publisher = new Publisher(vertx.eventBus(), history);
     router = ChannelRouter.forNode(vertx, NodeConfig.DEFAULT_CHANNEL_LINGER_MS);
-    hub = on(() -> new Hub(vertx, context, router, transport(), System::currentTimeMillis,
-        HeraldMetrics.standalone()));
+    hub = TestHubs.on(vertx, context, router);
   }
 
   @AfterEach
   void tearDown() {
     Await.of(vertx.close());
-  }
-
-  private static TransportConfig transport() {
-    return TestHubs.TRANSPORT;
   }
 
   private static LimitsConfig limits() {
@@ -75,7 +68,7 @@ class ClientSessionTest {
   }
 
   private ClientSession session(RecordingSubscriber out) {
-    return on(() -> new ClientSession(hub, out, gated, SubscribePolicy.OPEN, limits(), transport(), "c1", null));
+    return on(() -> new ClientSession(hub, out, gated, SubscribePolicy.OPEN, limits(), TestHubs.TRANSPORT, "c1", null));
   }
 
   /** A session subscribed to {@link #CH} from now on, once its {@code subscribed} frame arrived. */
