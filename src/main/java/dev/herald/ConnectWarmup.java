@@ -33,9 +33,10 @@ import java.util.logging.Logger;
  * node that meets its clients before a load balancer waits for readiness). The connections are the node's own bare
  * Netty client's ({@link LeanWebSocket}), whose writes carry the same promise type as the node's deliveries: after a
  * warm-up through Vert.x's {@code WebSocketClient} in its JVM a node spent a fifth more CPU per fan-out delivery for as
- * long as it was measured, on the bare client with the void promise 6 % more on the means of nine pairs
- * (BENCHMARKS.md, "A warm-up without Vert.x's client"). A connection refused or failed counts and is not retried; no
- * connection is kept longer than {@value #TIMEOUT_MS} ms; the warm-up never fails the node.
+ * long as it was measured, on the bare client with the void promise 6 % more on the means of nine pairs and 22 % on
+ * those of seven later ones, the cause not found (BENCHMARKS.md, "A warm-up without Vert.x's client", "The start-up
+ * warm-up's cost looked into"). A connection refused or failed counts and is not retried; no connection is kept
+ * longer than {@value #TIMEOUT_MS} ms; the warm-up never fails the node.
  */
 final class ConnectWarmup {
 
