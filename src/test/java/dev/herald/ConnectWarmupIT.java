@@ -218,4 +218,16 @@ class ConnectWarmupIT {
     assertThat(result.failed()).isZero();
     Eventually.within(10, () -> assertThat(closed.get()).isEqualTo(3));
   }
+
+  @Test
+  void aConnectThatThrowsCountsAsFailedAndTheWarmupStillEnds() {
+    // A port out of range makes the client's connect throw before it returns a future; uncaught, the warm-up would
+    // wait for those connections for ever and the node would never report ready.
+    HeraldConfig config = ConfigLoader.fromJson(TestNodes.memory(), "test", Map.of());
+    ConnectWarmup warmup = ConnectWarmup.start(vertx, config.http(), 70_000, config.limits(), 3, () -> 0);
+    ConnectWarmup.Result result = Await.of(warmup.done(), 30);
+    assertThat(result.failed()).isEqualTo(3);
+    assertThat(result.subscribed()).isZero();
+    assertThat(result.refused()).isZero();
+  }
 }

@@ -43,7 +43,9 @@ import javax.net.ssl.SSLException;
  * 23 % more CPU per fan-out delivery afterwards (six pairs), nearly all of it user time, as after a warm-up through
  * Vert.x's client, whose profile showed an unresolved interface call under {@code ChannelOutboundBuffer.addFlush},
  * where each write's promise is called. With the void promise the cost fell to 6 % on the means of nine pairs,
- * though not in every run (BENCHMARKS.md, "A warm-up without Vert.x's client").
+ * though not in every run; seven later pairs put it at 22 %, and a warm-up that left that call resolved cost as
+ * much, so the promise is not the whole cause (BENCHMARKS.md, "A warm-up without Vert.x's client", "The start-up
+ * warm-up's cost looked into").
  *
  * <p>What a subscriber needs of RFC 6455 and no more: the upgrade request and the {@code 101} answer (its headers
  * are not checked beyond the status), unmasked server frames of any length, messages fragmented over continuation
