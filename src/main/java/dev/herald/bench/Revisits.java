@@ -1,7 +1,7 @@
 package dev.herald.bench;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -52,16 +52,19 @@ final class Revisits {
   private static double visit(WebSocketClient client, String host, int port, String channel) throws Exception {
     CompletableFuture<Double> subscribed = new CompletableFuture<>();
     long start = System.nanoTime();
-    // The handler is set where the connect completes, on the event loop, before any frame is read.
-    WebSocket ws = client.connect(new WebSocketConnectOptions().setHost(host).setPort(port)
-        .setURI(Target.HERALD.subscribePath(channel))).onSuccess(w -> w.textMessageHandler(text -> {
-          String op = new JsonObject(text).getString("op");
-          if ("subscribed".equals(op)) {
-            subscribed.complete((System.nanoTime() - start) / 1e6);
-          } else if ("error".equals(op)) {
-            subscribed.completeExceptionally(new IllegalStateException(channel + ": " + text));
-          }
-        })).await();
+    // The handler is set before the connect: one added to the connect's future from this thread could come after
+    // the node's subscribed frame, which would then be dropped (our reading of a 10 s timeout in scripts/test).
+    ClientWebSocket ws = client.webSocket();
+    ws.textMessageHandler(text -> {
+      String op = new JsonObject(text).getString("op");
+      if ("subscribed".equals(op)) {
+        subscribed.complete((System.nanoTime() - start) / 1e6);
+      } else if ("error".equals(op)) {
+        subscribed.completeExceptionally(new IllegalStateException(channel + ": " + text));
+      }
+    });
+    ws.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI(Target.HERALD.subscribePath(channel)))
+        .await();
     try {
       return subscribed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } finally {
