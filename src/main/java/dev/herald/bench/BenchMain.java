@@ -114,10 +114,7 @@ public final class BenchMain {
           // As the measured phase will: a scrape's first answer made C2 recompile the connection path in it.
           scrapes.read();
         }
-        try (RemoteFleet w = new RemoteFleet(o, left > 0 ? Math.min(left, WARMUP_ROUND) : WARMUP_ROUND)) {
-          warmed += w.connect().ok();
-        }
-        Thread.sleep(2000);
+        warmed += connectAndClose(o, left > 0 ? Math.min(left, WARMUP_ROUND) : WARMUP_ROUND).ok();
         jit = jvm ? server.jitNanos() - jit0 : 0;
         rounds++;
       }
@@ -220,6 +217,9 @@ public final class BenchMain {
     IngestBacklog backlog = "xadd".equals(o.publishVia()) ? new IngestBacklog(vertx, o) : null;
     JsonArray steps = new JsonArray();
     JsonObject best = null;
+    if (o.churnConnections() > 0) {
+      result.put("churn", churn(o, server));
+    }
     try (RemoteFleet fleet = new RemoteFleet(o, n)) {
       double probeBefore = MachineProbe.millis();
       long cpu0 = server == null ? 0 : server.cpuNanos();
@@ -287,6 +287,47 @@ public final class BenchMain {
       result.put("best", best);
     }
     return result;
+  }
+
+  /**
+   * {@code --churn-connections}: subscribers that come and go before the measured ones connect, in rounds of at most
+   * {@link #WARMUP_ROUND} (a node holds under 20K sockets here), each on the measured channels as the measured fleet
+   * will be. The node then serves the fan-out with the state page views leave behind (freed connections, garbage
+   * promoted and collected, channels subscribed and left), not a fresh heap's.
+   */
+  static JsonObject churn(BenchOptions o, ServerNodes server) throws Exception {
+    long cpu0 = server == null ? 0 : server.cpuNanos();
+    long t0 = System.nanoTime();
+    long ok = 0;
+    long failed = 0;
+    long subscribed = 0;
+    int rounds = 0;
+    for (int left = o.churnConnections(); left > 0; left -= WARMUP_ROUND) {
+      SubscriberFleet.ConnectResult c = connectAndClose(o, Math.min(left, WARMUP_ROUND));
+      ok += c.ok();
+      failed += c.failed();
+      subscribed += c.subscribed();
+      rounds++;
+    }
+    if (failed > 0) {
+      System.err.println("warning: " + failed + " of the churn's connections failed");
+    }
+    return new JsonObject().put("connections", ok).put("failed", failed).put("subscribed", subscribed)
+        .put("rounds", rounds).put("seconds", round((System.nanoTime() - t0) / 1e9))
+        .put("serverCpuSeconds", round((server == null ? 0 : server.cpuNanos() - cpu0) / 1e9));
+  }
+
+  /**
+   * A fleet of {@code count} worker-held connections opened and closed, then 2 s for the server to take the closes
+   * before whatever connects next.
+   */
+  private static SubscriberFleet.ConnectResult connectAndClose(BenchOptions o, int count) throws Exception {
+    SubscriberFleet.ConnectResult c;
+    try (RemoteFleet w = new RemoteFleet(o, count)) {
+      c = w.connect();
+    }
+    Thread.sleep(2000);
+    return c;
   }
 
   /** Publishes at {@code rate} for {@code seconds}, unrecorded, and waits for the deliveries. */

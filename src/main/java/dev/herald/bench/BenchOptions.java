@@ -237,6 +237,19 @@ record BenchOptions(Map<String, String> raw) {
     return integer("warmup-connections", 0);
   }
 
+  /**
+   * Subscribers that connect, subscribe to the measured channels as the measured ones will, and leave, before the
+   * measured ones connect (fanout, light), in rounds of at most 15,000; 0 (default): none. What a node is like after
+   * serving page views for a while, where every other scenario meets a node just started.
+   */
+  int churnConnections() {
+    int v = integer("churn-connections", 0);
+    if (v < 0) {
+      throw new IllegalArgumentException("--churn-connections must be 0 or more, not " + v);
+    }
+    return v;
+  }
+
   /** The revisit scenario: channels a client opens, each once and then once more after {@link #gapMs()}. */
   int visits() {
     return positive("visits", 40);

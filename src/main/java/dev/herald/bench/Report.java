@@ -234,6 +234,13 @@ final class Report {
               ? "the JIT quiet in the last" : "the JIT still compiling (" + warmJit.getValue("lastRoundJitMs")
               + " ms in the last round)"));
     }
+    JsonObject churn = r.getJsonObject("churn");
+    if (churn != null) {
+      sb.append(String.format(Locale.ROOT, "   churn: %d connections came and went first, in %d rounds (%d subscribed, "
+          + "%d failed), %.1f s, server CPU %.2f s%n", churn.getLong("connections"), churn.getInteger("rounds"),
+          churn.getLong("subscribed"), churn.getLong("failed"), churn.getDouble("seconds"),
+          churn.getDouble("serverCpuSeconds")));
+    }
     JsonObject jit = r.getJsonObject("jitSettle");
     if (jit != null) {
       sb.append(String.format(Locale.ROOT, "   JIT settle: %d rounds, %.1f s more warm-up, %s%n",

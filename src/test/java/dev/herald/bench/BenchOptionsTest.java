@@ -78,6 +78,14 @@ class BenchOptionsTest {
   }
 
   @Test
+  void churnIsNoneUnlessToldAndNeverNegative() {
+    assertThat(parse().churnConnections()).isZero();
+    assertThat(parse("--churn-connections", "45000").churnConnections()).isEqualTo(45_000);
+    assertThatThrownBy(() -> parse("--churn-connections", "-1").churnConnections())
+        .hasMessageContaining("--churn-connections must be 0 or more, not -1");
+  }
+
+  @Test
   void ratesAreAList() {
     assertThat(parse("--rates", "5, 10,20.5").rates("1")).isEqualTo(List.of(5.0, 10.0, 20.5));
     assertThat(parse().rates("1,2")).isEqualTo(List.of(1.0, 2.0));

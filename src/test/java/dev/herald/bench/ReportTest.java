@@ -233,6 +233,16 @@ class ReportTest {
   }
 
   @Test
+  void aChurnBeforeTheMeasuredSubscribersIsShownOnlyWhenThereWasOne() {
+    JsonObject r = result(step(), connect()).put("churn", new JsonObject().put("connections", 44_990L)
+        .put("failed", 10L).put("subscribed", 44_990L).put("rounds", 3).put("seconds", 21.4)
+        .put("serverCpuSeconds", 9.25));
+    assertThat(Report.summary(r)).contains("churn: 44990 connections came and went first, in 3 rounds "
+        + "(44990 subscribed, 10 failed), 21.4 s, server CPU 9.25 s");
+    assertThat(Report.summary(result(step(), connect()))).doesNotContain("churn");
+  }
+
+  @Test
   void theJitsShareAndItsSettlingAreShown() {
     JsonObject step = step().put("serverSysCpuSeconds", 0.6).put("serverJitCpuSeconds", 0.3);
     assertThat(Report.stepLine(step)).contains("(1.20 s, sys 50%, JIT 0.30 s)");
