@@ -114,7 +114,7 @@ public final class BenchMain {
           // As the measured phase will: a scrape's first answer made C2 recompile the connection path in it.
           scrapes.read();
         }
-        warmed += connectAndClose(o, left > 0 ? Math.min(left, WARMUP_ROUND) : WARMUP_ROUND).ok();
+        warmed += connectAndClose(o, left > 0 ? Math.min(left, WARMUP_ROUND) : WARMUP_ROUND, null).connect().ok();
         jit = jvm ? server.jitNanos() - jit0 : 0;
         rounds++;
       }
@@ -212,14 +212,15 @@ public final class BenchMain {
     for (int i = 0; i < n; i++) {
       subsPerChannel[i % channels]++;
     }
+    // Before anything of the measured phase is open, so a churn that fails leaves nothing behind.
+    if (o.churnConnections() > 0) {
+      result.put("churn", churn(o, server));
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(1));
     RatePublisher publisher = new RatePublisher(vertx, o);
     IngestBacklog backlog = "xadd".equals(o.publishVia()) ? new IngestBacklog(vertx, o) : null;
     JsonArray steps = new JsonArray();
     JsonObject best = null;
-    if (o.churnConnections() > 0) {
-      result.put("churn", churn(o, server));
-    }
     try (RemoteFleet fleet = new RemoteFleet(o, n)) {
       double probeBefore = MachineProbe.millis();
       long cpu0 = server == null ? 0 : server.cpuNanos();
@@ -301,12 +302,14 @@ public final class BenchMain {
     long ok = 0;
     long failed = 0;
     long subscribed = 0;
+    long connectCpu = 0;
     int rounds = 0;
     for (int left = o.churnConnections(); left > 0; left -= WARMUP_ROUND) {
-      SubscriberFleet.ConnectResult c = connectAndClose(o, Math.min(left, WARMUP_ROUND));
-      ok += c.ok();
-      failed += c.failed();
-      subscribed += c.subscribed();
+      Round round = connectAndClose(o, Math.min(left, WARMUP_ROUND), server);
+      ok += round.connect().ok();
+      failed += round.connect().failed();
+      subscribed += round.connect().subscribed();
+      connectCpu += round.connectCpuNanos();
       rounds++;
     }
     if (failed > 0) {
@@ -314,20 +317,28 @@ public final class BenchMain {
     }
     return new JsonObject().put("connections", ok).put("failed", failed).put("subscribed", subscribed)
         .put("rounds", rounds).put("seconds", round((System.nanoTime() - t0) / 1e9))
-        .put("serverCpuSeconds", round((server == null ? 0 : server.cpuNanos() - cpu0) / 1e9));
+        .put("serverCpuSeconds", round((server == null ? 0 : server.cpuNanos() - cpu0) / 1e9))
+        .put("serverConnectCpuSeconds", round(connectCpu / 1e9));
+  }
+
+  /** One round of connections opened and closed: what the connects reported, the server's CPU while they ran. */
+  private record Round(SubscriberFleet.ConnectResult connect, long connectCpuNanos) {
   }
 
   /**
    * A fleet of {@code count} worker-held connections opened and closed, then 2 s for the server to take the closes
-   * before whatever connects next.
+   * before whatever connects next. The server's CPU is read around the connects only (none without {@code server}):
+   * the rest of the round is the closes, the workers' start and the wait.
    */
-  private static SubscriberFleet.ConnectResult connectAndClose(BenchOptions o, int count) throws Exception {
-    SubscriberFleet.ConnectResult c;
+  private static Round connectAndClose(BenchOptions o, int count, ServerNodes server) throws Exception {
+    Round round;
     try (RemoteFleet w = new RemoteFleet(o, count)) {
-      c = w.connect();
+      long cpu0 = server == null ? 0 : server.cpuNanos();
+      SubscriberFleet.ConnectResult c = w.connect();
+      round = new Round(c, server == null ? 0 : server.cpuNanos() - cpu0);
     }
     Thread.sleep(2000);
-    return c;
+    return round;
   }
 
   /** Publishes at {@code rate} for {@code seconds}, unrecorded, and waits for the deliveries. */

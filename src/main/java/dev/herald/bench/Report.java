@@ -237,9 +237,14 @@ final class Report {
     JsonObject churn = r.getJsonObject("churn");
     if (churn != null) {
       sb.append(String.format(Locale.ROOT, "   churn: %d connections came and went first, in %d rounds (%d subscribed, "
-          + "%d failed), %.1f s, server CPU %.2f s%n", churn.getLong("connections"), churn.getInteger("rounds"),
+          + "%d failed), %.1f s, server CPU %.2f s", churn.getLong("connections"), churn.getInteger("rounds"),
           churn.getLong("subscribed"), churn.getLong("failed"), churn.getDouble("seconds"),
           churn.getDouble("serverCpuSeconds")));
+      // Absent from results of 86feb0f, the first with a churn.
+      if (churn.containsKey("serverConnectCpuSeconds")) {
+        sb.append(String.format(Locale.ROOT, " (%.2f s while connecting)", churn.getDouble("serverConnectCpuSeconds")));
+      }
+      sb.append('\n');
     }
     JsonObject jit = r.getJsonObject("jitSettle");
     if (jit != null) {

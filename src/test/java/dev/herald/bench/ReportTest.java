@@ -238,7 +238,9 @@ class ReportTest {
         .put("failed", 10L).put("subscribed", 44_990L).put("rounds", 3).put("seconds", 21.4)
         .put("serverCpuSeconds", 9.25));
     assertThat(Report.summary(r)).contains("churn: 44990 connections came and went first, in 3 rounds "
-        + "(44990 subscribed, 10 failed), 21.4 s, server CPU 9.25 s");
+        + "(44990 subscribed, 10 failed), 21.4 s, server CPU 9.25 s\n");
+    r.getJsonObject("churn").put("serverConnectCpuSeconds", 2.5);
+    assertThat(Report.summary(r)).contains("server CPU 9.25 s (2.50 s while connecting)\n");
     assertThat(Report.summary(result(step(), connect()))).doesNotContain("churn");
   }
 
