@@ -25,29 +25,18 @@ class ChurnIT {
 
   private final Vertx vertx = TestNodes.vertxWithMetrics();
   private HeraldNode node;
-  private Http http;
 
   @AfterEach
   void stop() {
-    if (http != null) {
-      http.close();
-    }
     if (node != null) {
       Await.of(node.stop(0), 30);
     }
     Await.of(vertx.close(), 30);
   }
 
-  private Scrape scrape() {
-    Http.Reply r = http.get("/metrics");
-    assertThat(r.status()).isEqualTo(200);
-    return Scrape.parse(r.body());
-  }
-
   @Test
   void everyChurnedSubscriberComesSubscribesAndLeaves() throws Exception {
     node = TestNodes.start(vertx, TestNodes.memory());
-    http = new Http(vertx, node.port());
     BenchOptions o = BenchOptions.parse(new String[] {"--port", Integer.toString(node.port()), "--channels", "2",
         "--churn-connections", "30", "--client-heap", "64m"}, 0);
 
@@ -57,15 +46,17 @@ class ChurnIT {
     assertThat(churn.getLong("subscribed")).isEqualTo(30);
     assertThat(churn.getLong("failed")).isZero();
     assertThat(churn.getInteger("rounds")).isEqualTo(1);
-    Scrape s = scrape();
-    assertThat(s.value("herald_transport_connections_opened_total", "transport", WS)).isEqualTo(30);
-    // Subscriber i takes channel i mod 2, as the measured fleet's do.
-    assertThat(s.value("herald_fanout_channel_registrations_total")).isEqualTo(2);
-    Eventually.within(10, () -> {
-      Scrape after = scrape();
-      assertThat(after.value("herald_transport_connections", "transport", WS)).isZero();
-      assertThat(after.value("herald_transport_connections_closed_total", "transport", WS)).isEqualTo(30);
-      assertThat(after.value("herald_fanout_subscriptions")).isZero();
-    });
+    try (Http http = new Http(vertx, node.port())) {
+      Scrape s = Scrape.of(http);
+      assertThat(s.value("herald_transport_connections_opened_total", "transport", WS)).isEqualTo(30);
+      // Subscriber i takes channel i mod 2, as the measured fleet's do.
+      assertThat(s.value("herald_fanout_channel_registrations_total")).isEqualTo(2);
+      Eventually.within(10, () -> {
+        Scrape after = Scrape.of(http);
+        assertThat(after.value("herald_transport_connections", "transport", WS)).isZero();
+        assertThat(after.value("herald_transport_connections_closed_total", "transport", WS)).isEqualTo(30);
+        assertThat(after.value("herald_fanout_subscriptions")).isZero();
+      });
+    }
   }
 }

@@ -46,9 +46,7 @@ class MetricsIT {
   }
 
   private Scrape scrape() {
-    Http.Reply r = http.get("/metrics");
-    assertThat(r.status()).isEqualTo(200);
-    return Scrape.parse(r.body());
+    return Scrape.of(http);
   }
 
   private WsTestClient subscriber(String channel) {

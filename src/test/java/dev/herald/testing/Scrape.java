@@ -15,6 +15,15 @@ public final class Scrape {
     this.samples = samples;
   }
 
+  /** A node's {@code GET /metrics} through {@code http}, parsed; fails unless it answered 200. */
+  public static Scrape of(Http http) {
+    Http.Reply r = http.get("/metrics");
+    if (r.status() != 200) {
+      throw new AssertionError("GET /metrics answered " + r.status() + ": " + r.body());
+    }
+    return parse(r.body());
+  }
+
   public static Scrape parse(String text) {
     Map<String, Double> samples = new LinkedHashMap<>();
     for (String line : text.split("\n")) {

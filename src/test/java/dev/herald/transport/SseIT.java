@@ -303,8 +303,6 @@ class SseIT {
   }
 
   private Scrape scrape() {
-    Http.Reply r = http.get("/metrics");
-    assertThat(r.status()).isEqualTo(200);
-    return Scrape.parse(r.body());
+    return Scrape.of(http);
   }
 }
