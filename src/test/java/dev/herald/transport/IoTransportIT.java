@@ -96,12 +96,12 @@ class IoTransportIT {
     ws.close();
     sse.drop();
     Eventually.within(10, () -> assertThat(gauge("herald_fanout_subscriptions")).isZero());
-    Scrape after = Scrape.parse(http.get("/metrics").body());
+    Scrape after = Scrape.of(http);
     assertThat(after.value("herald_transport_connections", "transport", "websocket")).isZero();
     assertThat(after.value("herald_transport_connections", "transport", "sse")).isZero();
   }
 
   private double gauge(String name) {
-    return Scrape.parse(http.get("/metrics").body()).value(name);
+    return Scrape.of(http).value(name);
   }
 }

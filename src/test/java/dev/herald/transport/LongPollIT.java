@@ -206,7 +206,7 @@ class LongPollIT {
     }
     int requests = polls;
     Eventually.within(10, () -> {
-      Scrape s = Scrape.parse(http.get("/metrics").body());
+      Scrape s = Scrape.of(http);
       assertThat(s.value("herald_transport_connections_opened_total", "transport", "longpoll")).isEqualTo(requests);
       assertThat(s.value("herald_transport_connections_closed_total", "transport", "longpoll")).isEqualTo(requests);
       assertThat(s.value("herald_transport_connections", "transport", "longpoll")).isZero();

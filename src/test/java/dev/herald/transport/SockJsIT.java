@@ -390,7 +390,7 @@ class SockJsIT {
     assertThat(http.post("/api/publish", new JsonObject().put("channel", "thread:m1").put("data", 1).encode())
         .status()).isEqualTo(202);
     s.nextOp("message");
-    Scrape scrape = Scrape.parse(http.get("/metrics").body());
+    Scrape scrape = Scrape.of(http);
     assertThat(scrape.value("herald_transport_connections", "transport", "sockjs")).isEqualTo(1);
     assertThat(scrape.value("herald_transport_connections_opened_total", "transport", "sockjs")).isEqualTo(1);
     assertThat(scrape.value("herald_delivery_messages_total")).isEqualTo(1);

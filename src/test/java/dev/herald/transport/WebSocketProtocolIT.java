@@ -148,7 +148,7 @@ class WebSocketProtocolIT {
 
   @Test
   void vertxHttpMetricsDoNotKeepUpgradedConnections() {
-    Scrape first = Scrape.parse(http.get("/metrics").body());
+    Scrape first = Scrape.of(http);
     assertThat(first.has("vertx_http_server_active_connections")).isTrue();
     assertThat(first.has("vertx_http_server_active_requests")).isTrue();
     double connectionsBefore = sum("vertx_http_server_active_connections");
@@ -161,7 +161,7 @@ class WebSocketProtocolIT {
     Eventually.within(10, () -> {
       assertThat(sum("vertx_http_server_active_connections")).isEqualTo(connectionsBefore);
       assertThat(sum("vertx_http_server_active_requests")).isEqualTo(requestsBefore);
-      Scrape s = Scrape.parse(http.get("/metrics").body());
+      Scrape s = Scrape.of(http);
       assertThat(s.value("herald_transport_connections", "transport", "websocket")).isZero();
       assertThat(s.value("herald_transport_connections_closed_total", "transport", "websocket")).isEqualTo(5);
     });
@@ -169,7 +169,7 @@ class WebSocketProtocolIT {
 
   /** The sum of every sample whose name and labels start with {@code prefix} (0 when there is none). */
   private double sum(String prefix) {
-    return Scrape.parse(http.get("/metrics").body()).sum(prefix);
+    return Scrape.of(http).sum(prefix);
   }
 
   private Socket socket() throws IOException {
