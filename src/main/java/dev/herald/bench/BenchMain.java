@@ -413,6 +413,7 @@ public final class BenchMain {
     long[] serverCpu0 = server == null ? new long[0] : server.cpuNanosEach();
     long serverSys0 = server == null ? 0 : server.sysNanos();
     long serverJit0 = server == null ? 0 : server.jitNanos();
+    Map<String, long[]> serverThreads0 = server == null ? Map.of() : server.threadGroupTicks();
     long clientCpu0 = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid());
     KernelNet.Counters net0 = KernelNet.read();
     MachineCpu.Reading machine0 = MachineCpu.read();
@@ -442,6 +443,7 @@ public final class BenchMain {
     long[] serverCpu = server == null ? new long[0] : server.cpuNanosEach();
     long serverSys = server == null ? 0 : server.sysNanos() - serverSys0;
     long serverJit = server == null ? 0 : server.jitNanos() - serverJit0;
+    Map<String, long[]> serverThreads = server == null ? Map.of() : server.threadGroupTicks();
     for (int k = 0; k < serverCpu.length; k++) {
       serverCpu[k] -= serverCpu0[k];
     }
@@ -472,6 +474,9 @@ public final class BenchMain {
     step.put("serverSysCpuSeconds", round(serverSys / 1e9));
     // Included in serverCpuSeconds: the JVM's JIT compiling during the step (0 for nchan).
     step.put("serverJitCpuSeconds", round(serverJit / 1e9));
+    if (!serverThreads.isEmpty()) {
+      step.put("serverThreadCpuSeconds", ServerNodes.threadGroupSeconds(serverThreads0, serverThreads));
+    }
     if (serverCpu.length > 1) {
       JsonArray perNode = new JsonArray();
       for (long cpu : serverCpu) {

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
@@ -67,6 +69,47 @@ final class ProcessProbe {
     long ticks = sumOverThreads(pid, task -> isCompilerThread(comm(task)) ? cpuTicks(statFields(task.resolve("stat")))
         : 0);
     return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+  }
+
+  /**
+   * User and system CPU ticks of the JVM's threads by what they do ({@link #threadGroup}), each as {@code {user,
+   * sys}}; empty for a server that is not a JVM. Threads that ended since the last reading are not counted, so a
+   * step's difference can miss a thread's last ticks; the event loops, GC and compiler threads live as long as the node.
+   */
+  Map<String, long[]> threadGroupTicks() {
+    Map<String, long[]> groups = new TreeMap<>();
+    if (!jvm) {
+      return groups;
+    }
+    sumOverThreads(pid, task -> {
+      String[] f = statFields(task.resolve("stat"));
+      if (f != null) {
+        long[] t = groups.computeIfAbsent(threadGroup(comm(task)), g -> new long[2]);
+        t[0] += Long.parseLong(f[11]);
+        t[1] += Long.parseLong(f[12]);
+      }
+      return 0;
+    });
+    return groups;
+  }
+
+  /**
+   * What a HotSpot or Vert.x thread does, from its name as the kernel keeps it (15 characters): "eventLoop" (Vert.x
+   * event loops, which run the node's I/O and fan-out), "gc" (G1's parallel, concurrent and refinement threads),
+   * "vm" (the VM thread, which runs safepoint operations such as the start and end of a pause), "jit" (C1 and C2),
+   * "other" (workers, Hazelcast, timers).
+   */
+  static String threadGroup(String comm) {
+    if (comm.startsWith("vert.x-eventloo")) {
+      return "eventLoop";
+    }
+    if (comm.startsWith("GC Thread#") || comm.startsWith("G1 ")) {
+      return "gc";
+    }
+    if (comm.equals("VM Thread")) {
+      return "vm";
+    }
+    return isCompilerThread(comm) ? "jit" : "other";
   }
 
   /**

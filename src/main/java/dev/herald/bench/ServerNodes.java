@@ -1,6 +1,9 @@
 package dev.herald.bench;
 
+import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The server under test as processes: one per node ({@code --server-pid}, in the order of {@code --port}), each read
@@ -50,6 +53,36 @@ final class ServerNodes {
   /** CPU time of every node's JIT compiler threads, in nanoseconds (0 for a server that is not a JVM). */
   long jitNanos() {
     return probes.stream().mapToLong(ProcessProbe::jitNanos).sum();
+  }
+
+  /** {@link ProcessProbe#threadGroupTicks()} summed over the nodes. */
+  Map<String, long[]> threadGroupTicks() {
+    Map<String, long[]> sum = new TreeMap<>();
+    for (ProcessProbe p : probes) {
+      p.threadGroupTicks().forEach((group, t) -> {
+        long[] s = sum.computeIfAbsent(group, g -> new long[2]);
+        s[0] += t[0];
+        s[1] += t[1];
+      });
+    }
+    return sum;
+  }
+
+  /**
+   * The CPU seconds of each thread group between two {@link #threadGroupTicks()} readings, as {@code {"eventLoop":
+   * {"user": 1.2, "sys": 3.4}, …}}: where a step's server CPU went inside the JVM.
+   */
+  static JsonObject threadGroupSeconds(Map<String, long[]> before, Map<String, long[]> after) {
+    JsonObject json = new JsonObject();
+    after.forEach((group, t) -> {
+      long[] b = before.getOrDefault(group, new long[2]);
+      json.put(group, new JsonObject().put("user", seconds(t[0] - b[0])).put("sys", seconds(t[1] - b[1])));
+    });
+    return json;
+  }
+
+  private static double seconds(long ticks) {
+    return Math.round(ticks * 1000.0 / ProcessProbe.TICKS_PER_SECOND) / 1000.0;
   }
 
   /** Time every node's threads waited for a CPU, in nanoseconds ({@link ProcessProbe#runQueueWaitNanos()}). */

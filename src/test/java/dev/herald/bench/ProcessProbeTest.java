@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -78,5 +79,25 @@ class ProcessProbeTest {
     assertThat(ProcessProbe.isCompilerThread("C2 CompilerThre")).isTrue();
     assertThat(ProcessProbe.isCompilerThread("C1 CompilerThre")).isTrue();
     assertThat(ProcessProbe.isCompilerThread("vert.x-eventloo")).isFalse();
+  }
+
+  @Test
+  void groupsThisJvmsThreadsByWhatTheyDo() {
+    assertThat(ProcessProbe.threadGroup("vert.x-eventloo")).isEqualTo("eventLoop");
+    assertThat(ProcessProbe.threadGroup("GC Thread#1")).isEqualTo("gc");
+    assertThat(ProcessProbe.threadGroup("G1 Refine#0")).isEqualTo("gc");
+    assertThat(ProcessProbe.threadGroup("G1 Young RemSet")).isEqualTo("gc");
+    assertThat(ProcessProbe.threadGroup("VM Thread")).isEqualTo("vm");
+    assertThat(ProcessProbe.threadGroup("C2 CompilerThre")).isEqualTo("jit");
+    assertThat(ProcessProbe.threadGroup("vert.x-worker-t")).isEqualTo("other");
+    long self = ProcessHandle.current().pid();
+    Map<String, long[]> groups = new ProcessProbe(self, true).threadGroupTicks();
+    // As in findsTheCpuOfThisJvmsCompilerThreads: this JVM has compiled for more than one tick, and its main thread
+    // has run JUnit for more than one.
+    assertThat(groups.get("jit")[0] + groups.get("jit")[1]).isPositive();
+    assertThat(groups.get("other")[0]).isPositive();
+    assertThat(groups.values().stream().mapToLong(t -> t[0] + t[1]).sum())
+        .isLessThanOrEqualTo(ProcessProbe.cpuNanosOf(self) / (1_000_000_000L / ProcessProbe.TICKS_PER_SECOND));
+    assertThat(new ProcessProbe(self, false).threadGroupTicks()).isEmpty();
   }
 }
