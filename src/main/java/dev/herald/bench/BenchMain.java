@@ -413,7 +413,7 @@ public final class BenchMain {
     long[] serverCpu0 = server == null ? new long[0] : server.cpuNanosEach();
     long serverSys0 = server == null ? 0 : server.sysNanos();
     long serverJit0 = server == null ? 0 : server.jitNanos();
-    Map<String, long[]> serverThreads0 = server == null ? Map.of() : server.threadGroupTicks();
+    Map<Long, ProcessProbe.ThreadTicks> serverThreads0 = server == null ? Map.of() : server.threadTicks();
     long clientCpu0 = fleet.cpuNanos() + ProcessProbe.cpuNanosOf(ProcessHandle.current().pid());
     KernelNet.Counters net0 = KernelNet.read();
     MachineCpu.Reading machine0 = MachineCpu.read();
@@ -443,7 +443,7 @@ public final class BenchMain {
     long[] serverCpu = server == null ? new long[0] : server.cpuNanosEach();
     long serverSys = server == null ? 0 : server.sysNanos() - serverSys0;
     long serverJit = server == null ? 0 : server.jitNanos() - serverJit0;
-    Map<String, long[]> serverThreads = server == null ? Map.of() : server.threadGroupTicks();
+    Map<Long, ProcessProbe.ThreadTicks> serverThreads = server == null ? Map.of() : server.threadTicks();
     for (int k = 0; k < serverCpu.length; k++) {
       serverCpu[k] -= serverCpu0[k];
     }

@@ -5,9 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
@@ -71,26 +71,28 @@ final class ProcessProbe {
     return ticks * (1_000_000_000L / TICKS_PER_SECOND);
   }
 
+  /** One thread's CPU ticks since it started, and what it does ({@link #threadGroup}). */
+  record ThreadTicks(String group, long user, long sys) {
+  }
+
   /**
-   * User and system CPU ticks of the JVM's threads by what they do ({@link #threadGroup}), each as {@code {user,
-   * sys}}; empty for a server that is not a JVM. Threads that ended since the last reading are not counted, so a
-   * step's difference can miss a thread's last ticks; the event loops, GC and compiler threads live as long as the node.
+   * The CPU ticks of each of the JVM's threads, by thread id (unique on the machine); empty for a server that is not
+   * a JVM. A thread that ended before a reading is missing from it, with its ticks.
    */
-  Map<String, long[]> threadGroupTicks() {
-    Map<String, long[]> groups = new TreeMap<>();
+  Map<Long, ThreadTicks> threadTicks() {
+    Map<Long, ThreadTicks> threads = new HashMap<>();
     if (!jvm) {
-      return groups;
+      return threads;
     }
     sumOverThreads(pid, task -> {
       String[] f = statFields(task.resolve("stat"));
       if (f != null) {
-        long[] t = groups.computeIfAbsent(threadGroup(comm(task)), g -> new long[2]);
-        t[0] += Long.parseLong(f[11]);
-        t[1] += Long.parseLong(f[12]);
+        threads.put(Long.parseLong(task.getFileName().toString()),
+            new ThreadTicks(threadGroup(comm(task)), Long.parseLong(f[11]), Long.parseLong(f[12])));
       }
       return 0;
     });
-    return groups;
+    return threads;
   }
 
   /**

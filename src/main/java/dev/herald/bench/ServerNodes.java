@@ -1,6 +1,7 @@
 package dev.herald.bench;
 
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,29 +56,33 @@ final class ServerNodes {
     return probes.stream().mapToLong(ProcessProbe::jitNanos).sum();
   }
 
-  /** {@link ProcessProbe#threadGroupTicks()} summed over the nodes. */
-  Map<String, long[]> threadGroupTicks() {
-    Map<String, long[]> sum = new TreeMap<>();
-    for (ProcessProbe p : probes) {
-      p.threadGroupTicks().forEach((group, t) -> {
-        long[] s = sum.computeIfAbsent(group, g -> new long[2]);
-        s[0] += t[0];
-        s[1] += t[1];
-      });
-    }
-    return sum;
+  /** {@link ProcessProbe#threadTicks()} of every node in one map: thread ids do not repeat across processes. */
+  Map<Long, ProcessProbe.ThreadTicks> threadTicks() {
+    Map<Long, ProcessProbe.ThreadTicks> all = new HashMap<>();
+    probes.forEach(p -> all.putAll(p.threadTicks()));
+    return all;
   }
 
   /**
-   * The CPU seconds of each thread group between two {@link #threadGroupTicks()} readings, as {@code {"eventLoop":
-   * {"user": 1.2, "sys": 3.4}, …}}: where a step's server CPU went inside the JVM.
+   * The CPU seconds of each thread group between two {@link #threadTicks()} readings, as {@code {"eventLoop": {"user":
+   * 1.2, "sys": 3.4}, …}}: where a step's server CPU went inside the JVM. Each thread counts what it ran between the
+   * readings, a thread that started in between all it ran; one that ended in between is missing (its last ticks can
+   * no longer be read), rather than taking its earlier ticks off its group.
    */
-  static JsonObject threadGroupSeconds(Map<String, long[]> before, Map<String, long[]> after) {
-    JsonObject json = new JsonObject();
-    after.forEach((group, t) -> {
-      long[] b = before.getOrDefault(group, new long[2]);
-      json.put(group, new JsonObject().put("user", seconds(t[0] - b[0])).put("sys", seconds(t[1] - b[1])));
+  static JsonObject threadGroupSeconds(Map<Long, ProcessProbe.ThreadTicks> before,
+      Map<Long, ProcessProbe.ThreadTicks> after) {
+    Map<String, long[]> groups = new TreeMap<>();
+    after.forEach((tid, t) -> {
+      ProcessProbe.ThreadTicks b = before.get(tid);
+      // A thread id the kernel gave again to a new thread within the step: the new thread's ticks start at 0.
+      boolean same = b != null && b.group().equals(t.group()) && b.user() <= t.user() && b.sys() <= t.sys();
+      long[] g = groups.computeIfAbsent(t.group(), k -> new long[2]);
+      g[0] += same ? t.user() - b.user() : t.user();
+      g[1] += same ? t.sys() - b.sys() : t.sys();
     });
+    JsonObject json = new JsonObject();
+    groups.forEach((group, g) -> json.put(group, new JsonObject().put("user", seconds(g[0])).put("sys",
+        seconds(g[1]))));
     return json;
   }
 

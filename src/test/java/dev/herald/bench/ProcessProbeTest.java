@@ -82,7 +82,7 @@ class ProcessProbeTest {
   }
 
   @Test
-  void groupsThisJvmsThreadsByWhatTheyDo() {
+  void groupsThisJvmsThreadsByWhatTheyDo() throws IOException {
     assertThat(ProcessProbe.threadGroup("vert.x-eventloo")).isEqualTo("eventLoop");
     assertThat(ProcessProbe.threadGroup("GC Thread#1")).isEqualTo("gc");
     assertThat(ProcessProbe.threadGroup("G1 Refine#0")).isEqualTo("gc");
@@ -91,13 +91,16 @@ class ProcessProbeTest {
     assertThat(ProcessProbe.threadGroup("C2 CompilerThre")).isEqualTo("jit");
     assertThat(ProcessProbe.threadGroup("vert.x-worker-t")).isEqualTo("other");
     long self = ProcessHandle.current().pid();
-    Map<String, long[]> groups = new ProcessProbe(self, true).threadGroupTicks();
-    // As in findsTheCpuOfThisJvmsCompilerThreads: this JVM has compiled for more than one tick, and its main thread
-    // has run JUnit for more than one.
-    assertThat(groups.get("jit")[0] + groups.get("jit")[1]).isPositive();
-    assertThat(groups.get("other")[0]).isPositive();
-    assertThat(groups.values().stream().mapToLong(t -> t[0] + t[1]).sum())
+    Map<Long, ProcessProbe.ThreadTicks> threads = new ProcessProbe(self, true).threadTicks();
+    // As in findsTheCpuOfThisJvmsCompilerThreads: this JVM has compiled for more than one tick, and the thread
+    // running this test has run JUnit for more than one (its id from /proc/thread-self: "<pid>/task/<tid>").
+    assertThat(threads.values().stream().filter(t -> t.group().equals("jit")).mapToLong(t -> t.user() + t.sys())
+        .sum()).isPositive();
+    long tid = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+    assertThat(threads.get(tid).group()).isEqualTo("other");
+    assertThat(threads.get(tid).user() + threads.get(tid).sys()).isPositive();
+    assertThat(threads.values().stream().mapToLong(t -> t.user() + t.sys()).sum())
         .isLessThanOrEqualTo(ProcessProbe.cpuNanosOf(self) / (1_000_000_000L / ProcessProbe.TICKS_PER_SECOND));
-    assertThat(new ProcessProbe(self, false).threadGroupTicks()).isEmpty();
+    assertThat(new ProcessProbe(self, false).threadTicks()).isEmpty();
   }
 }
