@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToLongFunction;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -63,11 +63,8 @@ final class ProcessProbe {
    * server's and the client's work (BENCHMARKS.md, "The JIT settles").
    */
   long jitNanos() {
-    if (!jvm) {
-      return 0;
-    }
-    long ticks = sumOverThreads(pid, task -> isCompilerThread(comm(task)) ? cpuTicks(statFields(task.resolve("stat")))
-        : 0);
+    long ticks = threadTicks().values().stream().filter(t -> t.group().equals("jit")).mapToLong(t -> t.user() + t.sys())
+        .sum();
     return ticks * (1_000_000_000L / TICKS_PER_SECOND);
   }
 
@@ -84,13 +81,12 @@ final class ProcessProbe {
     if (!jvm) {
       return threads;
     }
-    sumOverThreads(pid, task -> {
+    forEachThread(pid, task -> {
       String[] f = statFields(task.resolve("stat"));
       if (f != null) {
         threads.put(Long.parseLong(task.getFileName().toString()),
             new ThreadTicks(threadGroup(comm(task)), Long.parseLong(f[11]), Long.parseLong(f[12])));
       }
-      return 0;
     });
     return threads;
   }
@@ -129,20 +125,20 @@ final class ProcessProbe {
 
   /** {@link #runQueueWaitNanos()} of one process's threads (no children), for the client processes. */
   static long runQueueWaitNanosOf(long pid) {
-    return sumOverThreads(pid, task -> runQueueWait(task.resolve("schedstat")));
+    long[] wait = {0};
+    forEachThread(pid, task -> wait[0] += runQueueWait(task.resolve("schedstat")));
+    return wait[0];
   }
 
-  /** {@code perThread} summed over the threads of {@code pid}; once the process ended, what was read before. */
-  private static long sumOverThreads(long pid, ToLongFunction<Path> perThread) {
-    long n = 0;
+  /** Calls {@code action} with each thread's directory of {@code pid}; once the process ended, with none more. */
+  private static void forEachThread(long pid, Consumer<Path> action) {
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
-        n += perThread.applyAsLong(task);
+        action.accept(task);
       }
     } catch (IOException | UncheckedIOException e) {
       // The process ended.
     }
-    return n;
   }
 
   private static long runQueueWait(Path schedstat) {
