@@ -419,6 +419,7 @@ public final class BenchMain {
     MachineCpu.Reading machine0 = MachineCpu.read();
     long serverWait0 = server == null ? 0 : server.runQueueWaitNanos();
     long clientWait0 = fleet.runQueueWaitNanos() + ProcessProbe.runQueueWaitNanosOf(ProcessHandle.current().pid());
+    ProbeDuringStep probeDuring = ProbeDuringStep.start();
     RatePublisher.Result pub = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
     long expected = 0;
     for (int k = 0; k < subsPerChannel.length; k++) {
@@ -438,6 +439,7 @@ public final class BenchMain {
               .toCompletableFuture().get(), pub.accepted()));
     }
     drain(fleet, expected);
+    probeDuring.close();
     long redisCpu = o.redisPid() > 0 ? ProcessProbe.cpuNanosOf(o.redisPid()) - redisCpu0 : -1;
     long redisWait = o.redisPid() > 0 ? ProcessProbe.runQueueWaitNanosOf(o.redisPid()) - redisWait0 : -1;
     long[] serverCpu = server == null ? new long[0] : server.cpuNanosEach();
@@ -458,6 +460,7 @@ public final class BenchMain {
     RemoteFleet.Stats s = fleet.stats(pub.perChannel());
     JsonObject step = stepJson(rate, pub, s, ServerNodes.sum(serverCpu), clientCpu, o.p99LimitMs());
     step.put("machineProbeMs", probeJson(probeBefore, probeAfter));
+    step.put("machineProbeDuringStep", probeDuring.json());
     if (!s.silentChannels().isEmpty()) {
       step.put("silentChannels", silentChannelNames(s.silentChannels(), o.channelPrefix()));
     }

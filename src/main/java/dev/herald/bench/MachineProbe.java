@@ -1,10 +1,12 @@
 package dev.herald.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
  * A fixed piece of work timed on the generator's thread before and after each step, when no load runs: how fast
- * the machine was then. On a shared VM the same step has cost both server and client up to twice the CPU from one
+ * the machine was then ({@link ProbeDuringStep} times it during the step as well). On a shared VM the same step has cost both server and client up to twice the CPU from one
  * run to the next; a probe that slows down with them says the machine did, one that does not says the processes
  * did.
  */
@@ -15,6 +17,11 @@ final class MachineProbe {
   private static final int STEPS = 1_000_000;
   private static final int RUNS = 7;
   private static final long[] TABLE = new long[SLOTS];
+  /** About as long as a walk from the caches: each step waits for the one before (a multiply and an add). */
+  private static final int ARITHMETIC_STEPS = 5_000_000;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  /** Written so the JIT cannot drop the work. */
+  private static volatile long sink;
 
   static {
     for (int i = 0; i < SLOTS; i++) {
@@ -28,18 +35,35 @@ final class MachineProbe {
   /** The median wall time of {@link #RUNS} runs of the same work, ms (the first runs include compiling it). */
   static double millis() {
     double[] ms = new double[RUNS];
-    long sink = 0;
     for (int r = 0; r < RUNS; r++) {
       long t0 = System.nanoTime();
-      sink += walk();
+      sink = walk();
       ms[r] = (System.nanoTime() - t0) / 1e6;
     }
     Arrays.sort(ms);
-    // Kept so the JIT cannot drop the work.
-    if (sink == 42) {
-      System.out.print("");
-    }
     return ms[RUNS / 2];
+  }
+
+  /** The thread's CPU ms of one walk over the table: it rises with cache misses and with a slower core. */
+  static double walkCpuMillis() {
+    long t0 = THREADS.getCurrentThreadCpuTime();
+    sink = walk();
+    return (THREADS.getCurrentThreadCpuTime() - t0) / 1e6;
+  }
+
+  /**
+   * The thread's CPU ms of a chain of multiplications that stays in registers: it rises with a slower core (a busy
+   * hyperthread sibling, a lower clock, a vCPU the host stopped, which a guest without steal time counts as run), not
+   * with the caches.
+   */
+  static double arithmeticCpuMillis() {
+    long t0 = THREADS.getCurrentThreadCpuTime();
+    long x = 1;
+    for (int s = 0; s < ARITHMETIC_STEPS; s++) {
+      x = x * 6364136223846793005L + s;
+    }
+    sink = x;
+    return (THREADS.getCurrentThreadCpuTime() - t0) / 1e6;
   }
 
   /** A dependent random walk over the table: each slot read decides the next. */

@@ -107,12 +107,20 @@ final class Report {
 
   /**
    * The generator's fixed probe of the machine's speed before and after, when measured: {@code machine probe …/… ms}
-   * and a gap (more ms, a slower machine).
+   * (more ms, a slower machine), then the CPU ms of its walk and arithmetic during the step when probed, {@code
+   * (during: walk … ms, arithmetic … ms CPU)}, and a gap.
    */
   static String machineProbe(JsonObject s) {
     JsonObject p = s.getJsonObject("machineProbeMs");
-    return p == null ? "" : String.format(Locale.ROOT, "machine probe %.1f/%.1f ms  ", p.getDouble("before"),
-        p.getDouble("after"));
+    if (p == null) {
+      return "";
+    }
+    JsonObject d = s.getJsonObject("machineProbeDuringStep");
+    Double walk = d == null ? null : d.getJsonObject("walkCpuMs").getDouble("p50");
+    Double arithmetic = d == null ? null : d.getJsonObject("arithmeticCpuMs").getDouble("p50");
+    return String.format(Locale.ROOT, "machine probe %.1f/%.1f ms", p.getDouble("before"), p.getDouble("after"))
+        + (walk == null || arithmetic == null ? "" : String.format(Locale.ROOT,
+        " (during: walk %.1f ms, arithmetic %.1f ms CPU)", walk, arithmetic)) + "  ";
   }
 
   /**

@@ -301,6 +301,11 @@ class ReportTest {
     assertThat(Report.stepLine(step())).doesNotContain("machine probe");
     JsonObject probed = step().put("machineProbeMs", new JsonObject().put("before", 18.25).put("after", 30.0));
     assertThat(Report.stepLine(probed)).contains("machine probe 18.3/30.0 ms  ");
+    JsonObject during = probed.copy().put("machineProbeDuringStep", new JsonObject()
+        .put("runs", 2).put("walkCpuMs", ProbeDuringStep.figures(List.of(40.0, 21.25)))
+        .put("arithmeticCpuMs", ProbeDuringStep.figures(List.of(12.0, 6.5))));
+    assertThat(Report.stepLine(during))
+        .contains("machine probe 18.3/30.0 ms (during: walk 21.3 ms, arithmetic 6.5 ms CPU)  ");
     JsonObject h = result(probed, connect());
     JsonObject n = result(step().put("machineProbeMs", new JsonObject().put("before", 20.0).put("after", 20.0)),
         connect());
