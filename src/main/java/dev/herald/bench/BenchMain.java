@@ -401,6 +401,7 @@ public final class BenchMain {
                                  long[] subsPerChannel, BenchOptions o) throws Exception {
     // Outside the CPU window: the probe's own CPU is the generator's.
     double probeBefore = MachineProbe.millis();
+    double loopbackBefore = MachineProbe.loopbackCpuMillis();
     fleet.reset();
     long deadBefore = backlog == null ? 0 : backlog.read().toCompletionStage().toCompletableFuture().get()
         .deadLetters();
@@ -457,9 +458,11 @@ public final class BenchMain {
         - clientWait0;
     List<NodeScrapes.Sample> scrape = scrapes == null ? null : scrapes.read();
     double probeAfter = MachineProbe.millis();
+    double loopbackAfter = MachineProbe.loopbackCpuMillis();
     RemoteFleet.Stats s = fleet.stats(pub.perChannel());
     JsonObject step = stepJson(rate, pub, s, ServerNodes.sum(serverCpu), clientCpu, o.p99LimitMs());
     step.put("machineProbeMs", probeJson(probeBefore, probeAfter));
+    step.put("loopbackProbeCpuMs", probeJson(loopbackBefore, loopbackAfter));
     step.put("machineProbeDuringStep", probeDuring.json());
     if (!s.silentChannels().isEmpty()) {
       step.put("silentChannels", silentChannelNames(s.silentChannels(), o.channelPrefix()));
@@ -639,8 +642,10 @@ public final class BenchMain {
     return header;
   }
 
+  /** A probe's readings; null for one that could not run (NaN). */
   private static JsonObject probeJson(double beforeMs, double afterMs) {
-    return new JsonObject().put("before", round(beforeMs)).put("after", round(afterMs));
+    return new JsonObject().put("before", Double.isNaN(beforeMs) ? null : round(beforeMs))
+        .put("after", Double.isNaN(afterMs) ? null : round(afterMs));
   }
 
   private static void emit(JsonObject result, BenchOptions o) throws IOException {

@@ -1,7 +1,14 @@
 package dev.herald.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 
 /**
@@ -19,6 +26,9 @@ final class MachineProbe {
   private static final long[] TABLE = new long[SLOTS];
   /** About as long as a walk from the caches: each step waits for the one before (a multiply and an add). */
   private static final int ARITHMETIC_STEPS = 5_000_000;
+  private static final int LOOPBACK_ROUNDS = 20_000;
+  /** About a small message's frame. */
+  private static final int LOOPBACK_BYTES = 200;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   /** Written so the JIT cannot drop the work. */
   private static volatile long sink;
@@ -64,6 +74,37 @@ final class MachineProbe {
     }
     sink = x;
     return (THREADS.getCurrentThreadCpuTime() - t0) / 1e6;
+  }
+
+  /**
+   * The thread's CPU ms (user and system) of {@link #LOOPBACK_ROUNDS} writes of {@link #LOOPBACK_BYTES} bytes over a
+   * fresh loopback TCP connection, each read back on the other end by the same thread: the kernel's path of a
+   * delivery (a send, loopback's receive, a read) without waiting or waking, so it rises when system calls or the
+   * kernel's TCP cost more, not with any process's load. A connection that fails gives NaN.
+   */
+  static double loopbackCpuMillis() {
+    try (ServerSocketChannel server = ServerSocketChannel.open()) {
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      try (SocketChannel out = SocketChannel.open(server.getLocalAddress()); SocketChannel in = server.accept()) {
+        out.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ByteBuffer send = ByteBuffer.allocateDirect(LOOPBACK_BYTES);
+        ByteBuffer receive = ByteBuffer.allocateDirect(LOOPBACK_BYTES);
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        for (int r = 0; r < LOOPBACK_ROUNDS; r++) {
+          send.clear();
+          while (send.hasRemaining()) {
+            out.write(send);
+          }
+          receive.clear();
+          while (receive.hasRemaining()) {
+            in.read(receive);
+          }
+        }
+        return (THREADS.getCurrentThreadCpuTime() - t0) / 1e6;
+      }
+    } catch (IOException e) {
+      return Double.NaN;
+    }
   }
 
   /** A dependent random walk over the table: each slot read decides the next. */
