@@ -26,7 +26,7 @@ final class MachineProbe {
   private static final long[] TABLE = new long[SLOTS];
   /** About as long as a walk from the caches: each step waits for the one before (a multiply and an add). */
   private static final int ARITHMETIC_STEPS = 5_000_000;
-  private static final int LOOPBACK_ROUNDS = 20_000;
+  private static final int LOOPBACK_ROUNDS = 5_000;
   /** About a small message's frame. */
   private static final int LOOPBACK_BYTES = 200;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -78,9 +78,10 @@ final class MachineProbe {
 
   /**
    * The thread's CPU ms (user and system) of {@link #LOOPBACK_ROUNDS} writes of {@link #LOOPBACK_BYTES} bytes over a
-   * fresh loopback TCP connection, each read back on the other end by the same thread: the kernel's path of a
-   * delivery (a send, loopback's receive, a read) without waiting or waking, so it rises when system calls or the
-   * kernel's TCP cost more, not with any process's load. A connection that fails gives NaN.
+   * fresh loopback TCP connection, each read back on the other end by the same thread, the median of {@link #RUNS}
+   * runs (the first ones include compiling it): the kernel's path of a delivery (a send, loopback's receive, a read)
+   * without waiting or waking, so it rises when system calls or the kernel's TCP cost more, not with any process's
+   * load. A connection that fails gives NaN.
    */
   static double loopbackCpuMillis() {
     try (ServerSocketChannel server = ServerSocketChannel.open()) {
@@ -89,18 +90,23 @@ final class MachineProbe {
         out.setOption(StandardSocketOptions.TCP_NODELAY, true);
         ByteBuffer send = ByteBuffer.allocateDirect(LOOPBACK_BYTES);
         ByteBuffer receive = ByteBuffer.allocateDirect(LOOPBACK_BYTES);
-        long t0 = THREADS.getCurrentThreadCpuTime();
-        for (int r = 0; r < LOOPBACK_ROUNDS; r++) {
-          send.clear();
-          while (send.hasRemaining()) {
-            out.write(send);
+        double[] ms = new double[RUNS];
+        for (int run = 0; run < RUNS; run++) {
+          long t0 = THREADS.getCurrentThreadCpuTime();
+          for (int r = 0; r < LOOPBACK_ROUNDS; r++) {
+            send.clear();
+            while (send.hasRemaining()) {
+              out.write(send);
+            }
+            receive.clear();
+            while (receive.hasRemaining()) {
+              in.read(receive);
+            }
           }
-          receive.clear();
-          while (receive.hasRemaining()) {
-            in.read(receive);
-          }
+          ms[run] = (THREADS.getCurrentThreadCpuTime() - t0) / 1e6;
         }
-        return (THREADS.getCurrentThreadCpuTime() - t0) / 1e6;
+        Arrays.sort(ms);
+        return ms[RUNS / 2];
       }
     } catch (IOException e) {
       return Double.NaN;
