@@ -420,27 +420,32 @@ public final class BenchMain {
     MachineCpu.Reading machine0 = MachineCpu.read();
     long serverWait0 = server == null ? 0 : server.runQueueWaitNanos();
     long clientWait0 = fleet.runQueueWaitNanos() + ProcessProbe.runQueueWaitNanosOf(ProcessHandle.current().pid());
-    ProbeDuringStep probeDuring = ProbeDuringStep.start();
-    RatePublisher.Result pub = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
+    RatePublisher.Result pub;
     long expected = 0;
-    for (int k = 0; k < subsPerChannel.length; k++) {
-      expected += pub.perChannel()[k] * subsPerChannel[k];
-    }
     JsonObject ingest = null;
-    if (backlog != null) {
-      long t0 = System.nanoTime();
-      IngestBacklog.State left = backlog.awaitDrained(60_000_000_000L);
-      double drainSeconds = (System.nanoTime() - t0) / 1e9;
-      long dead = left.deadLetters() - deadBefore;
-      ingest = new JsonObject().put("drained", left.drained()).put("drainSeconds", round(drainSeconds))
-          .put("postsPerSecond", round(pub.accepted() / (pub.seconds() + drainSeconds)))
-          .put("deadLettered", dead)
-          .put("pass", left.drained() && drainSeconds <= o.maxDrainSeconds() && dead == 0)
-          .put("redisCalls", IngestBacklog.redisCalls(redisStats0, backlog.commandStats().toCompletionStage()
-              .toCompletableFuture().get(), pub.accepted()));
+    // Stopped even when the step fails: a probe left running would load the steps after it.
+    ProbeDuringStep probeDuring = ProbeDuringStep.start();
+    try {
+      pub = publisher.run(rate, seconds).toCompletionStage().toCompletableFuture().get();
+      for (int k = 0; k < subsPerChannel.length; k++) {
+        expected += pub.perChannel()[k] * subsPerChannel[k];
+      }
+      if (backlog != null) {
+        long t0 = System.nanoTime();
+        IngestBacklog.State left = backlog.awaitDrained(60_000_000_000L);
+        double drainSeconds = (System.nanoTime() - t0) / 1e9;
+        long dead = left.deadLetters() - deadBefore;
+        ingest = new JsonObject().put("drained", left.drained()).put("drainSeconds", round(drainSeconds))
+            .put("postsPerSecond", round(pub.accepted() / (pub.seconds() + drainSeconds)))
+            .put("deadLettered", dead)
+            .put("pass", left.drained() && drainSeconds <= o.maxDrainSeconds() && dead == 0)
+            .put("redisCalls", IngestBacklog.redisCalls(redisStats0, backlog.commandStats().toCompletionStage()
+                .toCompletableFuture().get(), pub.accepted()));
+      }
+      drain(fleet, expected);
+    } finally {
+      probeDuring.close();
     }
-    drain(fleet, expected);
-    probeDuring.close();
     long redisCpu = o.redisPid() > 0 ? ProcessProbe.cpuNanosOf(o.redisPid()) - redisCpu0 : -1;
     long redisWait = o.redisPid() > 0 ? ProcessProbe.runQueueWaitNanosOf(o.redisPid()) - redisWait0 : -1;
     long[] serverCpu = server == null ? new long[0] : server.cpuNanosEach();

@@ -13,9 +13,10 @@ import java.util.Arrays;
 
 /**
  * A fixed piece of work timed on the generator's thread before and after each step, when no load runs: how fast
- * the machine was then ({@link ProbeDuringStep} times it during the step as well). On a shared VM the same step has cost both server and client up to twice the CPU from one
- * run to the next; a probe that slows down with them says the machine did, one that does not says the processes
- * did.
+ * the machine was then ({@link ProbeDuringStep} times a chain of arithmetic during the step, and {@link
+ * #loopbackCpuMillis} the kernel's loopback path). On a shared VM the same step has cost both server and client up
+ * to twice the CPU from one run to the next; a probe that slows down with them says the machine did, one that does
+ * not says the processes did.
  */
 final class MachineProbe {
 
@@ -24,7 +25,7 @@ final class MachineProbe {
   private static final int STEPS = 1_000_000;
   private static final int RUNS = 7;
   private static final long[] TABLE = new long[SLOTS];
-  /** About as long as a walk from the caches: each step waits for the one before (a multiply and an add). */
+  /** About 7 ms on the benchmark VM: each step waits for the one before (a multiply and an add). */
   private static final int ARITHMETIC_STEPS = 5_000_000;
   private static final int LOOPBACK_ROUNDS = 5_000;
   /** About a small message's frame. */
@@ -52,13 +53,6 @@ final class MachineProbe {
     }
     Arrays.sort(ms);
     return ms[RUNS / 2];
-  }
-
-  /** The thread's CPU ms of one walk over the table: it rises with cache misses and with a slower core. */
-  static double walkCpuMillis() {
-    long t0 = THREADS.getCurrentThreadCpuTime();
-    sink = walk();
-    return (THREADS.getCurrentThreadCpuTime() - t0) / 1e6;
   }
 
   /**

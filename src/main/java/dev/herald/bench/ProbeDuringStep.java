@@ -5,18 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The machine probe run again and again while a step's load runs, on a thread of the generator's own: the probe
- * before and after a step has not followed the steps' own drift (a run's steps up to 40 % apart in CPU per
- * delivery, the probe between them steady), so this one times the same work inside the step, by the probing
- * thread's CPU time, which leaves out the time it waited for a core. A walk over memory and a chain of arithmetic
- * each time: if both slow down in the dearer steps, the cores did; if only the walk, the caches or memory did; if
- * neither, the processes under load did more work. Its CPU (about 3 % of one core) counts as the generator's.
+ * A chain of arithmetic in registers ({@link MachineProbe#arithmeticCpuMillis}) timed once a second while a step's
+ * load runs, on a thread of the generator's own, by that thread's CPU time, which leaves out the time it waited for
+ * a core: it rises when the cores themselves run slower (a lower clock, a busy hyperthread sibling on the host, a
+ * vCPU the host stopped, which a guest without steal time counts as run), not with the caches the load shares with
+ * it. About 0.7 % of one core, counted as the generator's CPU. The memory walk is not run here: during a step its
+ * time followed the load's own use of the caches, and with it the probe cost the generator up to 2.3 s of CPU a 20 s
+ * step (BENCHMARKS.md, "The machine probed during the steps and between them").
  */
 final class ProbeDuringStep implements AutoCloseable {
 
   private static final long PERIOD_MS = 1000;
 
-  private final List<Double> walks = new ArrayList<>();
   private final List<Double> arithmetic = new ArrayList<>();
   private final Thread thread;
   private volatile boolean stopping;
@@ -35,10 +35,8 @@ final class ProbeDuringStep implements AutoCloseable {
 
   private void probe() {
     while (!stopping) {
-      double w = MachineProbe.walkCpuMillis();
       double a = MachineProbe.arithmeticCpuMillis();
       synchronized (this) {
-        walks.add(w);
         arithmetic.add(a);
       }
       try {
@@ -57,12 +55,11 @@ final class ProbeDuringStep implements AutoCloseable {
   }
 
   /**
-   * {@code {"runs": n, "walkCpuMs": {"p50", "max"}, "arithmeticCpuMs": {"p50", "max"}}} of the probes so far, the
-   * first of each left out when there are more (it includes compiling the work); null figures when none ran.
+   * {@code {"runs": n, "arithmeticCpuMs": {"p50", "max"}}} of the probes so far, the first left out when there are
+   * more (it includes compiling the work); null figures when none ran.
    */
   synchronized JsonObject json() {
-    return new JsonObject().put("runs", walks.size()).put("walkCpuMs", figures(walks))
-        .put("arithmeticCpuMs", figures(arithmetic));
+    return new JsonObject().put("runs", arithmetic.size()).put("arithmeticCpuMs", figures(arithmetic));
   }
 
   static JsonObject figures(List<Double> runs) {

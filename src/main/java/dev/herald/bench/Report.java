@@ -108,8 +108,8 @@ final class Report {
   /**
    * The generator's fixed probe of the machine's speed before and after, when measured: {@code machine probe …/… ms}
    * (more ms, a slower machine), the loopback probe's CPU before and after when measured, {@code , loopback …/… ms
-   * CPU}, then the CPU ms of its walk and arithmetic during the step when probed, {@code (during: walk … ms,
-   * arithmetic … ms CPU)}, and a gap.
+   * CPU}, then the CPU ms of the arithmetic probe during the step when probed, {@code (during: arithmetic … ms
+   * CPU)}, and a gap.
    */
   static String machineProbe(JsonObject s) {
     JsonObject p = s.getJsonObject("machineProbeMs");
@@ -120,13 +120,12 @@ final class Report {
     Double loopbackBefore = l == null ? null : l.getDouble("before");
     Double loopbackAfter = l == null ? null : l.getDouble("after");
     JsonObject d = s.getJsonObject("machineProbeDuringStep");
-    Double walk = d == null ? null : d.getJsonObject("walkCpuMs").getDouble("p50");
     Double arithmetic = d == null ? null : d.getJsonObject("arithmeticCpuMs").getDouble("p50");
     return String.format(Locale.ROOT, "machine probe %.1f/%.1f ms", p.getDouble("before"), p.getDouble("after"))
         + (loopbackBefore == null || loopbackAfter == null ? "" : String.format(Locale.ROOT,
         ", loopback %.1f/%.1f ms CPU", loopbackBefore, loopbackAfter))
-        + (walk == null || arithmetic == null ? "" : String.format(Locale.ROOT,
-        " (during: walk %.1f ms, arithmetic %.1f ms CPU)", walk, arithmetic)) + "  ";
+        + (arithmetic == null ? "" : String.format(Locale.ROOT, " (during: arithmetic %.1f ms CPU)", arithmetic))
+        + "  ";
   }
 
   /**
