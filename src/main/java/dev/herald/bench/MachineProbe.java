@@ -1,6 +1,7 @@
 package dev.herald.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
+import java.util.function.DoubleSupplier;
 
 /**
  * A fixed piece of work timed on the generator's thread before and after each step, when no load runs: how fast
@@ -45,14 +47,11 @@ final class MachineProbe {
 
   /** The median wall time of {@link #RUNS} runs of the same work, ms (the first runs include compiling it). */
   static double millis() {
-    double[] ms = new double[RUNS];
-    for (int r = 0; r < RUNS; r++) {
+    return medianOfRuns(() -> {
       long t0 = System.nanoTime();
       sink = walk();
-      ms[r] = (System.nanoTime() - t0) / 1e6;
-    }
-    Arrays.sort(ms);
-    return ms[RUNS / 2];
+      return (System.nanoTime() - t0) / 1e6;
+    });
   }
 
   /**
@@ -74,8 +73,8 @@ final class MachineProbe {
    * The thread's CPU ms (user and system) of {@link #LOOPBACK_ROUNDS} writes of {@link #LOOPBACK_BYTES} bytes over a
    * fresh loopback TCP connection, each read back on the other end by the same thread, the median of {@link #RUNS}
    * runs (the first ones include compiling it): the kernel's path of a delivery (a send, loopback's receive, a read)
-   * without waiting or waking, so it rises when system calls or the kernel's TCP cost more, not with any process's
-   * load. A connection that fails gives NaN.
+   * without waiting or waking, so between steps, when no load runs, it rises when system calls or the kernel's TCP
+   * cost more. A connection that fails gives NaN.
    */
   static double loopbackCpuMillis() {
     try (ServerSocketChannel server = ServerSocketChannel.open()) {
@@ -84,27 +83,41 @@ final class MachineProbe {
         out.setOption(StandardSocketOptions.TCP_NODELAY, true);
         ByteBuffer send = ByteBuffer.allocateDirect(LOOPBACK_BYTES);
         ByteBuffer receive = ByteBuffer.allocateDirect(LOOPBACK_BYTES);
-        double[] ms = new double[RUNS];
-        for (int run = 0; run < RUNS; run++) {
-          long t0 = THREADS.getCurrentThreadCpuTime();
-          for (int r = 0; r < LOOPBACK_ROUNDS; r++) {
-            send.clear();
-            while (send.hasRemaining()) {
-              out.write(send);
-            }
-            receive.clear();
-            while (receive.hasRemaining()) {
-              in.read(receive);
-            }
-          }
-          ms[run] = (THREADS.getCurrentThreadCpuTime() - t0) / 1e6;
-        }
-        Arrays.sort(ms);
-        return ms[RUNS / 2];
+        return medianOfRuns(() -> roundsCpuMillis(out, in, send, receive));
       }
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return Double.NaN;
     }
+  }
+
+  /** The thread's CPU ms of {@link #LOOPBACK_ROUNDS} writes on {@code out}, each read back from {@code in}. */
+  private static double roundsCpuMillis(SocketChannel out, SocketChannel in, ByteBuffer send, ByteBuffer receive) {
+    long t0 = THREADS.getCurrentThreadCpuTime();
+    try {
+      for (int r = 0; r < LOOPBACK_ROUNDS; r++) {
+        send.clear();
+        while (send.hasRemaining()) {
+          out.write(send);
+        }
+        receive.clear();
+        while (receive.hasRemaining()) {
+          in.read(receive);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return (THREADS.getCurrentThreadCpuTime() - t0) / 1e6;
+  }
+
+  /** The median of {@link #RUNS} runs of {@code run}, each timing the probe's work once, ms. */
+  private static double medianOfRuns(DoubleSupplier run) {
+    double[] ms = new double[RUNS];
+    for (int r = 0; r < RUNS; r++) {
+      ms[r] = run.getAsDouble();
+    }
+    Arrays.sort(ms);
+    return ms[RUNS / 2];
   }
 
   /** A dependent random walk over the table: each slot read decides the next. */

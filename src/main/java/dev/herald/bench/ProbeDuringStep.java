@@ -19,7 +19,6 @@ final class ProbeDuringStep implements AutoCloseable {
 
   private final List<Double> arithmetic = new ArrayList<>();
   private final Thread thread;
-  private volatile boolean stopping;
 
   private ProbeDuringStep() {
     thread = new Thread(this::probe, "machine-probe-during-step");
@@ -34,7 +33,8 @@ final class ProbeDuringStep implements AutoCloseable {
   }
 
   private void probe() {
-    while (!stopping) {
+    // Stopped by close()'s interrupt: at the sleep, or before the next run when it came during one.
+    while (!Thread.currentThread().isInterrupted()) {
       double a = MachineProbe.arithmeticCpuMillis();
       synchronized (this) {
         arithmetic.add(a);
@@ -49,7 +49,6 @@ final class ProbeDuringStep implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    stopping = true;
     thread.interrupt();
     thread.join();
   }
