@@ -542,9 +542,56 @@ final class Report {
           rows.add(new Row("event-bus bytes/message", at, busBytesPerMessage(hs), busBytesPerMessage(ns),
               "lower"));
         }
+        rows.addAll(stepsAtRate(ha, na, hs.getDouble("rate"), at));
       }
     }
     return rows;
+  }
+
+  /**
+   * The figures above come from one pair of steps, the last at the rate. When a run repeats its rate
+   * ({@code --rates 10,10,10,10}), the median over its passed steps at that rate; and, where the steps carry the
+   * probes of the machine, the median over the quiet ones only ({@link QuietSteps}), so that two servers are
+   * compared on the same machine rather than on whatever the host did in their last steps.
+   */
+  static List<Row> stepsAtRate(JsonArray ha, JsonArray na, double rate, String at) {
+    List<JsonObject> h = passedAt(ha, rate);
+    List<JsonObject> n = passedAt(na, rate);
+    List<Row> rows = new ArrayList<>();
+    if (h.size() > 1 || n.size() > 1) {
+      rows.add(new Row("steps passed", at, (double) h.size(), (double) n.size(), "(steps)"));
+      rows.add(new Row("server CPU ns/delivery, steps' median", at, median(cpu(h)), median(cpu(n)), "lower"));
+      rows.add(new Row("latency p50 ms, steps' median", at, median(p50(h)), median(p50(n)), "lower"));
+    }
+    QuietSteps quiet = QuietSteps.of(List.of(ha, na));
+    if (quiet != null) {
+      List<JsonObject> hq = h.stream().filter(quiet::isQuiet).toList();
+      List<JsonObject> nq = n.stream().filter(quiet::isQuiet).toList();
+      rows.add(new Row("quiet steps passed", at, (double) hq.size(), (double) nq.size(), "(steps)"));
+      rows.add(new Row("server CPU ns/delivery, quiet steps' median", at, median(cpu(hq)), median(cpu(nq)),
+          "lower"));
+      rows.add(new Row("latency p50 ms, quiet steps' median", at, median(p50(hq)), median(p50(nq)), "lower"));
+    }
+    return rows;
+  }
+
+  private static List<JsonObject> passedAt(JsonArray steps, double rate) {
+    List<JsonObject> out = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      JsonObject s = steps.getJsonObject(i);
+      if (s.getBoolean("pass") && s.getDouble("rate") == rate) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private static List<Double> cpu(List<JsonObject> steps) {
+    return steps.stream().map(s -> s.getDouble("serverCpuPerDeliveryNs")).toList();
+  }
+
+  private static List<Double> p50(List<JsonObject> steps) {
+    return steps.stream().map(s -> s.getJsonObject("latencyMs").getDouble("p50")).toList();
   }
 
   /**

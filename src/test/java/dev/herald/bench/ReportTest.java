@@ -339,4 +339,83 @@ class ReportTest {
         .filter(r -> r.name().startsWith("server CPU ns/delivery")).findFirst().orElseThrow();
     assertThat(same.name()).isEqualTo("server CPU ns/delivery @12 msg/s");
   }
+
+  private static JsonObject probed(double cpuNs, double walkBefore, double walkAfter, double loopback) {
+    return step().put("serverCpuPerDeliveryNs", cpuNs)
+        .put("latencyMs", step().getJsonObject("latencyMs").copy().put("p50", cpuNs / 1000))
+        .put("machineProbeMs", new JsonObject().put("before", walkBefore).put("after", walkAfter))
+        .put("loopbackProbeCpuMs", new JsonObject().put("before", 33.0).put("after", loopback));
+  }
+
+  private static JsonObject withSteps(JsonObject... steps) {
+    JsonArray all = new JsonArray();
+    for (JsonObject s : steps) {
+      all.add(s);
+    }
+    return result(steps[steps.length - 1], connect()).put("steps", all);
+  }
+
+  private static Report.Row row(List<Report.Row> rows, String name) {
+    return rows.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aRepeatedRateIsAlsoComparedByTheMedianOfItsPassedSteps() {
+    JsonObject h = withSteps(step().put("serverCpuPerDeliveryNs", 5000.0), step().put("serverCpuPerDeliveryNs", 9000.0),
+        step().put("serverCpuPerDeliveryNs", 6000.0), step().put("serverCpuPerDeliveryNs", 7000.0));
+    JsonObject n = withSteps(step().put("serverCpuPerDeliveryNs", 10000.0),
+        step().put("serverCpuPerDeliveryNs", 30000.0).put("pass", false));
+
+    List<Report.Row> rows = Report.rows(h, n);
+
+    assertThat(row(rows, "server CPU ns/delivery @100 msg/s").a()).isEqualTo(7000.0); // the last pair, as before
+    assertThat(row(rows, "steps passed @100 msg/s")).satisfies(r -> {
+      assertThat(r.a()).isEqualTo(4.0);
+      assertThat(r.b()).isEqualTo(1.0);
+    });
+    assertThat(row(rows, "server CPU ns/delivery, steps' median @100 msg/s")).satisfies(r -> {
+      assertThat(r.a()).isEqualTo(6500.0);
+      assertThat(r.b()).isEqualTo(10000.0);
+    });
+    assertThat(row(rows, "latency p50 ms, steps' median @100 msg/s").a()).isEqualTo(1.0);
+    assertThat(Report.rows(result(step(), connect()), result(step(), connect()))).extracting(Report.Row::name)
+        .noneMatch(name -> name.contains("median") || name.contains("steps passed"));
+  }
+
+  @Test
+  void onlyStepsWhoseProbesReadNearTheRunsFastestCountAsQuiet() {
+    // Floors over both servers' steps: walk 20 ms, loopback 33 ms; quiet up to 28 ms and 39.6 ms.
+    JsonObject h = withSteps(probed(5000, 20, 27.5, 39), probed(9000, 20, 29, 35), probed(6000, 21, 22, 33),
+        probed(8000, 21, 22, 40));
+    JsonObject n = withSteps(probed(12000, 22, 23, 34), probed(20000, 60, 22, 34));
+
+    List<Report.Row> rows = Report.rows(h, n);
+
+    assertThat(row(rows, "quiet steps passed @100 msg/s")).satisfies(r -> {
+      assertThat(r.a()).isEqualTo(2.0);
+      assertThat(r.b()).isEqualTo(1.0);
+    });
+    assertThat(row(rows, "server CPU ns/delivery, quiet steps' median @100 msg/s")).satisfies(r -> {
+      assertThat(r.a()).isEqualTo(5500.0);
+      assertThat(r.b()).isEqualTo(12000.0);
+    });
+    assertThat(row(rows, "latency p50 ms, quiet steps' median @100 msg/s").a()).isEqualTo(5.5);
+    assertThat(row(rows, "server CPU ns/delivery, steps' median @100 msg/s").a()).isEqualTo(7000.0);
+  }
+
+  @Test
+  void withoutQuietStepsOrWithoutProbesThereIsNoQuietFigure() {
+    JsonObject slow = withSteps(probed(5000, 20, 20, 33), probed(9000, 50, 50, 33));
+    JsonObject fast = withSteps(probed(12000, 20, 20, 60));
+    assertThat(row(Report.rows(fast, slow), "server CPU ns/delivery, quiet steps' median @100 msg/s"))
+        .satisfies(r -> {
+          assertThat(r.a()).isNull();
+          assertThat(r.b()).isEqualTo(5000.0);
+        });
+    List<Report.PairedRow> paired = Report.pairedRows(List.of(fast), List.of(slow));
+    assertThat(paired).filteredOn(r -> r.name().startsWith("server CPU ns/delivery, quiet"))
+        .singleElement().satisfies(r -> assertThat(r.ratio()).isNull());
+    JsonObject unprobed = withSteps(step(), step());
+    assertThat(Report.rows(unprobed, slow)).extracting(Report.Row::name).noneMatch(name -> name.contains("quiet"));
+  }
 }
