@@ -359,6 +359,12 @@ class ReportTest {
     return rows.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
   }
 
+  private static void assertFigures(List<Report.Row> rows, String name, Double herald, Double nchan) {
+    Report.Row r = row(rows, name);
+    assertThat(r.a()).as(name).isEqualTo(herald);
+    assertThat(r.b()).as(name).isEqualTo(nchan);
+  }
+
   @Test
   void aRepeatedRateIsAlsoComparedByTheMedianOfItsPassedSteps() {
     JsonObject h = withSteps(step().put("serverCpuPerDeliveryNs", 5000.0), step().put("serverCpuPerDeliveryNs", 9000.0),
@@ -369,14 +375,8 @@ class ReportTest {
     List<Report.Row> rows = Report.rows(h, n);
 
     assertThat(row(rows, "server CPU ns/delivery @100 msg/s").a()).isEqualTo(7000.0); // the last pair, as before
-    assertThat(row(rows, "steps passed @100 msg/s")).satisfies(r -> {
-      assertThat(r.a()).isEqualTo(4.0);
-      assertThat(r.b()).isEqualTo(1.0);
-    });
-    assertThat(row(rows, "server CPU ns/delivery, steps' median @100 msg/s")).satisfies(r -> {
-      assertThat(r.a()).isEqualTo(6500.0);
-      assertThat(r.b()).isEqualTo(10000.0);
-    });
+    assertFigures(rows, "steps passed @100 msg/s", 4.0, 1.0);
+    assertFigures(rows, "server CPU ns/delivery, steps' median @100 msg/s", 6500.0, 10000.0);
     assertThat(row(rows, "latency p50 ms, steps' median @100 msg/s").a()).isEqualTo(1.0);
     assertThat(Report.rows(result(step(), connect()), result(step(), connect()))).extracting(Report.Row::name)
         .noneMatch(name -> name.contains("median") || name.contains("steps passed"));
@@ -391,14 +391,8 @@ class ReportTest {
 
     List<Report.Row> rows = Report.rows(h, n);
 
-    assertThat(row(rows, "quiet steps passed @100 msg/s")).satisfies(r -> {
-      assertThat(r.a()).isEqualTo(2.0);
-      assertThat(r.b()).isEqualTo(1.0);
-    });
-    assertThat(row(rows, "server CPU ns/delivery, quiet steps' median @100 msg/s")).satisfies(r -> {
-      assertThat(r.a()).isEqualTo(5500.0);
-      assertThat(r.b()).isEqualTo(12000.0);
-    });
+    assertFigures(rows, "quiet steps passed @100 msg/s", 2.0, 1.0);
+    assertFigures(rows, "server CPU ns/delivery, quiet steps' median @100 msg/s", 5500.0, 12000.0);
     assertThat(row(rows, "latency p50 ms, quiet steps' median @100 msg/s").a()).isEqualTo(5.5);
     assertThat(row(rows, "server CPU ns/delivery, steps' median @100 msg/s").a()).isEqualTo(7000.0);
   }
@@ -407,11 +401,7 @@ class ReportTest {
   void withoutQuietStepsOrWithoutProbesThereIsNoQuietFigure() {
     JsonObject slow = withSteps(probed(5000, 20, 20, 33), probed(9000, 50, 50, 33));
     JsonObject fast = withSteps(probed(12000, 20, 20, 60));
-    assertThat(row(Report.rows(fast, slow), "server CPU ns/delivery, quiet steps' median @100 msg/s"))
-        .satisfies(r -> {
-          assertThat(r.a()).isNull();
-          assertThat(r.b()).isEqualTo(5000.0);
-        });
+    assertFigures(Report.rows(fast, slow), "server CPU ns/delivery, quiet steps' median @100 msg/s", null, 5000.0);
     List<Report.PairedRow> paired = Report.pairedRows(List.of(fast), List.of(slow));
     assertThat(paired).filteredOn(r -> r.name().startsWith("server CPU ns/delivery, quiet"))
         .singleElement().satisfies(r -> assertThat(r.ratio()).isNull());
