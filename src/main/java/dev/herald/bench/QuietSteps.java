@@ -30,9 +30,8 @@ final class QuietSteps {
 
   /** The floors of all the steps given; null when a step lacks either probe, so no step can be called quiet. */
   static QuietSteps of(List<JsonArray> stepArrays) {
-    double walk = Double.MAX_VALUE;
-    double loopback = Double.MAX_VALUE;
-    boolean any = false;
+    double walk = Double.POSITIVE_INFINITY;
+    double loopback = Double.POSITIVE_INFINITY;
     for (JsonArray steps : stepArrays) {
       for (int i = 0; i < steps.size(); i++) {
         JsonObject step = steps.getJsonObject(i);
@@ -43,10 +42,10 @@ final class QuietSteps {
         }
         walk = Math.min(walk, Math.min(w.getDouble("before"), w.getDouble("after")));
         loopback = Math.min(loopback, Math.min(l.getDouble("before"), l.getDouble("after")));
-        any = true;
       }
     }
-    return any && walk > 0 && loopback > 0 ? new QuietSteps(walk, loopback) : null;
+    // No steps leave the floors infinite.
+    return Double.isFinite(walk) && walk > 0 && loopback > 0 ? new QuietSteps(walk, loopback) : null;
   }
 
   boolean isQuiet(JsonObject step) {
