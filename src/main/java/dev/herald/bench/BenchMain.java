@@ -61,7 +61,8 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
       System.err.println("usage: BenchMain idle|connect|fanout|light|revisit [--option value ...]"
-          + " | compare A.jsonl B.jsonl");
+          + " | compare A.jsonl B.jsonl"
+          + " | history-memory [--channels N] [--per-channel N] [--body-bytes N] [--dedupe]");
       System.exit(2);
     }
     switch (args[0]) {
@@ -69,6 +70,7 @@ public final class BenchMain {
       case "compare" -> Report.compare(Path.of(args[1]), Path.of(args[2]));
       case "table" -> Report.table(Path.of(args[1]));
       case "compare-scenarios" -> Report.compareScenarios(Path.of(args[1]), args[2], args[3]);
+      case "history-memory" -> System.out.println(HistoryFootprint.run(args).encode());
       case "idle", "connect" -> {
         BenchOptions o = BenchOptions.parse(args, 1);
         emit(connections(args[0], o), o);

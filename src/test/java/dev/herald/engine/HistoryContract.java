@@ -261,14 +261,24 @@ public abstract class HistoryContract {
 
   /**
    * Commits and removals in a random (seeded) order against a model of what the history holds: after each, the
-   * size and a full replay are the model's, and a removal finds the message exactly when the model holds it. Runs
-   * of removals leave tombstones in the middle and at the start, which later commits cut with the oldest messages.
+   * size and a full replay (offsets and bodies) are the model's, and a removal finds the message exactly when the
+   * model holds it. Runs of removals leave tombstones in the middle and at the start, which later commits cut with
+   * the oldest messages.
    */
   @Test
   void randomCommitsAndRemovalsKeepTheNewestSizeMessages() throws Throwable {
-    int size = 8;
+    randomCommitsAndRemovals(8, 7);
+  }
+
+  /** As above with a size that is not a power of two and more than the memory engine's first arrays hold. */
+  @Test
+  void randomCommitsAndRemovalsKeepTheNewestMessagesOfALargerHistory() throws Throwable {
+    randomCommitsAndRemovals(21, 11);
+  }
+
+  private void randomCommitsAndRemovals(int size, long seed) throws Throwable {
     History h = history(size);
-    Random random = new Random(7);
+    Random random = new Random(seed);
     List<MessageId> committed = new ArrayList<>();
     TreeSet<Long> held = new TreeSet<>();
     for (int step = 1; step <= 400; step++) {
@@ -288,8 +298,10 @@ public abstract class HistoryContract {
             .isEqualTo(held.remove(id.offset()));
       }
       assertThat(result(h.size(CHANNEL))).as("size at step %d", step).isEqualTo(held.size());
-      assertThat(offsets(result(h.since(CHANNEL, new MessageId(committed.get(0).epoch(), 0), 100))))
-          .as("replay at step %d", step).containsExactlyElementsOf(held);
+      Replay replay = result(h.since(CHANNEL, new MessageId(committed.get(0).epoch(), 0), 100));
+      assertThat(offsets(replay)).as("replay at step %d", step).containsExactlyElementsOf(held);
+      assertThat(replay.entries()).as("bodies at step %d", step)
+          .allSatisfy(e -> assertThat(e.body().toString()).isEqualTo("m" + e.id().offset()));
     }
   }
 
