@@ -8,7 +8,7 @@ package dev.herald.engine.memory;
  */
 final class Bodies {
 
-  private static final int INITIAL = 8;
+  private static final int INITIAL = 1;
 
   private final int capacity;
   private long[] offsets;

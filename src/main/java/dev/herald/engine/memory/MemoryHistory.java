@@ -11,8 +11,6 @@ import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,11 +22,12 @@ import java.util.function.LongSupplier;
  * exactly as an expired Redis history would.
  *
  * <p>A ring holds each message as its body's bytes and its offset in two arrays ({@link Bodies}): one object per
- * message, shared by every channel the message was committed to; a {@link Replay.Entry} is made only when read.
- * A history keeps up to {@code size} messages of every channel, and each young collection copies them until they
- * are old, so their objects cost pauses as well as memory: held as entry, id and buffer objects, 100,000 messages
- * of 120 bytes took 284 bytes of heap each, six objects; in the arrays 158 bytes, one object
- * ({@code BenchMain history-memory}).
+ * message, shared by every channel the message was committed to; a {@link Replay.Entry} is made only when read. Its
+ * dedupe keys are in arrays too ({@link Markers}). A history keeps up to {@code size} messages of every channel and
+ * their keys for the dedupe window, and each young collection copies them until they are old, so their objects cost
+ * pauses as well as memory. Held as entry, id and buffer objects, and the keys in a map, a message of 120 bytes
+ * with its key took 411 bytes of heap and ten objects, 817 on a channel of its own; in the arrays 242 bytes and
+ * three objects, 576 ({@code BenchMain history-memory}, 100,000 messages).
  */
 public final class MemoryHistory implements History {
 
@@ -69,10 +68,10 @@ public final class MemoryHistory implements History {
       }
       ring.expireIfIdle(now);
       if (dedupeKey != null) {
-        ring.forgetMarkersBefore(now);
-        Marker seen = ring.markers.get(dedupeKey);
-        if (seen != null) {
-          return Future.succeededFuture(new Commit(new MessageId(ring.epoch, seen.offset), true));
+        ring.markers.forgetBefore(now);
+        long seen = ring.markers.offsetOf(dedupeKey);
+        if (seen != Markers.NONE) {
+          return Future.succeededFuture(new Commit(new MessageId(ring.epoch, seen), true));
         }
       }
       if (ring.bodies.count() == size) {
@@ -83,7 +82,7 @@ public final class MemoryHistory implements History {
       ring.lastWrite = now;
       if (dedupeKey != null) {
         // Markers are cleared with the epoch (expireIfIdle), so an offset names the message.
-        ring.markers.put(dedupeKey, new Marker(offset, now + dedupeWindowMillis));
+        ring.markers.add(dedupeKey, offset, now + dedupeWindowMillis);
       }
       return Future.succeededFuture(new Commit(new MessageId(ring.epoch, offset), false));
     }
@@ -184,16 +183,13 @@ public final class MemoryHistory implements History {
     return Future.failedFuture(new IllegalArgumentException("a history entry's body must not be empty"));
   }
 
-  private record Marker(long offset, long expiresAt) {
-  }
-
   /** One channel's history; guarded by its own monitor. */
   private final class Ring {
     private String epoch = Epochs.next();
     private long offset;
     private long lastWrite = clock.getAsLong();
     private final Bodies bodies = new Bodies(size);
-    private final LinkedHashMap<String, Marker> markers = new LinkedHashMap<>();
+    private final Markers markers = new Markers();
 
     void expireIfIdle(long now) {
       if (ttlMillis > 0 && offset > 0 && now - lastWrite > ttlMillis) {
@@ -201,13 +197,6 @@ public final class MemoryHistory implements History {
         offset = 0;
         bodies.clear();
         markers.clear();
-      }
-    }
-
-    void forgetMarkersBefore(long now) {
-      Iterator<Marker> it = markers.values().iterator();
-      while (it.hasNext() && it.next().expiresAt <= now) {
-        it.remove();
       }
     }
   }
