@@ -62,7 +62,8 @@ public final class BenchMain {
     if (args.length == 0) {
       System.err.println("usage: BenchMain idle|connect|fanout|light|revisit [--option value ...]"
           + " | compare A.jsonl B.jsonl"
-          + " | history-memory [--channels N] [--per-channel N] [--body-bytes N] [--dedupe]");
+          + " | history-memory [--channels N] [--per-channel N] [--body-bytes N] [--channels-per-message N]"
+          + " [--dedupe]");
       System.exit(2);
     }
     switch (args[0]) {
