@@ -13,9 +13,9 @@ import java.util.Arrays;
  * prints the heap used after a full collection, before and after, per message. With {@code --dedupe} each message
  * carries a dedupe key ({@code entry:<n>}), as a post from the ingest stream does; with {@code
  * --channels-per-message k} each message is committed to k channels at once (a post to its forum, thread, author
- * and own channel), so a channel's turn comes every k-th message and {@code --per-channel} counts its turns. A history holds its messages for
- * as long as the channel lives and every young collection copies them until they are old, so their objects are
- * paid for in pauses as well as in memory.
+ * and own channel), so a channel's turn comes every k-th message and {@code --per-channel} counts its turns. A
+ * history holds its messages for as long as the channel lives and every young collection copies them until they
+ * are old, so their objects are paid for in pauses as well as in memory.
  */
 final class HistoryFootprint {
 
@@ -39,6 +39,10 @@ final class HistoryFootprint {
             + " (--channels N, --per-channel N, --body-bytes N, --channels-per-message N, --dedupe)");
       }
     }
+    if (perMessage > channels) {
+      throw new IllegalArgumentException("history-memory: --channels-per-message " + perMessage
+          + " is more than --channels " + channels);
+    }
     MemoryHistory history = new MemoryHistory(1_000, 0, 600_000, System::currentTimeMillis);
     Channel[] names = new Channel[channels];
     for (int c = 0; c < channels; c++) {
@@ -47,10 +51,6 @@ final class HistoryFootprint {
     byte[] body = new byte[bodyBytes];
     Arrays.fill(body, (byte) 'x');
     long before = heapAfterFullGc();
-    if (perMessage > channels) {
-      throw new IllegalArgumentException("history-memory: --channels-per-message " + perMessage
-          + " is more than --channels " + channels);
-    }
     long n = 0;
     for (int i = 0; i < perChannel; i++) {
       for (int c = 0; c + perMessage <= channels; c += perMessage) {
@@ -63,8 +63,8 @@ final class HistoryFootprint {
     // Read after the measurement, so the history is still reachable when the heap is read.
     long held = history.size(names[0]).result();
     return new JsonObject().put("scenario", "history-memory").put("channels", channels).put("perChannel", perChannel)
-        .put("channelsPerMessage", perMessage)
-        .put("bodyBytes", bodyBytes).put("dedupe", dedupe).put("messages", n).put("heldInFirstChannel", held)
+        .put("channelsPerMessage", perMessage).put("bodyBytes", bodyBytes).put("dedupe", dedupe).put("messages", n)
+        .put("heldInFirstChannel", held)
         .put("heapBytesPerMessage", Math.round((after - before) * 10.0 / n) / 10.0);
   }
 
