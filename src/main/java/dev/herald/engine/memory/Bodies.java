@@ -53,7 +53,7 @@ final class Bodies {
 
   void removeOldest() {
     bodies[head] = null;
-    head = (head + 1) % offsets.length;
+    head = slot(1);
     count--;
   }
 
