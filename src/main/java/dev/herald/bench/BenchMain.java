@@ -144,9 +144,10 @@ public final class BenchMain {
       scrape0 = scrapes.read();
     }
     try (RemoteFleet fleet = new RemoteFleet(o, n)) {
+      ConnectCost cost = ConnectCost.start(fleet);
       SubscriberFleet.ConnectResult c = fleet.connect();
       long cpuConnect = server == null ? 0 : server.cpuNanos() - cpuBefore;
-      JsonObject connect = connectJson(c, cpuConnect);
+      JsonObject connect = cost.addTo(connectJson(c, cpuConnect));
       if (jvm) {
         // The JIT's share of it: the warm-up rounds are there so that the measured fleet meets compiled code.
         connect.put("serverJitCpuSeconds", round((server.jitNanos() - jitBefore) / 1e9));
@@ -227,7 +228,8 @@ public final class BenchMain {
     try (RemoteFleet fleet = new RemoteFleet(o, n)) {
       double probeBefore = MachineProbe.millis();
       long cpu0 = server == null ? 0 : server.cpuNanos();
-      JsonObject connect = connectJson(fleet.connect(), server == null ? 0 : server.cpuNanos() - cpu0);
+      ConnectCost cost = ConnectCost.start(fleet);
+      JsonObject connect = cost.addTo(connectJson(fleet.connect(), server == null ? 0 : server.cpuNanos() - cpu0));
       result.put("connect", connect.put("machineProbeMs", probeJson(probeBefore, MachineProbe.millis())));
       // Steps about 10 % apart where the knees of both servers lie on the 2-core machine (one channel 8-40 msg/s,
       // 100 channels 400-1,600): with 25-30 % steps two knees a fifth apart often fell on the same step. Both go on

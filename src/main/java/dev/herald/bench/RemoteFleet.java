@@ -140,6 +140,15 @@ final class RemoteFleet implements AutoCloseable {
     return n;
   }
 
+  /** CPU nanoseconds used so far by the worker processes' JIT compiler threads. */
+  long jitNanos() {
+    long n = 0;
+    for (Worker w : workers) {
+      n += new ProcessProbe(w.process.pid(), true).jitNanos();
+    }
+    return n;
+  }
+
   /** Time the worker processes' threads waited for a CPU so far, in nanoseconds. */
   long runQueueWaitNanos() {
     long n = 0;

@@ -216,8 +216,8 @@ final class Report {
           (c.containsKey("serverJitCpuSeconds") ? String.format(Locale.ROOT, " (JIT %.2f s)",
               c.getDouble("serverJitCpuSeconds")) : "") + (c.containsKey("gc") ? String.format(Locale.ROOT,
               "; GC %d pauses %.1f ms", c.getJsonObject("gc").getLong("pauses"),
-              c.getJsonObject("gc").getDouble("pauseMs")) : "") + (c.containsKey("machineProbeMs") ? "; "
-              + machineProbe(c).trim() : ""),
+              c.getJsonObject("gc").getDouble("pauseMs")) : "") + connectCost(c) + (c.containsKey("machineProbeMs")
+              ? "; " + machineProbe(c).trim() : ""),
           c.containsKey("establishedPerNode") ? "; per node " + join(c.getJsonArray("establishedPerNode")) : "",
           c.getString("firstError") == null ? "" : "; first error " + c.getString("firstError")));
     }
@@ -469,8 +469,27 @@ final class Report {
     }
   }
 
-  private static Double cpuPerConnectionMicros(JsonObject connect) {
-    Double cpu = connect.getDouble("serverCpuSeconds");
+  /** The generator's and the machine's CPU in a connect phase ({@link ConnectCost}), where measured. */
+  static String connectCost(JsonObject c) {
+    if (!c.containsKey("clientCpuSeconds")) {
+      return "";
+    }
+    String s = String.format(Locale.ROOT, "; client CPU %.2f s (JIT %.2f s)", c.getDouble("clientCpuSeconds"),
+        c.getDouble("clientJitCpuSeconds"));
+    if (c.containsKey("machineCpuSeconds")) {
+      s += String.format(Locale.ROOT, "; machine CPU %.2f s (ksoftirqd %.2f s)", c.getDouble("machineCpuSeconds"),
+          c.getDouble("softirqThreadCpuSeconds"));
+    }
+    JsonObject k = c.getJsonObject("kernel");
+    if (k != null && k.getLong("tcpRetransmits") > 0) {
+      s += String.format(Locale.ROOT, "; %d TCP resends (%d timeouts)", k.getLong("tcpRetransmits"),
+          k.getLong("tcpTimeouts"));
+    }
+    return s;
+  }
+
+  private static Double perConnectionMicros(JsonObject connect, String seconds) {
+    Double cpu = connect.getDouble(seconds);
     double established = connect.getDouble("established", 0.0);
     return cpu == null || established == 0 ? null : cpu * 1e6 / established;
   }
@@ -488,8 +507,15 @@ final class Report {
     if (h.containsKey("warmupConnections")) {
       // The generator shares the cores and takes most of them while connecting: the rate is set by the pair.
       // Only after a warm-up: elsewhere the connect phase is a cold JVM compiling.
-      rows.add(new Row("server CPU µs/connection", cpuPerConnectionMicros(hc), cpuPerConnectionMicros(nc),
-          "lower"));
+      rows.add(new Row("server CPU µs/connection", perConnectionMicros(hc, "serverCpuSeconds"),
+          perConnectionMicros(nc, "serverCpuSeconds"), "lower"));
+      if (hc.containsKey("machineCpuSeconds") && nc.containsKey("machineCpuSeconds")) {
+        // The same generator either way: what differs in its CPU is what each server's handshake costs it.
+        rows.add(new Row("client CPU µs/connection", perConnectionMicros(hc, "clientCpuSeconds"),
+            perConnectionMicros(nc, "clientCpuSeconds"), "(the generator)"));
+        rows.add(new Row("machine CPU µs/connection", perConnectionMicros(hc, "machineCpuSeconds"),
+            perConnectionMicros(nc, "machineCpuSeconds"), "(the machine)"));
+      }
     }
     JsonObject hm = h.getJsonObject("memory");
     JsonObject nm = n.getJsonObject("memory");

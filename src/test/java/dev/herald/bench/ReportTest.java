@@ -219,6 +219,41 @@ class ReportTest {
   }
 
   @Test
+  void theConnectLineSaysWhatTheGeneratorAndTheMachineSpentAndAnyResends() {
+    JsonObject c = connect().put("clientCpuSeconds", 1.25).put("clientJitCpuSeconds", 0.4)
+        .put("machineCpuSeconds", 3.5).put("softirqThreadCpuSeconds", 0.12)
+        .put("kernel", new JsonObject().put("backlogDrops", 0L).put("tcpRetransmits", 0L).put("tcpTimeouts", 0L));
+    assertThat(Report.summary(result(step(), c)))
+        .contains("server CPU 0.50 s; client CPU 1.25 s (JIT 0.40 s); machine CPU 3.50 s (ksoftirqd 0.12 s)\n")
+        .doesNotContain("resends");
+    c.getJsonObject("kernel").put("tcpRetransmits", 31L).put("tcpTimeouts", 2L);
+    assertThat(Report.summary(result(step(), c))).contains("(ksoftirqd 0.12 s); 31 TCP resends (2 timeouts)\n");
+    assertThat(Report.summary(result(step(), connect()))).doesNotContain("client CPU 1").doesNotContain("machine");
+  }
+
+  @Test
+  void theGeneratorsAndTheMachinesCpuPerConnectionAreComparedBesideTheServers() {
+    JsonObject warm = result(step(), connect().put("clientCpuSeconds", 1.2).put("clientJitCpuSeconds", 0.4)
+        .put("machineCpuSeconds", 3.0).put("softirqThreadCpuSeconds", 0.1)).put("warmupConnections", 45000L);
+    JsonObject other = result(step(), connect().put("clientCpuSeconds", 0.9).put("clientJitCpuSeconds", 0.4)
+        .put("machineCpuSeconds", 2.4).put("softirqThreadCpuSeconds", 0.1)).put("warmupConnections", 45000L);
+    List<Report.Row> rows = Report.rows(warm, other);
+    assertThat(rows).filteredOn(r -> r.name().equals("client CPU µs/connection")).singleElement()
+        .satisfies(r -> {
+          assertThat(r.a()).isCloseTo(2000.0, offset(0.01));
+          assertThat(r.b()).isCloseTo(1500.0, offset(0.01));
+        });
+    assertThat(rows).filteredOn(r -> r.name().equals("machine CPU µs/connection")).singleElement()
+        .satisfies(r -> {
+          assertThat(r.a()).isCloseTo(5000.0, offset(0.01));
+          assertThat(r.b()).isCloseTo(4000.0, offset(0.01));
+        });
+    // Runs of a generator from before the counts: no rows rather than a ratio of nothing.
+    assertThat(Report.rows(warm, result(step(), connect()).put("warmupConnections", 45000L)))
+        .extracting(Report.Row::name).doesNotContain("client CPU µs/connection", "machine CPU µs/connection");
+  }
+
+  @Test
   void serverCpuPerConnectionIsComparedOnlyAfterAWarmUp() {
     JsonObject warm = result(step(), connect()).put("warmupConnections", 45000L);
     JsonObject other = result(step(), connect().put("serverCpuSeconds", 0.25));
