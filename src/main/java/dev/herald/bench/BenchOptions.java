@@ -229,9 +229,9 @@ record BenchOptions(Map<String, String> raw) {
   }
 
   /**
-   * Connections opened and closed before the measured ones (idle, connect), to warm the server's JIT, in rounds of
-   * at most 15,000; 0: none. Against a Herald node more rounds of 15,000 follow while the last one kept its JIT
-   * compiler busy, up to 12 rounds in all.
+   * Connections opened and closed before the measured ones (idle, connect), to warm the server's JIT and the
+   * generator's: the measured fleet itself connects and disconnects, in rounds of its size; 0: none. More rounds
+   * follow while the last one kept a Herald node's JIT compiler or the fleet's busy, up to 12 rounds in all.
    */
   int warmupConnections() {
     return integer("warmup-connections", 0);

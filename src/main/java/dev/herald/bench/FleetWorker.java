@@ -18,6 +18,7 @@ import org.HdrHistogram.Histogram;
  * each under the per-process open-files limit. Line protocol on stdin/stdout, one reply line per command:
  * <pre>
  *   connect            → connected ok failed subscribed handshakeNanos subscribedNanos okPerPort firstError
+ *   disconnect         → disconnected (every connection closed; connect may follow again)
  *   reset              → ok
  *   count              → count uniqueReceived
  *   stats p0,p1,...    → stats unique expected duplicates orderViolations base64(compressed histogram) silent
@@ -61,6 +62,10 @@ final class FleetWorker {
           }
           out.println("connected " + r.ok() + " " + r.failed() + " " + r.subscribed() + " " + r.handshakeNanos()
               + " " + r.subscribedNanos() + " " + perPort + " " + err);
+        }
+        case "disconnect" -> {
+          fleet.disconnect().toCompletionStage().toCompletableFuture().get();
+          out.println("disconnected");
         }
         case "reset" -> {
           fleet.reset();

@@ -78,6 +78,11 @@ final class RemoteFleet implements AutoCloseable {
     return new SubscriberFleet.ConnectResult(ok, failed, subscribed, hs, sub, perPort, err);
   }
 
+  /** Closes every worker's connections and keeps the workers, warm, for the next {@link #connect}. */
+  void disconnect() throws IOException {
+    all("disconnect");
+  }
+
   void reset() throws IOException {
     all("reset");
   }

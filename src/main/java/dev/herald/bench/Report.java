@@ -242,10 +242,19 @@ final class Report {
     }
     JsonObject warmJit = r.getJsonObject("warmupJit");
     if (warmJit != null) {
-      sb.append(String.format(Locale.ROOT, "   warm-up: %d connections in %d rounds, %s%n",
-          r.getLong("warmupConnections"), warmJit.getInteger("rounds"), warmJit.getBoolean("quiet")
-              ? "the JIT quiet in the last" : "the JIT still compiling (" + warmJit.getValue("lastRoundJitMs")
-              + " ms in the last round)"));
+      List<String> jits = new ArrayList<>();
+      if (warmJit.containsKey("quiet")) {
+        jits.add(warmJit.getBoolean("quiet") ? "the JIT quiet in the last" : "the JIT still compiling ("
+            + warmJit.getValue("lastRoundJitMs") + " ms in the last round)");
+      }
+      if (warmJit.containsKey("clientQuiet")) {
+        // The measured fleet's own workers connect in the warm-up (since the section "The connect rate's machine").
+        jits.add("the generator's JIT " + (warmJit.getBoolean("clientQuiet") ? "quiet in the last" : "still compiling ("
+            + warmJit.getValue("lastRoundClientJitMs") + " ms in the last round)"));
+      }
+      sb.append(String.format(Locale.ROOT, "   warm-up: %d connections in %d rounds%s%n",
+          r.getLong("warmupConnections"), warmJit.getInteger("rounds"), jits.isEmpty() ? ""
+              : ", " + String.join("; ", jits)));
     }
     JsonObject churn = r.getJsonObject("churn");
     if (churn != null) {

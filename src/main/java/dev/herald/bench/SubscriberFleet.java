@@ -21,6 +21,7 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
@@ -302,6 +303,33 @@ final class SubscriberFleet {
     return latency.getIntervalHistogram();
   }
 
+  /**
+   * Closes every connection but keeps the fleet's clients and threads, so that {@link #connect} can run again on a
+   * JIT-warm process: the connect scenarios' warm-up. Counts start again from zero once every close is done.
+   */
+  Future<Void> disconnect() {
+    closing = true;
+    List<Future<?>> all = new ArrayList<>();
+    for (Conn c : conns) {
+      if (c != null) {
+        all.add(c.close());
+      }
+    }
+    return Future.join(all).eventually(() -> {
+      Arrays.fill(conns, null);
+      handshakesDone.set(0);
+      subscribedCount.set(0);
+      failed.set(0);
+      awaitingRetry.set(0);
+      lastSubscribedNanos.set(0);
+      firstError.set(null);
+      closedAfterSubscribe.set(0);
+      reset();
+      closing = false;
+      return Future.succeededFuture();
+    }).mapEmpty();
+  }
+
   Future<Void> close() {
     closing = true;
     List<Future<Void>> all = new ArrayList<>();
@@ -340,6 +368,8 @@ final class SubscriberFleet {
     long seqAtReset;
     boolean subscribed;
     boolean readOne;
+    /** Closed by the fleet ({@link #disconnect}), not by the server. */
+    volatile boolean leaving;
 
     Conn(int channel, int index) {
       this.channel = channel;
@@ -348,6 +378,19 @@ final class SubscriberFleet {
 
     boolean established() {
       return ws != null || sse != null || lean != null;
+    }
+
+    /** Closes this connection alone (its client stays open). */
+    Future<?> close() {
+      // Its close handler may run after the fleet's disconnect is over: the flag stays with the connection.
+      leaving = true;
+      if (lean != null) {
+        return lean.close();
+      }
+      if (ws != null) {
+        return ws.close();
+      }
+      return sse == null ? Future.succeededFuture() : sse.request().connection().close();
     }
 
     /** Opens the WebSocket or the SSE stream and attaches the frame handler. */
@@ -440,7 +483,7 @@ final class SubscriberFleet {
     }
 
     private void closedByServer() {
-      if (subscribed && !closing) {
+      if (subscribed && !closing && !leaving) {
         closedAfterSubscribe.incrementAndGet();
       }
     }

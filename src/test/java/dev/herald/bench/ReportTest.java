@@ -53,6 +53,19 @@ class ReportTest {
   }
 
   @Test
+  void theWarmUpLineSaysWhetherTheGeneratorsJitWasQuietForAServerWithoutAJitToo() {
+    JsonObject herald = result(step(), connect()).put("warmupConnections", 54000L).put("warmupJit",
+        new JsonObject().put("rounds", 3).put("quiet", true).put("lastRoundJitMs", 20.0).put("clientQuiet", false)
+            .put("lastRoundClientJitMs", 70.0));
+    assertThat(Report.summary(herald)).contains("warm-up: 54000 connections in 3 rounds, the JIT quiet in the last; "
+        + "the generator's JIT still compiling (70.0 ms in the last round)\n");
+    JsonObject nchan = result(step(), connect()).put("warmupConnections", 54000L).put("warmupJit",
+        new JsonObject().put("rounds", 3).put("clientQuiet", true).put("lastRoundClientJitMs", 40.0));
+    assertThat(Report.summary(nchan))
+        .contains("warm-up: 54000 connections in 3 rounds, the generator's JIT quiet in the last\n");
+  }
+
+  @Test
   void aLossComesWithWhereItWent() {
     JsonObject clean = step().put("silentSubscribers", 0L).put("closedConnections", 0L)
         .put("server", new JsonObject().put("connectionsClosed", 0L).put("dropped", 0L).put("catchUpSwitches", 0L)

@@ -3,6 +3,7 @@ package dev.herald.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.HeraldNode;
+import dev.herald.message.Channel;
 import dev.herald.testing.Await;
 import dev.herald.testing.Eventually;
 import dev.herald.testing.Http;
@@ -66,6 +67,35 @@ class SubscriberFleetIT {
     } finally {
       Await.of(client.close(), 30);
     }
+  }
+
+  /** The connect scenarios' warm-up: the same fleet connects, leaves and connects again, counted afresh. */
+  @ParameterizedTest
+  @EnumSource(ClientWebSocket.class)
+  void aDisconnectedFleetLeavesTheServerAndConnectsAgainFromZero(ClientWebSocket client) {
+    node = TestNodes.start(vertx, TestNodes.memory());
+    http = new Http(vertx, node.port());
+    fleet = new SubscriberFleet(vertx, Target.HERALD, Transport.WS, "127.0.0.1", List.of(node.port()), 0, 4, 2,
+        "bench:", 0, 1, 4, client);
+    Channel bench0 = Channel.parse("bench:0");
+    assertThat(Await.of(fleet.connect(10_000), 30).subscribed()).isEqualTo(4);
+    assertThat(Await.of(node.localSubscribers(bench0), 10)).isEqualTo(2);
+
+    Await.of(fleet.disconnect(), 30);
+    Eventually.within(10, () -> assertThat(Await.of(node.localSubscribers(bench0), 10)).isZero());
+    assertThat(fleet.closedAfterSubscribe()).as("closes the fleet asked for are not the server's").isZero();
+
+    SubscriberFleet.ConnectResult again = Await.of(fleet.connect(10_000), 30);
+    assertThat(again.ok()).isEqualTo(4);
+    assertThat(again.subscribed()).isEqualTo(4);
+    assertThat(again.failed()).isZero();
+    assertThat(Await.of(node.localSubscribers(bench0), 10)).isEqualTo(2);
+    JsonObject data = new JsonObject().put("t", SubscriberFleet.nowMicros()).put("n", 1);
+    assertThat(http.post("/api/publish", new JsonObject().put("channel", "bench:0").put("data", data).encode())
+        .status()).isEqualTo(202);
+    Eventually.within(10, () -> assertThat(fleet.uniqueReceived()).isEqualTo(2));
+    assertThat(fleet.expected(new long[] {1, 0})).isEqualTo(2);
+    assertThat(fleet.silent(new long[] {1, 0})).isZero();
   }
 
   @ParameterizedTest
