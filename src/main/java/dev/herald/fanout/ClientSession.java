@@ -10,6 +10,8 @@ import dev.herald.message.MessageFrame;
 import dev.herald.message.MessageId;
 import dev.herald.metrics.Meters;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -316,9 +318,14 @@ public final class ClientSession {
     s.expiresAtMillis = decision.expiresAtMillis();
     Optional<MessageId> since = sinceText == null ? Optional.empty() : MessageId.parse(sinceText);
     boolean unknownSince = sinceText != null && since.isEmpty();
-    hub.subscribe(channel, this, s)
-        .compose(v -> history.since(channel, since.orElse(null), transport.replayBatch()))
-        .onComplete(onLoop(r -> firstReplay(s, r, sinceText != null, unknownSince)));
+    Future<Void> routed = hub.subscribe(channel, this, s);
+    // A channel this node already receives (every subscriber but a channel's first) reads its history at once:
+    // composed on the route's future, the read ran on the router's event loop and its answer came back as a task
+    // of its own, two hand-offs between threads per subscriber and a subscribed frame sent apart from the 101.
+    Future<Replay> replay = routed.succeeded()
+        ? history.since(channel, since.orElse(null), transport.replayBatch())
+        : routed.compose(v -> history.since(channel, since.orElse(null), transport.replayBatch()));
+    replay.onComplete(onLoop(r -> firstReplay(s, r, sinceText != null, unknownSince)));
   }
 
   private void firstReplay(Subscription s, AsyncResult<Replay> result, boolean sinceGiven, boolean unknownSince) {
@@ -525,13 +532,19 @@ public final class ClientSession {
     return !closed && subscriptions.get(s.channel) == s;
   }
 
-  /** Runs a history callback back on this session's event loop, whatever thread completed it. */
+  /**
+   * Runs a history callback back on this session's event loop, whatever thread completed it: at once when it is
+   * that loop's thread (a connection's context on it is not always the hub's), else as a task of the loop.
+   */
   private <T> io.vertx.core.Handler<AsyncResult<T>> onLoop(Consumer<AsyncResult<T>> action) {
     return r -> {
-      if (io.vertx.core.Vertx.currentContext() == hub.context()) {
+      ContextInternal home = (ContextInternal) hub.context();
+      if (io.vertx.core.Vertx.currentContext() == home) {
         action.accept(r);
+      } else if (home.inThread()) {
+        home.dispatch(r, action::accept);
       } else {
-        hub.context().runOnContext(v -> action.accept(r));
+        home.runOnContext(v -> action.accept(r));
       }
     };
   }
