@@ -13,9 +13,13 @@ import dev.herald.testing.Await;
 import dev.herald.testing.Scrape;
 import dev.herald.testing.TestHubs;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -111,6 +115,50 @@ class ClientSessionTest {
       }
       Thread.yield();
     }
+  }
+
+  /**
+   * A channel the hub already receives answers a new subscriber in the task that subscribed it, so the subscribed
+   * frame leaves with whatever that task wrote (a WebSocket's 101 and hello): no hand-off to the router's loop.
+   */
+  @Test
+  void aSubscriberOfAChannelTheHubAlreadyReceivesIsAnsweredInTheSameTask() {
+    // As on a node: the channels' consumers run on a loop of their own, not the hub's.
+    router.dispatchOn(contextOnAnotherLoop());
+    subscribed(new RecordingSubscriber());
+    RecordingSubscriber out = new RecordingSubscriber();
+    ClientSession s = session(out);
+    int answered = on(() -> {
+      s.subscribe(List.of(CH.toString()), Map.of(), null);
+      return out.ofOp("subscribed").size();
+    });
+    assertThat(answered).isEqualTo(1);
+  }
+
+  private Context contextOnAnotherLoop() {
+    EventLoop hubLoop = ((ContextInternal) context).nettyEventLoop();
+    for (EventExecutor loop : ((VertxInternal) vertx).eventLoopGroup()) {
+      if (loop != hubLoop) {
+        return ((VertxInternal) vertx).contextBuilder().withEventLoop((EventLoop) loop).build();
+      }
+    }
+    throw new IllegalStateException("one event loop only");
+  }
+
+  /** The same from another context on the hub's event loop, as a connection's context can be. */
+  @Test
+  void anotherContextOnTheHubsLoopIsAnsweredInTheSameTaskToo() {
+    router.dispatchOn(contextOnAnotherLoop());
+    subscribed(new RecordingSubscriber());
+    RecordingSubscriber out = new RecordingSubscriber();
+    ClientSession s = session(out);
+    Context other = ((ContextInternal) context).duplicate();
+    int answered = Await.on(other, () -> {
+      s.subscribe(List.of(CH.toString()), Map.of(), null);
+      return out.ofOp("subscribed").size();
+    });
+    assertThat(answered).isEqualTo(1);
+    eventually(() -> out.ofOp("subscribed").size() == 1);
   }
 
   @Test
