@@ -73,10 +73,7 @@ class SubscriberFleetIT {
   @ParameterizedTest
   @EnumSource(ClientWebSocket.class)
   void aDisconnectedFleetLeavesTheServerAndConnectsAgainFromZero(ClientWebSocket client) {
-    node = TestNodes.start(vertx, TestNodes.memory());
-    http = new Http(vertx, node.port());
-    fleet = new SubscriberFleet(vertx, Target.HERALD, Transport.WS, "127.0.0.1", List.of(node.port()), 0, 4, 2,
-        "bench:", 0, 1, 4, client);
+    fleet = fourSubscribersOnANewNode(client);
     Channel bench0 = Channel.parse("bench:0");
     assertThat(Await.of(fleet.connect(10_000), 30).subscribed()).isEqualTo(4);
     assertThat(Await.of(node.localSubscribers(bench0), 10)).isEqualTo(2);
@@ -90,9 +87,7 @@ class SubscriberFleetIT {
     assertThat(again.subscribed()).isEqualTo(4);
     assertThat(again.failed()).isZero();
     assertThat(Await.of(node.localSubscribers(bench0), 10)).isEqualTo(2);
-    JsonObject data = new JsonObject().put("t", SubscriberFleet.nowMicros()).put("n", 1);
-    assertThat(http.post("/api/publish", new JsonObject().put("channel", "bench:0").put("data", data).encode())
-        .status()).isEqualTo(202);
+    publishFirstMessage("bench:0");
     Eventually.within(10, () -> assertThat(fleet.uniqueReceived()).isEqualTo(2));
     assertThat(fleet.expected(new long[] {1, 0})).isEqualTo(2);
     assertThat(fleet.silent(new long[] {1, 0})).isZero();
@@ -101,16 +96,10 @@ class SubscriberFleetIT {
   @ParameterizedTest
   @EnumSource(ClientWebSocket.class)
   void silentSubscribersAndConnectionsClosedByTheServerAreCounted(ClientWebSocket client) {
-    node = TestNodes.start(vertx, TestNodes.memory());
-    http = new Http(vertx, node.port());
-    // Subscriber i takes channel i mod 2: 0 and 2 on bench:0, 1 and 3 on bench:1.
-    fleet = new SubscriberFleet(vertx, Target.HERALD, Transport.WS, "127.0.0.1", List.of(node.port()), 0, 4, 2,
-        "bench:", 0, 1, 4, client);
+    fleet = fourSubscribersOnANewNode(client);
     assertThat(Await.of(fleet.connect(10_000), 30).subscribed()).isEqualTo(4);
     fleet.reset();
-    JsonObject data = new JsonObject().put("t", SubscriberFleet.nowMicros()).put("n", 1);
-    assertThat(http.post("/api/publish", new JsonObject().put("channel", "bench:0").put("data", data).encode())
-        .status()).isEqualTo(202);
+    publishFirstMessage("bench:0");
     Eventually.within(10, () -> assertThat(fleet.uniqueReceived()).isEqualTo(2));
     assertThat(fleet.silent(new long[] {1, 0})).isZero();
     // Had bench:1 been published to as well, its two subscribers would have received nothing.
@@ -125,5 +114,20 @@ class SubscriberFleetIT {
     Await.of(node.stop(0), 30);
     node = null;
     Eventually.within(10, () -> assertThat(fleet.closedAfterSubscribe()).isEqualTo(4));
+  }
+
+  /** A node of its own, and a fleet (not connected) whose subscriber i takes channel bench:(i mod 2). */
+  private SubscriberFleet fourSubscribersOnANewNode(ClientWebSocket client) {
+    node = TestNodes.start(vertx, TestNodes.memory());
+    http = new Http(vertx, node.port());
+    return new SubscriberFleet(vertx, Target.HERALD, Transport.WS, "127.0.0.1", List.of(node.port()), 0, 4, 2,
+        "bench:", 0, 1, 4, client);
+  }
+
+  /** Publishes the bench's message number 1 to {@code channel}, sent now. */
+  private void publishFirstMessage(String channel) {
+    JsonObject data = new JsonObject().put("t", SubscriberFleet.nowMicros()).put("n", 1);
+    assertThat(http.post("/api/publish", new JsonObject().put("channel", channel).put("data", data).encode())
+        .status()).isEqualTo(202);
   }
 }
