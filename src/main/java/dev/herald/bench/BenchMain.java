@@ -38,13 +38,17 @@ import org.HdrHistogram.Histogram;
  */
 public final class BenchMain {
 
-  /** Warm-up connections open at once at most: with the measured ones closed, a node stays under 20K sockets. */
+  /** A churn round's connections, open at once at most: with the measured ones closed, a node stays under 20K. */
   private static final int WARMUP_ROUND = 15_000;
-  /** Warm-up rounds of connections at most, whatever the JIT does: 180,000 connections, about a minute and a half. */
+  /**
+   * Warm-up rounds of the measured fleet at most, whatever the JITs do: 216,000 connections in {@code connect-18k},
+   * about a minute.
+   */
   private static final int MAX_WARMUP_ROUNDS = 12;
   /**
-   * JIT CPU in a warm-up round of connections (about 4 s of connecting, 2 s of rest) under which the server's JIT
-   * counts as quiet: about 3 µs per connection, a twentieth of the node's CPU per connection when compiled.
+   * JIT CPU in a warm-up round of connections (1–4 s of connecting, 2 s of rest) under which the server's JIT, or
+   * the generator's workers' together, count as quiet: about 3 µs per connection, a tenth of the node's CPU per
+   * connection when compiled (BENCHMARKS.md, "The connect rate's machine").
    */
   static final long CONNECT_JIT_QUIET_NANOS = 50_000_000L;
   /** Silent subscribers' channels named in a step; the rest are counted. */

@@ -3,11 +3,11 @@ package dev.herald.bench;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What a connect phase cost outside the server: the generator's worker processes (their JIT apart, as they start
- * cold for each phase), the whole machine and the kernel's softirq threads, and TCP's resends. On two shared cores
- * the connect rate is set by all of it together, and the server's part was a fifth of the machine's in the runs of
- * BENCHMARKS.md: these say whether a rate that differs between servers comes from the server's own CPU or from
- * what each server's handshake costs its clients and the kernel.
+ * What a connect phase cost outside the server: the generator's worker processes (their JIT apart: a phase without a
+ * warm-up meets them cold), the whole machine and the kernel's softirq threads, and TCP's resends. On two shared cores
+ * the connect rate is set by all of it together; with cold workers the servers' part was 13–14 % of the machine's
+ * (BENCHMARKS.md, "The connect rate's machine"). These say whether a rate that differs between servers comes from the
+ * server's own CPU or from what each server's handshake costs its clients and the kernel.
  */
 final class ConnectCost {
 

@@ -319,9 +319,9 @@ public final class ClientSession {
     Optional<MessageId> since = sinceText == null ? Optional.empty() : MessageId.parse(sinceText);
     boolean unknownSince = sinceText != null && since.isEmpty();
     Future<Void> routed = hub.subscribe(channel, this, s);
-    // A channel this node already receives (every subscriber but a channel's first) reads its history at once:
-    // composed on the route's future, the read ran on the router's event loop and its answer came back as a task
-    // of its own, two hand-offs between threads per subscriber and a subscribed frame sent apart from the 101.
+    // A channel this hub already receives (every subscriber but a channel's first on this loop) reads its history
+    // at once: composed on the route's future, the read ran on the router's event loop and its answer came back as
+    // a task of its own, two hand-offs between threads per subscriber and a subscribed frame sent apart from the 101.
     Future<Replay> replay = routed.succeeded()
         ? history.since(channel, since.orElse(null), transport.replayBatch())
         : routed.compose(v -> history.since(channel, since.orElse(null), transport.replayBatch()));
