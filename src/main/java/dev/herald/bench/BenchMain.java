@@ -524,10 +524,7 @@ public final class BenchMain {
           .put("softirqThreadCpuSeconds", round(machine1.softirqThreadSecondsSince(machine0)));
     }
     if (net0 != null && net1 != null) {
-      KernelNet.Counters net = net1.minus(net0);
-      step.put("kernel", new JsonObject().put("backlogDrops", net.backlogDrops())
-          .put("timeSqueezes", net.timeSqueezes()).put("tcpRetransmits", net.tcpRetransmits())
-          .put("tcpLossProbes", net.tcpLossProbes()).put("tcpTimeouts", net.tcpTimeouts()));
+      step.put("kernel", net1.minus(net0).json());
     }
     if (scrape != null) {
       NodeScrapes.Sample sum = NodeScrapes.sum(scrape0, scrape);

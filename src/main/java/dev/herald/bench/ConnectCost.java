@@ -43,9 +43,7 @@ final class ConnectCost {
           .put("softirqThreadCpuSeconds", BenchMain.round(machine1.softirqThreadSecondsSince(machine0)));
     }
     if (net0 != null && net1 != null) {
-      KernelNet.Counters net = net1.minus(net0);
-      connect.put("kernel", new JsonObject().put("backlogDrops", net.backlogDrops())
-          .put("tcpRetransmits", net.tcpRetransmits()).put("tcpTimeouts", net.tcpTimeouts()));
+      connect.put("kernel", net1.minus(net0).json());
     }
     return connect;
   }

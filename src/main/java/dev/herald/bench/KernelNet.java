@@ -1,5 +1,6 @@
 package dev.herald.bench;
 
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,12 @@ final class KernelNet {
 
   /** The counters at one moment; a step's are the difference of two. */
   record Counters(long backlogDrops, long timeSqueezes, long tcpRetransmits, long tcpLossProbes, long tcpTimeouts) {
+
+    /** As a result's {@code kernel} object. */
+    JsonObject json() {
+      return new JsonObject().put("backlogDrops", backlogDrops).put("timeSqueezes", timeSqueezes)
+          .put("tcpRetransmits", tcpRetransmits).put("tcpLossProbes", tcpLossProbes).put("tcpTimeouts", tcpTimeouts);
+    }
 
     Counters minus(Counters before) {
       return new Counters(backlogDrops - before.backlogDrops, timeSqueezes - before.timeSqueezes,

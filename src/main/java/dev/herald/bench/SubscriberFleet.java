@@ -308,7 +308,6 @@ final class SubscriberFleet {
    * JIT-warm process: the connect scenarios' warm-up. Counts start again from zero once every close is done.
    */
   Future<Void> disconnect() {
-    closing = true;
     List<Future<?>> all = new ArrayList<>();
     for (Conn c : conns) {
       if (c != null) {
@@ -325,7 +324,6 @@ final class SubscriberFleet {
       firstError.set(null);
       closedAfterSubscribe.set(0);
       reset();
-      closing = false;
       return Future.succeededFuture();
     }).mapEmpty();
   }

@@ -10,7 +10,6 @@ import dev.herald.message.MessageFrame;
 import dev.herald.message.MessageId;
 import dev.herald.metrics.Meters;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Future;
 import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -318,14 +317,9 @@ public final class ClientSession {
     s.expiresAtMillis = decision.expiresAtMillis();
     Optional<MessageId> since = sinceText == null ? Optional.empty() : MessageId.parse(sinceText);
     boolean unknownSince = sinceText != null && since.isEmpty();
-    Future<Void> routed = hub.subscribe(channel, this, s);
-    // A channel this hub already receives (every subscriber but a channel's first on this loop) reads its history
-    // at once: composed on the route's future, the read ran on the router's event loop and its answer came back as
-    // a task of its own, two hand-offs between threads per subscriber and a subscribed frame sent apart from the 101.
-    Future<Replay> replay = routed.succeeded()
-        ? history.since(channel, since.orElse(null), transport.replayBatch())
-        : routed.compose(v -> history.since(channel, since.orElse(null), transport.replayBatch()));
-    replay.onComplete(onLoop(r -> firstReplay(s, r, sinceText != null, unknownSince)));
+    hub.subscribe(channel, this, s)
+        .compose(v -> history.since(channel, since.orElse(null), transport.replayBatch()))
+        .onComplete(onLoop(r -> firstReplay(s, r, sinceText != null, unknownSince)));
   }
 
   private void firstReplay(Subscription s, AsyncResult<Replay> result, boolean sinceGiven, boolean unknownSince) {

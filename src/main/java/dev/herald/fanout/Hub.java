@@ -95,7 +95,12 @@ public final class Hub {
     }
   }
 
-  /** Adds a session's subscription; completes when the channel's messages are routed to this node. */
+  /**
+   * Adds a session's subscription; completes when the channel's messages are routed to this node. A route already
+   * in effect answers with a future of no context: the route's own belongs to the router's event loop, and what a
+   * caller composed on it ran there and came back as a task, two hand-offs per subscriber (BENCHMARKS.md, "The
+   * connect rate's machine").
+   */
   Future<Void> subscribe(Channel channel, ClientSession session, Subscription subscription) {
     Members members = channels.get(channel);
     if (members == null) {
@@ -105,7 +110,7 @@ public final class Hub {
     if (members.add(session, subscription)) {
       metrics.subscribed();
     }
-    return members.ready;
+    return members.ready.succeeded() ? Future.succeededFuture() : members.ready;
   }
 
   void unsubscribe(Channel channel, ClientSession session) {
