@@ -9,12 +9,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -73,25 +76,124 @@ public final class Hub {
     }
   }
 
+  /**
+   * Offers {@code m} to the channel's local subscribers. A channel with more of them than {@code transport.flushChunk}
+   * is written a chunk per event-loop turn ({@link Split}), so the kernel has the first chunk's frames while the loop
+   * writes the next, instead of after the whole loop's share: writing 5,000 frames took about 5 ms of the loop before
+   * its first flush (BENCHMARKS.md, "A fan-out written a chunk per turn").
+   */
   private void deliver(ChannelMessage m) {
     Members members = channels.get(m.channel());
     if (members == null) {
       return;
     }
+    if (members.split != null) {
+      members.split.add(m);
+      return;
+    }
     ClientSession[] targets = members.sessions();
     Subscription[] subscriptions = members.subscriptions();
+    int chunk = transport.flushChunk();
+    if (chunk <= 0 || targets.length <= chunk) {
+      write(targets, subscriptions, 0, targets.length, null, m);
+      return;
+    }
+    Split split = new Split(members, targets, subscriptions, chunk, m);
+    members.split = split;
+    split.step();
+  }
+
+  /** Offers {@code m} to subscribers {@code from} to {@code to} (exclusive), but those in {@code left}. */
+  private void write(ClientSession[] targets, Subscription[] subscriptions, int from, int to,
+      Set<Subscription> left, ChannelMessage m) {
     // Counted in batches: one meter update and one clock read per batch rather than per delivery. A batch's
     // latency is read at its end, 64 deliveries after its first: ~0.15 ms at the ~2.3 us per delivery Hub.deliver
     // took (profiler on) in the fan-out profile of BENCHMARKS.md, "Deliveries counted per event loop".
     int written = 0;
-    for (int i = 0; i < targets.length; i++) {
-      if (targets[i].onLive(subscriptions[i], m) && ++written == METER_BATCH) {
+    for (int i = from; i < to; i++) {
+      if ((left == null || !left.contains(subscriptions[i])) && targets[i].onLive(subscriptions[i], m)
+          && ++written == METER_BATCH) {
         metrics.delivered(m.acceptedAtMillis(), written);
         written = 0;
       }
     }
     if (written > 0) {
       metrics.delivered(m.acceptedAtMillis(), written);
+    }
+  }
+
+  /**
+   * One pass of a channel's fan-out over the members it had when it began, a chunk per turn. Every message that
+   * arrives meanwhile is written at once to the members the pass has reached and to those who joined since, and
+   * then with the pass to the rest: each subscriber gets the channel's messages in order, and a message that comes
+   * while the last is still being written joins it in one send to the connections not yet reached. Members who
+   * leave meanwhile get nothing more. Turns are scheduled tasks, so the kernel has had each chunk before the next;
+   * the loop yields its core first, as between flush chunks ({@link dev.herald.transport.FlushBatch}).
+   */
+  private final class Split implements Runnable {
+    private final Members members;
+    private final ClientSession[] targets;
+    private final Subscription[] subscriptions;
+    private final int chunk;
+    private final List<ChannelMessage> messages = new ArrayList<>(2);
+    private final List<ClientSession> joined = new ArrayList<>(0);
+    private final List<Subscription> joinedSubscriptions = new ArrayList<>(0);
+    private final Set<Subscription> left = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The first member not written to yet. */
+    private int next;
+
+    Split(Members members, ClientSession[] targets, Subscription[] subscriptions, int chunk, ChannelMessage first) {
+      this.members = members;
+      this.targets = targets;
+      this.subscriptions = subscriptions;
+      this.chunk = chunk;
+      messages.add(first);
+    }
+
+    void add(ChannelMessage m) {
+      Set<Subscription> skip = left.isEmpty() ? null : left;
+      write(targets, subscriptions, 0, next, skip, m);
+      int written = 0;
+      for (int i = 0; i < joined.size(); i++) {
+        Subscription s = joinedSubscriptions.get(i);
+        if ((skip == null || !skip.contains(s)) && joined.get(i).onLive(s, m)) {
+          written++;
+        }
+      }
+      if (written > 0) {
+        metrics.delivered(m.acceptedAtMillis(), written);
+      }
+      messages.add(m);
+    }
+
+    void joined(ClientSession session, Subscription subscription) {
+      joined.add(session);
+      joinedSubscriptions.add(subscription);
+    }
+
+    void left(Subscription subscription) {
+      left.add(subscription);
+    }
+
+    @Override
+    public void run() {
+      Thread.yield();
+      context.dispatch(null, v -> step());
+    }
+
+    void step() {
+      int end = Math.min(targets.length, next + chunk);
+      Set<Subscription> skip = left.isEmpty() ? null : left;
+      for (int i = 0; i < messages.size(); i++) {
+        write(targets, subscriptions, next, end, skip, messages.get(i));
+      }
+      next = end;
+      if (end < targets.length) {
+        // Scheduled, not executed: a task executed now would run in this same turn, before the kernel has the chunk.
+        context.nettyEventLoop().schedule(this, 0, TimeUnit.NANOSECONDS);
+      } else if (members.split == this) {
+        members.split = null;
+      }
     }
   }
 
@@ -107,16 +209,27 @@ public final class Hub {
       members = new Members(router.join(channel, this));
       channels.put(channel, members);
     }
-    if (members.add(session, subscription)) {
+    Subscription before = members.add(session, subscription);
+    if (before == null) {
       metrics.subscribed();
+    }
+    if (members.split != null && before != subscription) {
+      if (before != null) {
+        members.split.left(before);
+      }
+      members.split.joined(session, subscription);
     }
     return members.ready.succeeded() ? Future.succeededFuture() : members.ready;
   }
 
   void unsubscribe(Channel channel, ClientSession session) {
     Members members = channels.get(channel);
-    if (members == null || !members.remove(session)) {
+    Subscription gone = members == null ? null : members.remove(session);
+    if (gone == null) {
       return;
+    }
+    if (members.split != null) {
+      members.split.left(gone);
     }
     metrics.unsubscribed();
     if (members.isEmpty()) {
@@ -183,22 +296,25 @@ public final class Hub {
       this.ready = ready;
     }
 
-    /** True when {@code s} was not a member yet. */
-    boolean add(ClientSession s, Subscription subscription) {
+    /** The pass of a fan-out under way over these members, or null. */
+    private Split split;
+
+    /** {@code s}'s subscription before, null when it was not a member yet. */
+    Subscription add(ClientSession s, Subscription subscription) {
       Subscription before = map.put(s, subscription);
       if (before != subscription) {
         sessions = null;
       }
-      return before == null;
+      return before;
     }
 
-    /** True when {@code s} was a member. */
-    boolean remove(ClientSession s) {
-      if (map.remove(s) != null) {
+    /** {@code s}'s subscription, null when it was not a member. */
+    Subscription remove(ClientSession s) {
+      Subscription gone = map.remove(s);
+      if (gone != null) {
         sessions = null;
-        return true;
       }
-      return false;
+      return gone;
     }
 
     boolean isEmpty() {

@@ -19,7 +19,12 @@ public final class TestHubs {
 
   /** A hub on {@code context} (a hub is bound to the context it is made on) that routes through {@code router}. */
   public static Hub on(Vertx vertx, Context context, ChannelRouter router) {
-    return Await.on(context, () -> new Hub(vertx, context, router, TRANSPORT, System::currentTimeMillis,
+    return on(vertx, context, router, TRANSPORT);
+  }
+
+  /** As {@link #on(Vertx, Context, ChannelRouter)} with the transport settings {@code transport}. */
+  public static Hub on(Vertx vertx, Context context, ChannelRouter router, TransportConfig transport) {
+    return Await.on(context, () -> new Hub(vertx, context, router, transport, System::currentTimeMillis,
         HeraldMetrics.standalone()));
   }
 }
