@@ -184,9 +184,17 @@ public final class Hub {
     void step() {
       int end = Math.min(targets.length, next + chunk);
       Set<Subscription> skip = left.isEmpty() ? null : left;
-      for (int i = 0; i < messages.size(); i++) {
-        write(targets, subscriptions, next, end, skip, messages.get(i));
+      try {
+        for (int i = 0; i < messages.size(); i++) {
+          write(targets, subscriptions, next, end, skip, messages.get(i));
+        }
+      } finally {
+        // Whatever a write threw, the pass goes on: a pass left standing would hold the channel's later messages.
+        advance(end);
       }
+    }
+
+    private void advance(int end) {
       next = end;
       if (end < targets.length) {
         // Scheduled, not executed: a task executed now would run in this same turn, before the kernel has the chunk.

@@ -122,6 +122,26 @@ class SplitFanOutTest {
     assertThat(leaver.frames.ofOp("unsubscribed")).hasSize(1);
   }
 
+  @Test
+  void aWriteThatThrowsDoesNotStopThePass() {
+    List<Logged> subscribers = subscribed(5);
+    subscribers.get(1).throwOnce = true;
+
+    on(() -> {
+      hub.receive(commit(1));
+      return null;
+    });
+    on(() -> {
+      hub.receive(commit(2));
+      return null;
+    });
+
+    // The rest of the pass, and the next message, still reached everyone after the throw; the subscriber whose
+    // write threw fills its gap from the history.
+    eventually(() -> subscribers.stream().allMatch(s -> s.data().size() == 2));
+    assertThat(subscribers).allSatisfy(s -> assertThat(s.data()).containsExactly(1, 2));
+  }
+
   /** {@code n} sessions subscribed to {@link #CH} from now on, in this order (the pass's order). */
   private List<Logged> subscribed(int n) {
     List<Logged> all = new ArrayList<>();
@@ -173,6 +193,8 @@ class SplitFanOutTest {
     final RecordingSubscriber frames = new RecordingSubscriber();
     final int index;
     ClientSession session;
+    /** Throws from the next offer, as a broken connection's write might. */
+    volatile boolean throwOnce;
 
     Logged(int index) {
       this.index = index;
@@ -184,6 +206,10 @@ class SplitFanOutTest {
 
     @Override
     public Offer offer(ChannelMessage message) {
+      if (throwOnce) {
+        throwOnce = false;
+        throw new IllegalStateException("a write that throws, on purpose");
+      }
       Offer o = frames.offer(message);
       if (o == Offer.WRITTEN) {
         offers.add(index + ":" + new JsonObject(message.frame()).getInteger("data"));
