@@ -2,7 +2,6 @@ package dev.herald.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.cluster.Codecs;
 import dev.herald.config.LimitsConfig;
 import dev.herald.config.NodeConfig;
 import dev.herald.config.TransportConfig;
@@ -13,6 +12,7 @@ import dev.herald.message.MessageFrame;
 import dev.herald.message.MessageId;
 import dev.herald.metrics.Meters;
 import dev.herald.testing.Await;
+import dev.herald.testing.Eventually;
 import dev.herald.testing.TestHubs;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -23,7 +23,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,8 +46,8 @@ class SplitFanOutTest {
 
   @BeforeEach
   void setUp() {
+    // No codecs: the tests hand messages to the hub themselves, nothing crosses the event bus.
     vertx = Vertx.vertx();
-    Codecs.register(vertx.eventBus());
     context = vertx.getOrCreateContext();
     history = new MemoryHistory(50, 0, 60_000, System::currentTimeMillis);
     TransportConfig t = TestHubs.TRANSPORT;
@@ -73,7 +72,7 @@ class SplitFanOutTest {
       return null;
     });
 
-    eventually(() -> subscribers.stream().allMatch(s -> s.data().size() == 3));
+    Eventually.within(10, () -> assertThat(subscribers).allSatisfy(s -> assertThat(s.data()).hasSize(3)));
     assertThat(subscribers).allSatisfy(s -> assertThat(s.data()).containsExactly(1, 2, 3));
     // The first subscriber had message 2 before the last had message 1: the pass was spread over turns.
     assertThat(offers.indexOf("0:2")).isLessThan(offers.indexOf("6:1"));
@@ -95,7 +94,10 @@ class SplitFanOutTest {
       return null;
     });
 
-    eventually(() -> before.stream().allMatch(s -> s.data().size() == 2) && late.data().size() == 1);
+    Eventually.within(10, () -> {
+      assertThat(before).allSatisfy(s -> assertThat(s.data()).hasSize(2));
+      assertThat(late.data()).hasSize(1);
+    });
     assertThat(before).allSatisfy(s -> assertThat(s.data()).containsExactly(1, 2));
     assertThat(late.data()).containsExactly(2);
     assertThat(historyReads()).isZero();
@@ -116,7 +118,7 @@ class SplitFanOutTest {
     });
 
     // The last subscriber has both messages, so the pass is past the one who left.
-    eventually(() -> staying.stream().allMatch(s -> s.data().size() == 2));
+    Eventually.within(10, () -> assertThat(staying).allSatisfy(s -> assertThat(s.data()).hasSize(2)));
     assertThat(staying).allSatisfy(s -> assertThat(s.data()).containsExactly(1, 2));
     assertThat(leaver.data()).isEmpty();
     assertThat(leaver.frames.ofOp("unsubscribed")).hasSize(1);
@@ -138,7 +140,7 @@ class SplitFanOutTest {
 
     // The rest of the pass, and the next message, still reached everyone after the throw; the subscriber whose
     // write threw fills its gap from the history.
-    eventually(() -> subscribers.stream().allMatch(s -> s.data().size() == 2));
+    Eventually.within(10, () -> assertThat(subscribers).allSatisfy(s -> assertThat(s.data()).hasSize(2)));
     assertThat(subscribers).allSatisfy(s -> assertThat(s.data()).containsExactly(1, 2));
   }
 
@@ -152,7 +154,7 @@ class SplitFanOutTest {
         out.session.subscribe(List.of(CH.toString()), Map.of(), null);
         return null;
       });
-      eventually(() -> out.frames.ofOp("subscribed").size() == 1);
+      Eventually.within(10, () -> assertThat(out.frames.ofOp("subscribed")).hasSize(1));
       all.add(out);
     }
     return all;
@@ -178,15 +180,6 @@ class SplitFanOutTest {
     return Await.on(context, action);
   }
 
-  private static void eventually(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.yield();
-    }
-  }
 
   /** A recording subscriber that also notes each live offer it took in the log all subscribers share. */
   private final class Logged implements Subscriber, ClientSession.Heartbeats {
