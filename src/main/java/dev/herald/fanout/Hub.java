@@ -299,13 +299,12 @@ public final class Hub {
     private final Map<ClientSession, Subscription> map = new LinkedHashMap<>();
     private ClientSession[] sessions;
     private Subscription[] subscriptions;
+    /** The pass of a fan-out under way over these members, or null. */
+    private Split split;
 
     Members(Future<Void> ready) {
       this.ready = ready;
     }
-
-    /** The pass of a fan-out under way over these members, or null. */
-    private Split split;
 
     /** {@code s}'s subscription before, null when it was not a member yet. */
     Subscription add(ClientSession s, Subscription subscription) {
