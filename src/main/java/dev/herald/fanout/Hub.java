@@ -98,12 +98,12 @@ public final class Hub {
       write(targets, subscriptions, 0, targets.length, null, m);
       return;
     }
-    Split split = new Split(members, targets, subscriptions, chunk, m);
+    Split split = new Split(members, targets, subscriptions, m);
     members.split = split;
     split.step();
   }
 
-  /** Offers {@code m} to subscribers {@code from} to {@code to} (exclusive), but those in {@code left}. */
+  /** Offers {@code m} to subscribers {@code from} to {@code to} (exclusive), but those in {@code left} (if any). */
   private void write(ClientSession[] targets, Subscription[] subscriptions, int from, int to,
       Set<Subscription> left, ChannelMessage m) {
     // Counted in batches: one meter update and one clock read per batch rather than per delivery. A batch's
@@ -134,34 +134,26 @@ public final class Hub {
     private final Members members;
     private final ClientSession[] targets;
     private final Subscription[] subscriptions;
-    private final int chunk;
     private final List<ChannelMessage> messages = new ArrayList<>(2);
-    private final List<ClientSession> joined = new ArrayList<>(0);
-    private final List<Subscription> joinedSubscriptions = new ArrayList<>(0);
-    private final Set<Subscription> left = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<ClientSession> joined = new ArrayList<>();
+    private final List<Subscription> joinedSubscriptions = new ArrayList<>();
+    /** Subscriptions that left during the pass; null until one does. */
+    private Set<Subscription> left;
     /** The first member not written to yet. */
     private int next;
 
-    Split(Members members, ClientSession[] targets, Subscription[] subscriptions, int chunk, ChannelMessage first) {
+    Split(Members members, ClientSession[] targets, Subscription[] subscriptions, ChannelMessage first) {
       this.members = members;
       this.targets = targets;
       this.subscriptions = subscriptions;
-      this.chunk = chunk;
       messages.add(first);
     }
 
     void add(ChannelMessage m) {
-      Set<Subscription> skip = left.isEmpty() ? null : left;
-      write(targets, subscriptions, 0, next, skip, m);
-      int written = 0;
-      for (int i = 0; i < joined.size(); i++) {
-        Subscription s = joinedSubscriptions.get(i);
-        if ((skip == null || !skip.contains(s)) && joined.get(i).onLive(s, m)) {
-          written++;
-        }
-      }
-      if (written > 0) {
-        metrics.delivered(m.acceptedAtMillis(), written);
+      write(targets, subscriptions, 0, next, left, m);
+      if (!joined.isEmpty()) {
+        write(joined.toArray(new ClientSession[0]), joinedSubscriptions.toArray(new Subscription[0]), 0, joined.size(),
+            left, m);
       }
       messages.add(m);
     }
@@ -172,6 +164,9 @@ public final class Hub {
     }
 
     void left(Subscription subscription) {
+      if (left == null) {
+        left = Collections.newSetFromMap(new IdentityHashMap<>());
+      }
       left.add(subscription);
     }
 
@@ -182,11 +177,10 @@ public final class Hub {
     }
 
     void step() {
-      int end = Math.min(targets.length, next + chunk);
-      Set<Subscription> skip = left.isEmpty() ? null : left;
+      int end = Math.min(targets.length, next + transport.flushChunk());
       try {
         for (int i = 0; i < messages.size(); i++) {
-          write(targets, subscriptions, next, end, skip, messages.get(i));
+          write(targets, subscriptions, next, end, left, messages.get(i));
         }
       } finally {
         // Whatever a write threw, the pass goes on: a pass left standing would hold the channel's later messages.
@@ -199,7 +193,7 @@ public final class Hub {
       if (end < targets.length) {
         // Scheduled, not executed: a task executed now would run in this same turn, before the kernel has the chunk.
         context.nettyEventLoop().schedule(this, 0, TimeUnit.NANOSECONDS);
-      } else if (members.split == this) {
+      } else {
         members.split = null;
       }
     }
