@@ -15,8 +15,9 @@ package dev.herald.config;
  *                         {@value #DEFAULT_REPLAY_BATCH}
  * @param flushChunk       WebSocket and SSE connections an event loop flushes per turn when a turn wrote to more
  *                         (a fan-out), yielding its core to other threads between two chunks; a channel with more
- *                         local subscribers than this is also written this many per turn, so the first chunk is sent
- *                         while the loop writes the next; 0 writes and flushes them all in one turn; default
+ *                         local subscribers than this is also written this many per turn (an eighth of it in the
+ *                         first), so the first chunk is sent while the loop writes the next; 0 writes and flushes
+ *                         them all in one turn; default
  *                         {@value #DEFAULT_FLUSH_CHUNK}. On a host where readers or a proxy share the node's cores,
  *                         chunks let them in during a fan-out (BENCHMARKS.md)
  */

@@ -177,7 +177,10 @@ public final class Hub {
     }
 
     void step() {
-      int end = Math.min(targets.length, next + transport.flushChunk());
+      int chunk = transport.flushChunk();
+      // A pass's first chunk is an eighth of the others: the readers its sends wake wait for a core until the loop
+      // yields it after the chunk (BENCHMARKS.md, "A fan-out's first chunk smaller").
+      int end = Math.min(targets.length, next + (next == 0 ? Math.max(1, chunk / 8) : chunk));
       try {
         for (int i = 0; i < messages.size(); i++) {
           write(targets, subscriptions, next, end, left, messages.get(i));

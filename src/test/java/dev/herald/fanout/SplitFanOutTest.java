@@ -50,10 +50,14 @@ class SplitFanOutTest {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
     history = new MemoryHistory(50, 0, 60_000, System::currentTimeMillis);
+    hub = chunkedHub(CHUNK);
+  }
+
+  private Hub chunkedHub(int chunk) {
     TransportConfig t = TestHubs.TRANSPORT;
     TransportConfig chunked = new TransportConfig(t.heartbeatMs(), t.idleTimeoutMs(), t.pollTimeoutMs(),
-        t.maxBufferedBytes(), t.stallTimeoutMs(), t.replayBatch(), CHUNK);
-    hub = TestHubs.on(vertx, context, ChannelRouter.forNode(vertx, NodeConfig.DEFAULT_CHANNEL_LINGER_MS), chunked);
+        t.maxBufferedBytes(), t.stallTimeoutMs(), t.replayBatch(), chunk);
+    return TestHubs.on(vertx, context, ChannelRouter.forNode(vertx, NodeConfig.DEFAULT_CHANNEL_LINGER_MS), chunked);
   }
 
   @AfterEach
@@ -88,7 +92,7 @@ class SplitFanOutTest {
     on(() -> {
       hub.receive(commit(1));
       // Joins while the pass of message 1 is under way (the open policy, a routed channel and the memory history
-      // answer at once), at position 1.
+      // answer at once), after the pass's first chunk.
       lateSession.subscribe(List.of(CH.toString()), Map.of(), null);
       hub.receive(commit(2));
       return null;
@@ -142,6 +146,22 @@ class SplitFanOutTest {
     // write threw fills its gap from the history.
     Eventually.within(10, () -> assertThat(subscribers).allSatisfy(s -> assertThat(s.data()).hasSize(2)));
     assertThat(subscribers).allSatisfy(s -> assertThat(s.data()).containsExactly(1, 2));
+  }
+
+  @Test
+  void aPassBeginsWithAnEighthOfAChunk() {
+    hub = chunkedHub(16);
+    List<Logged> subscribers = subscribed(20);
+
+    int firstTurn = on(() -> {
+      hub.receive(commit(1));
+      return offers.size();
+    });
+
+    // The turn that took the message wrote to two subscribers; the rest followed in later turns.
+    assertThat(firstTurn).isEqualTo(2);
+    Eventually.within(10, () -> assertThat(subscribers).allSatisfy(s -> assertThat(s.data()).containsExactly(1)));
+    assertThat(offers).startsWith("0:1", "1:1", "2:1").hasSize(20);
   }
 
   /** {@code n} sessions subscribed to {@link #CH} from now on, in this order (the pass's order). */
