@@ -17,9 +17,8 @@ package dev.herald.config;
  *                         (a fan-out), yielding its core to other threads between two chunks; a channel with more
  *                         local subscribers than this is also written this many per turn (an eighth of it in the
  *                         first), so the first chunk is sent while the loop writes the next; 0 writes and flushes
- *                         them all in one turn; default
- *                         {@value #DEFAULT_FLUSH_CHUNK}. On a host where readers or a proxy share the node's cores,
- *                         chunks let them in during a fan-out (BENCHMARKS.md)
+ *                         them all in one turn; default {@value #DEFAULT_FLUSH_CHUNK}. On a host where readers or a
+ *                         proxy share the node's cores, chunks let them in during a fan-out (BENCHMARKS.md)
  */
 public record TransportConfig(long heartbeatMs, long idleTimeoutMs, long pollTimeoutMs, int maxBufferedBytes,
                               long stallTimeoutMs, int replayBatch, int flushChunk) {
